@@ -1,0 +1,37 @@
+package io.outlast.bootstrap;
+
+/** One closed connection, as it is logged. Built on the server's thread, formatted on the agent's. */
+public final class CloseEvent {
+    public static final String SERVER_IDLE = "server-idle";
+    public static final String SERVER_HEADER = "server-header";
+    public static final String PEER = "peer";
+    public static final String ERROR = "error";
+    public static final String SHUTDOWN = "shutdown";
+    public static final String SERVER = "server";
+
+    public final long timeMillis;
+    public final String server;
+    public final String local;
+    public final String remote;
+    public final String closer;
+    public final long idleMs;
+    public final long requests;
+    public final long ageMs;
+
+    public CloseEvent(long timeMillis, String server, String local, String remote, String closer,
+                      long idleMs, long requests, long ageMs) {
+        this.timeMillis = timeMillis;
+        this.server = server;
+        this.local = local;
+        this.remote = remote;
+        this.closer = closer;
+        this.idleMs = idleMs;
+        this.requests = requests;
+        this.ageMs = ageMs;
+    }
+
+    /** Closes the server decided on, as opposed to the peer's or a failure's. */
+    public boolean serverInitiated() {
+        return !PEER.equals(closer) && !ERROR.equals(closer);
+    }
+}

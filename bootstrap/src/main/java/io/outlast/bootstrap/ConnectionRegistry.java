@@ -1,0 +1,79 @@
+package io.outlast.bootstrap;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * Connection objects to their state, by identity, without keeping either alive: a connection the
+ * agent never saw close (one missed hook) is dropped when the server lets go of it.
+ */
+public final class ConnectionRegistry {
+    private final ConcurrentHashMap<Key, ConnectionState> map = new ConcurrentHashMap<>();
+    private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+
+    public ConnectionState get(Object connection) {
+        return map.get(new Key(connection, null));
+    }
+
+    /** Returns the state already registered for the connection, or registers the given one. */
+    public ConnectionState putIfAbsent(Object connection, ConnectionState state) {
+        expunge();
+        ConnectionState prior = map.putIfAbsent(new Key(connection, collected), state);
+        return prior != null ? prior : state;
+    }
+
+    public ConnectionState remove(Object connection) {
+        expunge();
+        return map.remove(new Key(connection, null));
+    }
+
+    public int size() {
+        expunge();
+        return map.size();
+    }
+
+    public void forEach(BiConsumer<Object, ConnectionState> action) {
+        for (Map.Entry<Key, ConnectionState> e : map.entrySet()) {
+            Object connection = e.getKey().get();
+            if (connection != null) {
+                action.accept(connection, e.getValue());
+            }
+        }
+    }
+
+    private void expunge() {
+        Object ref;
+        while ((ref = collected.poll()) != null) {
+            map.remove(ref);
+        }
+    }
+
+    private static final class Key extends WeakReference<Object> {
+        private final int hash;
+
+        Key(Object referent, ReferenceQueue<Object> queue) {
+            super(referent, queue);
+            hash = System.identityHashCode(referent);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (o == this) {
+                return true;
+            }
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Object mine = get();
+            return mine != null && mine == ((Key) o).get();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.outlast.bootstrap;
+
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+/**
+ * What the agent knows about one open connection. Kept outside the server's objects (in a
+ * {@link ConnectionRegistry}) because retransformed classes cannot gain fields.
+ */
+public final class ConnectionState {
+    private static final AtomicReferenceFieldUpdater<ConnectionState, String> CLOSER =
+            AtomicReferenceFieldUpdater.newUpdater(ConnectionState.class, String.class, "closer");
+
+    /** What the family's code needs to reach the connection; must not refer to the connection itself. */
+    public final Object support;
+    public final String server;
+    public final String local;
+    public final String remote;
+    public final long openedMillis;
+
+    private volatile String closer;
+    private volatile long idleAtMarkMs = -1;
+
+    /** Nano time of the first byte of a request whose headers are not complete yet; 0 when none. */
+    public volatile long headerStartNanos;
+    /**
+     * The server's idle timeout, saved while the agent raised it so that it cannot cut into a header
+     * wait; -1 when not raised.
+     */
+    public volatile long savedIdleMs = -1;
+
+    public ConnectionState(Object support, String server, String local, String remote, long openedMillis) {
+        this.support = support;
+        this.server = server;
+        this.local = local;
+        this.remote = remote;
+        this.openedMillis = openedMillis;
+    }
+
+    /**
+     * Records who started closing the connection. The first mark wins: a server's idle half-close is
+     * followed by the peer's FIN, and that FIN must not rename the closer.
+     */
+    public boolean mark(String closer, long idleMs) {
+        if (CLOSER.compareAndSet(this, null, closer)) {
+            idleAtMarkMs = idleMs;
+            return true;
+        }
+        return false;
+    }
+
+    public String closer() {
+        return closer;
+    }
+
+    public long idleAtMarkMs() {
+        return idleAtMarkMs;
+    }
+}

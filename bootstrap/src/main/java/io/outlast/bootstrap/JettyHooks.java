@@ -1,0 +1,53 @@
+package io.outlast.bootstrap;
+
+/**
+ * What advice inlined into Jetty's classes calls. Parameters are {@code Object} because this class is
+ * loaded by the bootstrap loader, which cannot see Jetty. The agent installs the implementation; until
+ * then every call does nothing, so advice that runs before installation is harmless.
+ */
+public abstract class JettyHooks {
+    private static final JettyHooks NONE = new JettyHooks() {
+    };
+    private static volatile JettyHooks current = NONE;
+
+    public static JettyHooks get() {
+        return current;
+    }
+
+    public static void set(JettyHooks hooks) {
+        current = hooks == null ? NONE : hooks;
+    }
+
+    /** Exit of {@code AbstractConnector.doStart()}. */
+    public void connectorStarted(Object connector) {
+    }
+
+    /** Exit of {@code AbstractConnector.onEndPointOpened(EndPoint)}. */
+    public void endPointOpened(Object connector, Object endPoint) {
+    }
+
+    /** Entry of {@code AbstractConnector.onEndPointClosed(EndPoint)}: once per socket. */
+    public void endPointClosed(Object connector, Object endPoint) {
+    }
+
+    /** Entry of {@code IdleTimeout.checkIdleTimeout()}: the idle timer of any endpoint fired. */
+    public void idleCheck(Object idleTimeout) {
+    }
+
+    /** Entry of {@code AbstractEndPoint.onIdleExpired(TimeoutException)}; returns the idle time in ms. */
+    public long idleExpiring(Object endPoint) {
+        return -1;
+    }
+
+    /** Exit of {@code AbstractEndPoint.onIdleExpired(TimeoutException)}. */
+    public void idleExpired(Object endPoint, long idleMs) {
+    }
+
+    /** Entry of {@code AbstractEndPoint.shutdownInput()}: the peer's FIN was read. */
+    public void inputShutdown(Object endPoint) {
+    }
+
+    /** Entry of {@code AbstractEndPoint.close(Throwable)}. */
+    public void closing(Object endPoint, Throwable cause) {
+    }
+}

@@ -1,0 +1,239 @@
+package io.outlast.instrumentation.jetty;
+
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Collection;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Jetty's public API as one class loader sees it, resolved once by name. Methods are taken from the
+ * public types that declare them (EndPoint, Connection, ...), so they work on any implementation,
+ * and from whichever of a renamed pair the version has (HttpConnection moved to server.internal in
+ * 12; getRemoteAddress gave way to getRemoteSocketAddress).
+ */
+final class JettyApi {
+    private static final Map<ClassLoader, JettyApi> BY_LOADER = new WeakHashMap<>();
+
+    final String version;
+    final Class<?> endPointType;
+    private final Method setIdle;
+    private final Method getIdle;
+    private final Method idleFor;
+    private final Method isOutputShutdown;
+    private final Method isOpen;
+    private final Method close;
+    private final Method connection;
+    private final Method created;
+    private final Method localAddress;
+    private final Method remoteAddress;
+    private final Class<?> networkConnector;
+    private final Method host;
+    private final Method localPort;
+    private final Method connectorGetIdle;
+    private final Method connectorSetIdle;
+    private final Method connectedEndPoints;
+    private final Method isRunning;
+    private final Class<?> httpConnection;
+    private final Method parser;
+    private final Method connector;
+    private final Method messagesIn;
+    private final Class<?> sslConnection;
+    private final Method sslEndPoint;
+    private final Method state;
+    /** Jetty 10+; 9.4 does not record when a request began. */
+    private final Method beginNanos;
+    private final int contentOrdinal;
+
+    static JettyApi of(Class<?> jettyClass) throws ReflectiveOperationException {
+        ClassLoader loader = jettyClass.getClassLoader();
+        synchronized (BY_LOADER) {
+            JettyApi api = BY_LOADER.get(loader);
+            if (api == null) {
+                api = new JettyApi(loader);
+                BY_LOADER.put(loader, api);
+            }
+            return api;
+        }
+    }
+
+    private JettyApi(ClassLoader cl) throws ReflectiveOperationException {
+        version = String.valueOf(load(cl, "org.eclipse.jetty.util.Jetty").getField("VERSION").get(null));
+        endPointType = load(cl, "org.eclipse.jetty.io.EndPoint");
+        setIdle = endPointType.getMethod("setIdleTimeout", long.class);
+        getIdle = endPointType.getMethod("getIdleTimeout");
+        idleFor = load(cl, "org.eclipse.jetty.io.IdleTimeout").getMethod("getIdleFor");
+        isOutputShutdown = endPointType.getMethod("isOutputShutdown");
+        isOpen = endPointType.getMethod("isOpen");
+        close = endPointType.getMethod("close");
+        connection = endPointType.getMethod("getConnection");
+        created = endPointType.getMethod("getCreatedTimeStamp");
+        localAddress = first(endPointType, "getLocalSocketAddress", "getLocalAddress");
+        remoteAddress = first(endPointType, "getRemoteSocketAddress", "getRemoteAddress");
+        networkConnector = load(cl, "org.eclipse.jetty.server.NetworkConnector");
+        host = networkConnector.getMethod("getHost");
+        localPort = networkConnector.getMethod("getLocalPort");
+        Class<?> abstractConnector = load(cl, "org.eclipse.jetty.server.AbstractConnector");
+        connectorGetIdle = abstractConnector.getMethod("getIdleTimeout");
+        connectorSetIdle = abstractConnector.getMethod("setIdleTimeout", long.class);
+        connectedEndPoints = abstractConnector.getMethod("getConnectedEndPoints");
+        isRunning = load(cl, "org.eclipse.jetty.util.component.LifeCycle").getMethod("isRunning");
+        Class<?> hc;
+        try {
+            hc = load(cl, "org.eclipse.jetty.server.HttpConnection");
+        } catch (ClassNotFoundException e) {
+            hc = load(cl, "org.eclipse.jetty.server.internal.HttpConnection");
+        }
+        httpConnection = hc;
+        parser = hc.getMethod("getParser");
+        connector = hc.getMethod("getConnector");
+        messagesIn = load(cl, "org.eclipse.jetty.io.Connection").getMethod("getMessagesIn");
+        sslConnection = load(cl, "org.eclipse.jetty.io.ssl.SslConnection");
+        sslEndPoint = first(sslConnection, "getSslEndPoint", "getDecryptedEndPoint");
+        Class<?> httpParser = load(cl, "org.eclipse.jetty.http.HttpParser");
+        state = httpParser.getMethod("getState");
+        Method begin;
+        try {
+            begin = httpParser.getMethod("getBeginNanoTime");
+        } catch (NoSuchMethodException e) {
+            begin = null;
+        }
+        beginNanos = begin;
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Enum<?> content = Enum.valueOf((Class) load(cl, "org.eclipse.jetty.http.HttpParser$State"), "CONTENT");
+        contentOrdinal = content.ordinal();
+    }
+
+    boolean isNetworkConnector(Object c) {
+        return networkConnector.isInstance(c);
+    }
+
+    String address(Object networkConnector) throws ReflectiveOperationException {
+        Object h = host.invoke(networkConnector);
+        return (h == null ? "0.0.0.0" : h) + ":" + localPort.invoke(networkConnector);
+    }
+
+    long connectorIdle(Object c) throws ReflectiveOperationException {
+        return (Long) connectorGetIdle.invoke(c);
+    }
+
+    void setConnectorIdle(Object c, long ms) throws ReflectiveOperationException {
+        connectorSetIdle.invoke(c, ms);
+    }
+
+    Collection<?> endPoints(Object c) throws ReflectiveOperationException {
+        return (Collection<?>) connectedEndPoints.invoke(c);
+    }
+
+    boolean isRunning(Object c) throws ReflectiveOperationException {
+        return (Boolean) isRunning.invoke(c);
+    }
+
+    long idle(Object ep) throws ReflectiveOperationException {
+        return (Long) getIdle.invoke(ep);
+    }
+
+    void setIdle(Object ep, long ms) throws ReflectiveOperationException {
+        setIdle.invoke(ep, ms);
+    }
+
+    long idleFor(Object ep) throws ReflectiveOperationException {
+        return (Long) idleFor.invoke(ep);
+    }
+
+    boolean isOutputShutdown(Object ep) throws ReflectiveOperationException {
+        return (Boolean) isOutputShutdown.invoke(ep);
+    }
+
+    boolean isOpen(Object ep) throws ReflectiveOperationException {
+        return (Boolean) isOpen.invoke(ep);
+    }
+
+    void close(Object ep) throws ReflectiveOperationException {
+        close.invoke(ep);
+    }
+
+    long createdMillis(Object ep) throws ReflectiveOperationException {
+        return (Long) created.invoke(ep);
+    }
+
+    String local(Object ep) {
+        return address(ep, localAddress);
+    }
+
+    String remote(Object ep) {
+        return address(ep, remoteAddress);
+    }
+
+    /** The HTTP/1.1 connection on the endpoint, looking through TLS; null for anything else (HTTP/2, upgraded). */
+    Object httpConnection(Object ep) throws ReflectiveOperationException {
+        Object c = connection.invoke(ep);
+        if (sslConnection.isInstance(c)) {
+            c = connection.invoke(sslEndPoint.invoke(c));
+        }
+        return httpConnection.isInstance(c) ? c : null;
+    }
+
+    Object connectorOf(Object ep) throws ReflectiveOperationException {
+        Object c = httpConnection(ep);
+        return c == null ? null : connector.invoke(c);
+    }
+
+    long requests(Object ep) throws ReflectiveOperationException {
+        Object c = connection.invoke(ep);
+        if (sslConnection.isInstance(c)) {
+            c = connection.invoke(sslEndPoint.invoke(c));
+        }
+        return c == null ? 0 : (Long) messagesIn.invoke(c);
+    }
+
+    Object parser(Object httpConnection) throws ReflectiveOperationException {
+        return parser.invoke(httpConnection);
+    }
+
+    /** Between a request's first byte and the end of its headers. */
+    boolean inHeaders(Object parser) throws ReflectiveOperationException {
+        int ordinal = ((Enum<?>) state.invoke(parser)).ordinal();
+        return ordinal != 0 && ordinal < contentOrdinal;
+    }
+
+    /** Waiting for a request's first byte. */
+    boolean waiting(Object parser) throws ReflectiveOperationException {
+        return ((Enum<?>) state.invoke(parser)).ordinal() == 0;
+    }
+
+    /** When the current request's first byte was parsed, or {@code Long.MIN_VALUE} where Jetty does not say. */
+    long beginNanos(Object parser) throws ReflectiveOperationException {
+        return beginNanos == null ? Long.MIN_VALUE : (Long) beginNanos.invoke(parser);
+    }
+
+    private static String address(Object ep, Method m) {
+        try {
+            SocketAddress a = (SocketAddress) m.invoke(ep);
+            if (a instanceof InetSocketAddress) {
+                InetSocketAddress i = (InetSocketAddress) a;
+                String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+                return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+            }
+            return a == null ? "-" : a.toString();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "-";
+        }
+    }
+
+    private static Class<?> load(ClassLoader cl, String name) throws ClassNotFoundException {
+        return Class.forName(name, false, cl);
+    }
+
+    private static Method first(Class<?> type, String... names) throws NoSuchMethodException {
+        for (String n : names) {
+            try {
+                return type.getMethod(n);
+            } catch (NoSuchMethodException e) {
+                // try the next name
+            }
+        }
+        throw new NoSuchMethodException(type.getName() + "." + names[0]);
+    }
+}

@@ -1,0 +1,307 @@
+package io.outlast.instrumentation.jetty;
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.ConnectionRegistry;
+import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.EventSink;
+import io.outlast.bootstrap.JettyHooks;
+import io.outlast.core.AgentContext;
+import io.outlast.core.Config;
+import io.outlast.core.EndpointReport;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Jetty's connections as the agent sees them. Runs on Jetty's threads (hooks) and on the agent's
+ * timer (header sweep); every entry point swallows its own failures.
+ */
+final class JettyConnections extends JettyHooks {
+    private static final String FAMILY = "jetty";
+    private static final String[] SUPPORTED = {"9.4.", "10.0.", "11.0.", "12.0.", "12.1."};
+
+    private final AgentContext context;
+    private final Config config;
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    /** Connectors seen, each with its API handle, or with null when its version is not supported. */
+    private final Map<Object, JettyApi> connectors = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Set<String> warned = Collections.synchronizedSet(new HashSet<>());
+
+    JettyConnections(AgentContext context) {
+        this.context = context;
+        this.config = context.config();
+    }
+
+    @Override
+    public void connectorStarted(Object connector) {
+        try {
+            adopt(connector);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    @Override
+    public void endPointOpened(Object connector, Object endPoint) {
+        try {
+            JettyApi api = adopt(connector);
+            if (api != null) {
+                track(api, endPoint);
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    @Override
+    public void endPointClosed(Object connector, Object endPoint) {
+        try {
+            JettyApi api = adopt(connector);
+            if (api == null) {
+                return;
+            }
+            ConnectionState s = registry.remove(endPoint);
+            if (s == null) {
+                // closed before the agent saw it open (attach); what is left of it still tells a story
+                s = newState(api, endPoint);
+            }
+            String closer = s.closer();
+            long idleMs = s.idleAtMarkMs();
+            if (closer == null) {
+                closer = api.isRunning(connector) ? CloseEvent.SERVER : CloseEvent.SHUTDOWN;
+                idleMs = waitingIdle(api, endPoint);
+            }
+            long now = System.currentTimeMillis();
+            EventSink.get().close(new CloseEvent(now, FAMILY, s.local, s.remote, closer, Math.max(0, idleMs),
+                    api.requests(endPoint), Math.max(0, now - s.openedMillis)));
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    @Override
+    public void idleCheck(Object idleTimeout) {
+        try {
+            if (registry.get(idleTimeout) != null) {
+                return;
+            }
+            JettyApi api = JettyApi.of(idleTimeout.getClass());
+            if (!api.endPointType.isInstance(idleTimeout)) {
+                return;
+            }
+            Object connector = api.connectorOf(idleTimeout);
+            if (connector != null) {
+                // its idle timer fired with the old timeout: adopting the connector sets the new one first
+                adopt(connector);
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    @Override
+    public long idleExpiring(Object endPoint) {
+        try {
+            ConnectionState s = registry.get(endPoint);
+            if (s == null) {
+                return -1;
+            }
+            JettyApi api = (JettyApi) s.support;
+            long idleMs = api.idleFor(endPoint);
+            Object http = api.httpConnection(endPoint);
+            Object parser = http == null ? null : api.parser(http);
+            if (parser != null && (api.waiting(parser) || api.inHeaders(parser))) {
+                // no request is being handled, so Jetty will close; mark now, because the peer's answer
+                // to the FIN Jetty is about to send can be read on another thread before this call returns
+                s.mark(CloseEvent.SERVER_IDLE, idleMs);
+            }
+            return idleMs;
+        } catch (Throwable t) {
+            failed(t);
+            return -1;
+        }
+    }
+
+    @Override
+    public void idleExpired(Object endPoint, long idleMs) {
+        try {
+            ConnectionState s = registry.get(endPoint);
+            if (s == null) {
+                return;
+            }
+            JettyApi api = (JettyApi) s.support;
+            // with a request being handled Jetty may decline: only a shut output is the server closing
+            if (api.isOutputShutdown(endPoint) || !api.isOpen(endPoint)) {
+                s.mark(CloseEvent.SERVER_IDLE, idleMs);
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    @Override
+    public void inputShutdown(Object endPoint) {
+        try {
+            ConnectionState s = registry.get(endPoint);
+            if (s == null) {
+                return;
+            }
+            JettyApi api = (JettyApi) s.support;
+            if (api.isOutputShutdown(endPoint)) {
+                s.mark(CloseEvent.SERVER, 0);
+            } else {
+                s.mark(CloseEvent.PEER, waitingIdle(api, endPoint));
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    @Override
+    public void closing(Object endPoint, Throwable cause) {
+        if (cause == null) {
+            return;
+        }
+        try {
+            ConnectionState s = registry.get(endPoint);
+            if (s == null) {
+                return;
+            }
+            JettyApi api = (JettyApi) s.support;
+            if (cause instanceof TimeoutException) {
+                s.mark(CloseEvent.SERVER_IDLE, api.idleFor(endPoint));
+            } else {
+                s.mark(CloseEvent.ERROR, waitingIdle(api, endPoint));
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** The header deadline, on the agent's timer thread. */
+    void sweepHeaders() {
+        long now = System.nanoTime();
+        long deadline = TimeUnit.MILLISECONDS.toNanos(config.headerMs);
+        registry.forEach((endPoint, s) -> {
+            try {
+                checkHeader((JettyApi) s.support, endPoint, s, now, deadline);
+            } catch (Throwable t) {
+                failed(t);
+            }
+        });
+    }
+
+    private void checkHeader(JettyApi api, Object endPoint, ConnectionState s, long now, long deadline)
+            throws ReflectiveOperationException {
+        Object http = api.httpConnection(endPoint);
+        Object parser = http == null ? null : api.parser(http);
+        if (parser == null || !api.inHeaders(parser)) {
+            s.headerStartNanos = 0;
+            long saved = s.savedIdleMs;
+            if (saved > 0) {
+                s.savedIdleMs = -1;
+                api.setIdle(endPoint, saved);
+            }
+            return;
+        }
+        long begin = api.beginNanos(parser);
+        if (begin == Long.MIN_VALUE) {
+            // Jetty 9.4: the first sweep that sees the header started stands in for its first byte
+            begin = s.headerStartNanos != 0 ? s.headerStartNanos : now;
+        }
+        s.headerStartNanos = begin;
+        if (now - begin >= deadline) {
+            if (s.mark(CloseEvent.SERVER_HEADER, 0)) {
+                api.close(endPoint);
+            }
+            return;
+        }
+        long raised = HeaderDeadline.raisedIdleMs(config.headerMs);
+        long idle = api.idle(endPoint);
+        if (s.savedIdleMs < 0 && idle > 0 && idle < raised) {
+            s.savedIdleMs = idle;
+            api.setIdle(endPoint, raised);
+        }
+    }
+
+    /** First sight of a connector: apply the settings to it and to its open connections, and report it. */
+    private JettyApi adopt(Object connector) throws ReflectiveOperationException {
+        if (connectors.containsKey(connector)) {
+            return connectors.get(connector);
+        }
+        JettyApi api;
+        synchronized (connectors) {
+            if (connectors.containsKey(connector)) {
+                return connectors.get(connector);
+            }
+            api = JettyApi.of(connector.getClass());
+            if (!api.isNetworkConnector(connector)) {
+                connectors.put(connector, null);
+                return null;
+            }
+            if (!supported(api.version)) {
+                warnOnce("jetty " + api.version + " is not a version outlast knows (9.4, 10.0, 11.0, 12.0, 12.1);"
+                        + " its connectors are left untouched");
+                connectors.put(connector, null);
+                return null;
+            }
+            long before = api.connectorIdle(connector);
+            if (config.idleMs > 0) {
+                api.setConnectorIdle(connector, config.idleMs);
+            }
+            connectors.put(connector, api);
+            context.log().report(new EndpointReport(FAMILY, api.version, "connector", api.address(connector),
+                    before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
+        }
+        for (Object endPoint : api.endPoints(connector)) {
+            track(api, endPoint);
+        }
+        return api;
+    }
+
+    private void track(JettyApi api, Object endPoint) throws ReflectiveOperationException {
+        if (registry.get(endPoint) != null) {
+            return;
+        }
+        registry.putIfAbsent(endPoint, newState(api, endPoint));
+        if (config.idleMs > 0) {
+            api.setIdle(endPoint, config.idleMs);
+        }
+    }
+
+    private static ConnectionState newState(JettyApi api, Object endPoint) throws ReflectiveOperationException {
+        return new ConnectionState(api, FAMILY, api.local(endPoint), api.remote(endPoint),
+                api.createdMillis(endPoint));
+    }
+
+    /** How long the connection has waited for a request; 0 while one is in progress. */
+    private static long waitingIdle(JettyApi api, Object endPoint) throws ReflectiveOperationException {
+        Object http = api.httpConnection(endPoint);
+        Object parser = http == null ? null : api.parser(http);
+        return parser != null && api.waiting(parser) ? api.idleFor(endPoint) : 0;
+    }
+
+    private static boolean supported(String version) {
+        for (String prefix : SUPPORTED) {
+            if (version.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void warnOnce(String message) {
+        if (warned.add(message)) {
+            context.log().warn(message);
+        }
+    }
+
+    private void failed(Throwable t) {
+        warnOnce("jetty hook failed, that connection may go unreported: " + t);
+    }
+}
