@@ -1,0 +1,114 @@
+package io.outlast.it;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The outside-in measurements every server family must pass, run at once on separate connections: idle
+ * after a response, idle before a first request, a stalled header, a byte-at-a-time header, a peer close
+ * and a server close; then the close event of each.
+ */
+final class Measurements {
+    /** A close may come this much before the configured time (clock and scheduling granularity)... */
+    static final long EARLY_MS = 300;
+    /** ...and this much after it (timer ticks, sweeps, a loaded 2-core machine). */
+    static final long LATE_MS = 1000;
+
+    record Closed(int clientPort, long afterMs) {
+    }
+
+    private Measurements() {
+    }
+
+    static void assertTiming(String what, long measuredMs, long expectedMs, ServerProcess server) {
+        assertTrue(measuredMs != Probe.NEVER, what + ": never closed (expected " + expectedMs + " ms)\n"
+                + server.output());
+        assertTrue(measuredMs >= expectedMs - EARLY_MS && measuredMs <= expectedMs + LATE_MS,
+                what + ": closed after " + measuredMs + " ms, expected " + expectedMs + " ms (-" + EARLY_MS + "/+"
+                        + LATE_MS + ")\n" + server.output());
+    }
+
+    static Map<String, String> assertEvent(ServerProcess server, int clientPort, String closer, long requests) {
+        Map<String, String> e = server.closeEvent(clientPort);
+        assertEquals(closer, e.get("closer"), "closer of " + e + "\n" + server.output());
+        assertEquals(Long.toString(requests), e.get("requests"), "requests of " + e);
+        assertEquals("jetty", e.get("server"), "server of " + e);
+        assertTrue(e.get("local").endsWith(":" + server.port), "local of " + e);
+        assertTrue(Long.parseLong(e.get("age_ms")) >= Long.parseLong(e.get("idle_ms")), "age_ms >= idle_ms in " + e);
+        return e;
+    }
+
+    static void assertIdleMs(Map<String, String> event, long expectedMs) {
+        long idle = Long.parseLong(event.get("idle_ms"));
+        assertTrue(Math.abs(idle - expectedMs) <= 500, "idle_ms " + idle + ", expected about " + expectedMs + " in " + event);
+    }
+
+    /** Runs the six measurements at once and checks timings and events. */
+    static void run(ServerProcess server, long idleMs, long headerMs) throws Exception {
+        int port = server.port;
+        long wait = Math.max(idleMs, headerMs) + 5000;
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            Future<Closed> afterResponse = pool.submit(probe(port, p -> {
+                p.request(false);
+                return p.closedAfter(System.nanoTime(), wait);
+            }));
+            Future<Closed> fresh = pool.submit(probe(port, p -> p.closedAfter(System.nanoTime(), wait)));
+            Future<Closed> stalled = pool.submit(probe(port, p -> {
+                p.send("GET / HTTP/1.1\r\nHost: pro");
+                return p.closedAfter(System.nanoTime(), wait);
+            }));
+            Future<Closed> slow = pool.submit(probe(port, p -> p.slowHeaderClosedAfter(250, wait)));
+            Future<Closed> peer = pool.submit(probe(port, p -> {
+                p.request(false);
+                return 0L;
+            }));
+            Future<Closed> serverClose = pool.submit(probe(port, p -> {
+                p.request(true);
+                return p.closedAfter(System.nanoTime(), wait);
+            }));
+
+            assertTiming("idle after a response", get(afterResponse).afterMs, idleMs, server);
+            assertTiming("idle before a first request", get(fresh).afterMs, idleMs, server);
+            assertTiming("header that stops arriving", get(stalled).afterMs, headerMs, server);
+            assertTiming("header sent a byte at a time", get(slow).afterMs, headerMs, server);
+            assertTrue(get(serverClose).afterMs < 1000, "Connection: close honoured at once");
+
+            assertIdleMs(assertEvent(server, get(afterResponse).clientPort, "server-idle", 1), idleMs);
+            assertIdleMs(assertEvent(server, get(fresh).clientPort, "server-idle", 0), idleMs);
+            assertEvent(server, get(stalled).clientPort, "server-header", 0);
+            assertEvent(server, get(slow).clientPort, "server-header", 0);
+            assertEvent(server, get(peer).clientPort, "peer", 1);
+            assertEvent(server, get(serverClose).clientPort, "server", 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    interface Step {
+        long run(Probe p) throws Exception;
+    }
+
+    static Callable<Closed> probe(int port, Step step) {
+        return () -> {
+            try (Probe p = new Probe(port)) {
+                return new Closed(p.localPort(), step.run(p));
+            }
+        };
+    }
+
+    static <T> T get(Future<T> f) throws Exception {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+}

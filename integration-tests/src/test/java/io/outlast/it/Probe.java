@@ -1,0 +1,121 @@
+package io.outlast.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A plain socket client that measures, from outside, when the server closes a connection. Closed means
+ * the read side saw the end of the stream or a reset; the time is taken the moment that happens.
+ */
+final class Probe implements AutoCloseable {
+    static final long NEVER = -1;
+
+    final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    Probe(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setTcpNoDelay(true);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
+    void send(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** One GET, and its whole response (headers and a Content-Length body). */
+    String request(boolean close) throws IOException {
+        send("GET / HTTP/1.1\r\nHost: probe\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n");
+        socket.setSoTimeout(10_000);
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed before a response: " + head);
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.US_ASCII);
+        int length = 0;
+        for (String line : headers.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        byte[] body = in.readNBytes(length);
+        if (!headers.startsWith("HTTP/1.1 200")) {
+            throw new IOException("unexpected response: " + headers);
+        }
+        return headers + new String(body, StandardCharsets.US_ASCII);
+    }
+
+    /** Milliseconds from {@code startNanos} until the server closes, or {@link #NEVER} within {@code maxMs}. */
+    long closedAfter(long startNanos, long maxMs) throws IOException {
+        byte[] buf = new byte[512];
+        while (true) {
+            long left = maxMs - elapsedMs(startNanos);
+            if (left <= 0) {
+                return NEVER;
+            }
+            socket.setSoTimeout((int) Math.max(1, left));
+            try {
+                if (in.read(buf) < 0) {
+                    return elapsedMs(startNanos);
+                }
+            } catch (SocketTimeoutException e) {
+                return NEVER;
+            } catch (IOException reset) {
+                return elapsedMs(startNanos);
+            }
+        }
+    }
+
+    /**
+     * Sends a request header one byte every {@code intervalMs}, never finishing it, and returns the ms from
+     * the first byte until the server closes, or {@link #NEVER} within {@code maxMs}.
+     */
+    long slowHeaderClosedAfter(long intervalMs, long maxMs) throws IOException {
+        byte[] header = ("GET / HTTP/1.1\r\nHost: probe\r\nX-Slow: " + "a".repeat(10_000))
+                .getBytes(StandardCharsets.US_ASCII);
+        long start = System.nanoTime();
+        for (byte b : header) {
+            try {
+                out.write(b);
+                out.flush();
+            } catch (IOException closed) {
+                return elapsedMs(start);
+            }
+            long next = elapsedMs(start) + intervalMs;
+            long closed = closedAfter(start, Math.min(next, maxMs));
+            if (closed != NEVER) {
+                return closed;
+            }
+            if (elapsedMs(start) >= maxMs) {
+                return NEVER;
+            }
+        }
+        return NEVER;
+    }
+
+    static long elapsedMs(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

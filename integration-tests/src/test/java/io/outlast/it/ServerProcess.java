@@ -1,0 +1,152 @@
+package io.outlast.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A test-app in a child JVM: its output lines, its port, and the agent's events in that output. */
+final class ServerProcess implements AutoCloseable {
+    static final Path AGENT_JAR = Path.of(System.getProperty("outlast.agent.jar", "../agent/target/outlast-agent.jar"))
+            .toAbsolutePath().normalize();
+    static final Path APPS = Path.of(System.getProperty("outlast.test.apps", "../test-apps")).toAbsolutePath().normalize();
+    private static final Pattern READY = Pattern.compile("READY port=(\\d+)");
+
+    final Jdk jdk;
+    final Process process;
+    final int port;
+    private final List<String> lines = new ArrayList<>();
+
+    private ServerProcess(Jdk jdk, List<String> command) throws IOException {
+        this.jdk = jdk;
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("OUTLAST_") || k.equals("JAVA_TOOL_OPTIONS"));
+        this.process = pb.start();
+        pump(process.getInputStream());
+        pump(process.getErrorStream());
+        String ready = await(READY.asPredicate(), Duration.ofSeconds(60));
+        Matcher m = READY.matcher(ready);
+        m.find();
+        this.port = Integer.parseInt(m.group(1));
+    }
+
+    /** Starts {@code test-apps/<app>/target/app.jar}; {@code agentArgs} null means without the agent. */
+    static ServerProcess start(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
+        jdk.require();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(jdk.java().toString());
+        cmd.add("-Xshare:auto");
+        if (agentArgs != null) {
+            cmd.add("-javaagent:" + AGENT_JAR + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+        }
+        cmd.addAll(List.of(jvmArgs));
+        cmd.add("-jar");
+        cmd.add(APPS.resolve(app).resolve("target/app.jar").toString());
+        return new ServerProcess(jdk, cmd);
+    }
+
+    /** {@code java -jar outlast-agent.jar attach <pid> args...} with the same JDK; returns its output. */
+    String attach(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", AGENT_JAR.toString(), "attach",
+                Long.toString(process.pid())));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("attach failed: " + out + "\n--- target output:\n" + output());
+        }
+        return out;
+    }
+
+    private void pump(InputStream in) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (lines) {
+                        lines.add(line);
+                        lines.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The first output line that matches, waiting for it up to {@code timeout}. */
+    String await(Predicate<String> match, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (lines) {
+            while (true) {
+                for (String l : lines) {
+                    if (match.test(l)) {
+                        return l;
+                    }
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching line within " + timeout + "; output:\n" + output());
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lines, left);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    boolean has(Predicate<String> match) {
+        synchronized (lines) {
+            return lines.stream().anyMatch(match);
+        }
+    }
+
+    /** The close event of the connection whose client side had this local port. */
+    Map<String, String> closeEvent(int clientPort) {
+        String line = await(l -> l.contains("outlast: close ") && l.contains(" remote=127.0.0.1:" + clientPort + " "),
+                Duration.ofSeconds(10));
+        Map<String, String> fields = new HashMap<>();
+        for (String kv : line.substring(line.indexOf("close ") + 6).split(" ")) {
+            int eq = kv.indexOf('=');
+            fields.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return fields;
+    }
+
+    String output() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    /** Asks the app to stop its server (a "stop" line) and waits for the JVM to exit. */
+    void stop() throws IOException, InterruptedException {
+        OutputStream in = process.getOutputStream();
+        in.write("stop\n".getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            throw new AssertionError("app did not stop; output:\n" + output());
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
