@@ -36,20 +36,28 @@ public final class EventLog extends EventSink implements Runnable {
     private final Thread thread;
 
     public EventLog(Config config) throws IOException {
+        this(config, open(config.log), !"stderr".equals(config.log) && !"stdout".equals(config.log));
+    }
+
+    EventLog(Config config, Writer out, boolean stamped) {
         this.config = config;
         this.json = config.json;
-        OutputStream target;
-        if ("stderr".equals(config.log)) {
-            target = new Unclosed(System.err);
-        } else if ("stdout".equals(config.log)) {
-            target = new Unclosed(System.out);
-        } else {
-            target = new FileOutputStream(config.log, true);
-        }
-        this.stamped = !(target instanceof Unclosed);
-        this.out = new OutputStreamWriter(target, StandardCharsets.UTF_8);
+        this.out = out;
+        this.stamped = stamped;
         this.thread = new Thread(this, "outlast-log");
         thread.setDaemon(true);
+    }
+
+    private static Writer open(String log) throws IOException {
+        OutputStream target;
+        if ("stderr".equals(log)) {
+            target = new Unclosed(System.err);
+        } else if ("stdout".equals(log)) {
+            target = new Unclosed(System.out);
+        } else {
+            target = new FileOutputStream(log, true);
+        }
+        return new OutputStreamWriter(target, StandardCharsets.UTF_8);
     }
 
     public void start() {
@@ -59,10 +67,6 @@ public final class EventLog extends EventSink implements Runnable {
         } catch (IllegalStateException alreadyShuttingDown) {
             // nothing to flush later
         }
-    }
-
-    void reconfigure(Config config) {
-        this.config = config;
     }
 
     @Override
