@@ -16,7 +16,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Embedded Jetty 12.1 answering "ok" to every request. -Dapp.idle=MS sets the connector's own idle
  * timeout (default: Jetty's). Prints "READY port=N" once listening; a "stop" line or the end of
- * standard input stops the server.
+ * standard input stops the server; a "load NAME" line answers whether the app can load class NAME.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -45,7 +45,19 @@ public final class Main {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         String line;
         while ((line = in.readLine()) != null && !line.trim().equals("stop")) {
-            // wait
+            if (line.startsWith("load ")) {
+                // what the application's own class loader can see
+                String name = line.substring("load ".length()).trim();
+                boolean found;
+                try {
+                    Class.forName(name, false, Main.class.getClassLoader());
+                    found = true;
+                } catch (ClassNotFoundException e) {
+                    found = false;
+                }
+                System.out.println("LOAD " + name + " " + found);
+                System.out.flush();
+            }
         }
         server.stop();
         System.out.println("STOPPED");

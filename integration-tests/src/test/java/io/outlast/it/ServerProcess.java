@@ -57,17 +57,50 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(jdk, cmd);
     }
 
-    /** {@code java -jar outlast-agent.jar attach <pid> args...} with the same JDK; returns its output. */
+    record CliResult(int exit, String output) {
+    }
+
+    /** {@code java -jar outlast-agent.jar attach <pid> args...} with the same JDK; must succeed. */
     String attach(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", AGENT_JAR.toString(), "attach",
-                Long.toString(process.pid())));
+        CliResult r = cli(jdk, "attach", Long.toString(process.pid()), args);
+        if (r.exit() != 0) {
+            throw new AssertionError("attach failed: " + r.output() + "\n--- target output:\n" + output());
+        }
+        return r.output();
+    }
+
+    /** {@code java -jar outlast-agent.jar <command> <first> args...}, its exit code and output. */
+    static CliResult cli(Jdk jdk, String command, String first, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", AGENT_JAR.toString(), command, first));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("attach failed: " + out + "\n--- target output:\n" + output());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("cli did not finish: " + out);
         }
-        return out;
+        return new CliResult(p.exitValue(), out);
+    }
+
+    /** A line to the app's standard input. */
+    void send(String line) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+    }
+
+    /** Whether the application's own class loader can load the class (the test-apps' "load" command). */
+    boolean appCanLoad(String className) throws IOException {
+        send("load " + className);
+        String answer = await(l -> l.startsWith("LOAD " + className + " "), Duration.ofSeconds(10));
+        return answer.endsWith(" true");
+    }
+
+    long outlastLines() {
+        synchronized (lines) {
+            return lines.stream().filter(l -> l.startsWith("outlast")).count();
+        }
     }
 
     private void pump(InputStream in) {
@@ -137,9 +170,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** Asks the app to stop its server (a "stop" line) and waits for the JVM to exit. */
     void stop() throws IOException, InterruptedException {
-        OutputStream in = process.getOutputStream();
-        in.write("stop\n".getBytes(StandardCharsets.US_ASCII));
-        in.flush();
+        send("stop");
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             throw new AssertionError("app did not stop; output:\n" + output());
         }

@@ -46,14 +46,23 @@ final class JettyApi {
     private final Method beginNanos;
     private final int contentOrdinal;
 
-    static JettyApi of(Class<?> jettyClass) throws ReflectiveOperationException {
+    /**
+     * The API as the class's loader sees it, or null where it lacks part of Jetty's server (a loader with
+     * only Jetty's client, say); either answer is remembered, so a miss costs one failed lookup per loader.
+     */
+    static JettyApi of(Class<?> jettyClass) {
         ClassLoader loader = jettyClass.getClassLoader();
         synchronized (BY_LOADER) {
-            JettyApi api = BY_LOADER.get(loader);
-            if (api == null) {
-                api = new JettyApi(loader);
-                BY_LOADER.put(loader, api);
+            if (BY_LOADER.containsKey(loader)) {
+                return BY_LOADER.get(loader);
             }
+            JettyApi api;
+            try {
+                api = new JettyApi(loader);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                api = null;
+            }
+            BY_LOADER.put(loader, api);
             return api;
         }
     }

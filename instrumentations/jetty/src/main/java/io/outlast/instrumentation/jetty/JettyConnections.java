@@ -91,7 +91,7 @@ final class JettyConnections extends JettyHooks {
                 return;
             }
             JettyApi api = JettyApi.of(idleTimeout.getClass());
-            if (!api.endPointType.isInstance(idleTimeout)) {
+            if (api == null || !api.endPointType.isInstance(idleTimeout)) {
                 return;
             }
             Object connector = api.connectorOf(idleTimeout);
@@ -240,6 +240,12 @@ final class JettyConnections extends JettyHooks {
                 return connectors.get(connector);
             }
             api = JettyApi.of(connector.getClass());
+            if (api == null) {
+                warnOnce("jetty connector " + connector.getClass().getName() + ": its class loader lacks part of"
+                        + " Jetty's public API; left untouched");
+                connectors.put(connector, null);
+                return null;
+            }
             if (!api.isNetworkConnector(connector)) {
                 connectors.put(connector, null);
                 return null;
