@@ -1,7 +1,7 @@
 package app;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import app.control.AppControl;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -15,18 +15,16 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Embedded Jetty 12.0 answering "ok" to every request. -Dapp.idle=MS sets the connector's own idle
- * timeout (default: Jetty's). Prints "READY port=N" once listening; a "stop" line or the end of
- * standard input stops the server; a "load NAME" line answers whether the app can load class NAME.
+ * timeout (default: Jetty's). Driven by the tests through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
-        connector.setPort(Integer.getInteger("app.port", 0));
-        String idle = System.getProperty("app.idle");
-        if (idle != null) {
-            connector.setIdleTimeout(Long.parseLong(idle));
+        connector.setPort(AppControl.port());
+        if (AppControl.ownIdleMs() > 0) {
+            connector.setIdleTimeout(AppControl.ownIdleMs());
         }
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
@@ -40,27 +38,8 @@ public final class Main {
             }
         });
         server.start();
-        System.out.println("READY port=" + connector.getLocalPort());
-        System.out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
-        String line;
-        while ((line = in.readLine()) != null && !line.trim().equals("stop")) {
-            if (line.startsWith("load ")) {
-                // what the application's own class loader can see
-                String name = line.substring("load ".length()).trim();
-                boolean found;
-                try {
-                    Class.forName(name, false, Main.class.getClassLoader());
-                    found = true;
-                } catch (ClassNotFoundException e) {
-                    found = false;
-                }
-                System.out.println("LOAD " + name + " " + found);
-                System.out.flush();
-            }
-        }
+        AppControl.readyUntilStopped(connector.getLocalPort(), Main.class);
         server.stop();
-        System.out.println("STOPPED");
-        System.out.flush();
+        AppControl.stopped();
     }
 }

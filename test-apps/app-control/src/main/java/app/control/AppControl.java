@@ -1,0 +1,53 @@
+package app.control;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The test-apps' side of the protocol with the integration tests: "READY port=N" once listening; then
+ * standard-input commands until "stop" or the end of input: "load NAME" answers "LOAD NAME true|false",
+ * whether the application's class loader can load class NAME.
+ */
+public final class AppControl {
+    private AppControl() {
+    }
+
+    /** The idle timeout the app sets on its server itself ({@code -Dapp.idle=MS}), or -1 for the server's default. */
+    public static long ownIdleMs() {
+        String idle = System.getProperty("app.idle");
+        return idle == null ? -1 : Long.parseLong(idle);
+    }
+
+    public static int port() {
+        return Integer.getInteger("app.port", 0);
+    }
+
+    /** Announces the port, then returns when the app is asked to stop. */
+    public static void readyUntilStopped(int port, Class<?> app) throws IOException {
+        System.out.println("READY port=" + port);
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        String line;
+        while ((line = in.readLine()) != null && !line.trim().equals("stop")) {
+            if (line.startsWith("load ")) {
+                String name = line.substring("load ".length()).trim();
+                boolean found;
+                try {
+                    Class.forName(name, false, app.getClassLoader());
+                    found = true;
+                } catch (ClassNotFoundException e) {
+                    found = false;
+                }
+                System.out.println("LOAD " + name + " " + found);
+                System.out.flush();
+            }
+        }
+    }
+
+    public static void stopped() {
+        System.out.println("STOPPED");
+        System.out.flush();
+    }
+}
