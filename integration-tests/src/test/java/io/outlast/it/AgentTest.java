@@ -42,6 +42,18 @@ class AgentTest {
         }
     }
 
+    /** Byte Buddy's AgentBuilder probes sun.misc.Unsafe, which JDK 24+ reports; the agent must not make the JVM warn. */
+    @Test
+    void noJvmWarningsAtStartOnJdk25() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK25, APP, "idle=5s");
+             Probe probe = new Probe(server.port)) {
+            probe.request(false);
+            server.await(l -> l.startsWith("outlast: jetty "), Duration.ofSeconds(10));
+            assertTrue(server.output().lines().noneMatch(l -> l.contains("WARNING") || l.contains("VM warning")),
+                    server.output());
+        }
+    }
+
     @Test
     void badConfigurationGetsOneErrorLineAndChangesNothing() throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, APP, "idle=65,header=3s", "-Dapp.idle=1000");

@@ -95,11 +95,15 @@ class JettyTest {
         }
     }
 
+    /** Connections open when the server stops, waiting or in the middle of a header, close as "shutdown". */
     private static void assertShutdownEvent(ServerProcess server) throws Exception {
-        try (Probe open = new Probe(server.port)) {
-            open.request(false);
+        try (Probe waiting = new Probe(server.port); Probe midHeader = new Probe(server.port)) {
+            waiting.request(false);
+            midHeader.send("GET / HTTP/1.1\r\nHo");
+            Thread.sleep(100);
             server.stop();
-            Measurements.assertEvent(server, open.localPort(), "shutdown", 1);
+            Measurements.assertEvent(server, waiting.localPort(), "shutdown", 1);
+            Measurements.assertEvent(server, midHeader.localPort(), "shutdown", 0);
         }
     }
 }

@@ -72,8 +72,10 @@ final class JettyConnections extends JettyHooks {
             }
             String closer = s.closer();
             long idleMs = s.idleAtMarkMs();
-            if (closer == null) {
-                closer = api.isRunning(connector) ? CloseEvent.SERVER : CloseEvent.SHUTDOWN;
+            boolean stopping = !api.isRunning(connector);
+            if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
+                // a stopping connector closes its connections, some with a failure as the cause
+                closer = stopping ? CloseEvent.SHUTDOWN : CloseEvent.SERVER;
                 idleMs = waitingIdle(api, endPoint);
             }
             long now = System.currentTimeMillis();
