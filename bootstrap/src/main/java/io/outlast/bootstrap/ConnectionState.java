@@ -28,12 +28,18 @@ public final class ConnectionState {
      */
     public volatile long savedIdleMs = -1;
 
+    /** Requests completed on the connection, for servers that do not count them. */
+    public volatile long requests;
+    /** When the connection last began waiting for a request (opened, or a response completed). */
+    public volatile long idleSinceMillis;
+
     public ConnectionState(Object support, String server, String local, String remote, long openedMillis) {
         this.support = support;
         this.server = server;
         this.local = local;
         this.remote = remote;
         this.openedMillis = openedMillis;
+        this.idleSinceMillis = openedMillis;
     }
 
     /**

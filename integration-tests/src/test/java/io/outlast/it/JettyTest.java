@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -70,8 +71,11 @@ class JettyTest {
             Measurements.run(server, 3000, 2000);
             Measurements.assertTiming("connection open before the attach", existing.closedAfter(lastResponse, 8000),
                     3000, server);
-            Measurements.assertIdleMs(Measurements.assertEvent(server, existing.localPort(), "server-idle",
-                    Long.parseLong(server.closeEvent(existing.localPort()).get("requests"))), 3000);
+            Map<String, String> event = server.closeEvent(existing.localPort(), 0);
+            assertEquals("server-idle", event.get("closer"), event.toString());
+            // Jetty counts the connection's requests itself, those before the attach included
+            assertTrue(Long.parseLong(event.get("requests")) >= 2, event.toString());
+            Measurements.assertIdleMs(event, 3000);
             assertTrue(server.has(l -> l.matches("outlast: jetty \\S+ connector 127\\.0\\.0\\.1:" + server.port
                     + " idle 1000ms -> 3000ms, header none -> 2000ms")), server.output());
             assertShutdownEvent(server);
@@ -97,13 +101,14 @@ class JettyTest {
 
     /** Connections open when the server stops, waiting or in the middle of a header, close as "shutdown". */
     private static void assertShutdownEvent(ServerProcess server) throws Exception {
+        int mark = server.mark();
         try (Probe waiting = new Probe(server.port); Probe midHeader = new Probe(server.port)) {
             waiting.request(false);
             midHeader.send("GET / HTTP/1.1\r\nHo");
             Thread.sleep(100);
             server.stop();
-            Measurements.assertEvent(server, waiting.localPort(), "shutdown", 1);
-            Measurements.assertEvent(server, midHeader.localPort(), "shutdown", 0);
+            Measurements.assertEvent(server, mark, waiting.localPort(), "shutdown", 1);
+            Measurements.assertEvent(server, mark, midHeader.localPort(), "shutdown", 0);
         }
     }
 }

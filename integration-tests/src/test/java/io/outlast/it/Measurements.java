@@ -35,8 +35,8 @@ final class Measurements {
                         + LATE_MS + ")\n" + server.output());
     }
 
-    static Map<String, String> assertEvent(ServerProcess server, int clientPort, String closer, long requests) {
-        Map<String, String> e = server.closeEvent(clientPort);
+    static Map<String, String> assertEvent(ServerProcess server, int mark, int clientPort, String closer, long requests) {
+        Map<String, String> e = server.closeEvent(clientPort, mark);
         assertEquals(closer, e.get("closer"), "closer of " + e + "\n" + server.output());
         assertEquals(Long.toString(requests), e.get("requests"), "requests of " + e);
         assertEquals("jetty", e.get("server"), "server of " + e);
@@ -53,6 +53,7 @@ final class Measurements {
     /** Runs the six measurements at once and checks timings and events. */
     static void run(ServerProcess server, long idleMs, long headerMs) throws Exception {
         int port = server.port;
+        int mark = server.mark();
         long wait = Math.max(idleMs, headerMs) + 5000;
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
@@ -81,12 +82,12 @@ final class Measurements {
             assertTiming("header sent a byte at a time", get(slow).afterMs, headerMs, server);
             assertTrue(get(serverClose).afterMs < 1000, "Connection: close honoured at once");
 
-            assertIdleMs(assertEvent(server, get(afterResponse).clientPort, "server-idle", 1), idleMs);
-            assertIdleMs(assertEvent(server, get(fresh).clientPort, "server-idle", 0), idleMs);
-            assertEvent(server, get(stalled).clientPort, "server-header", 0);
-            assertEvent(server, get(slow).clientPort, "server-header", 0);
-            assertEvent(server, get(peer).clientPort, "peer", 1);
-            assertEvent(server, get(serverClose).clientPort, "server", 1);
+            assertIdleMs(assertEvent(server, mark, get(afterResponse).clientPort, "server-idle", 1), idleMs);
+            assertIdleMs(assertEvent(server, mark, get(fresh).clientPort, "server-idle", 0), idleMs);
+            assertEvent(server, mark, get(stalled).clientPort, "server-header", 0);
+            assertEvent(server, mark, get(slow).clientPort, "server-header", 0);
+            assertEvent(server, mark, get(peer).clientPort, "peer", 1);
+            assertEvent(server, mark, get(serverClose).clientPort, "server", 1);
         } finally {
             pool.shutdownNow();
         }

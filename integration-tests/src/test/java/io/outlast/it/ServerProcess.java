@@ -123,10 +123,14 @@ final class ServerProcess implements AutoCloseable {
 
     /** The first output line that matches, waiting for it up to {@code timeout}. */
     String await(Predicate<String> match, Duration timeout) {
+        return await(0, match, timeout);
+    }
+
+    private String await(int from, Predicate<String> match, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
             while (true) {
-                for (String l : lines) {
+                for (String l : lines.subList(Math.min(from, lines.size()), lines.size())) {
                     if (match.test(l)) {
                         return l;
                     }
@@ -150,9 +154,19 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** The close event of the connection whose client side had this local port. */
-    Map<String, String> closeEvent(int clientPort) {
-        String line = await(l -> l.contains("outlast: close ") && l.contains(" remote=127.0.0.1:" + clientPort + " "),
+    /** How many lines the app has printed so far: events after this mark belong to connections opened after it. */
+    int mark() {
+        synchronized (lines) {
+            return lines.size();
+        }
+    }
+
+    /**
+     * The close event of the connection whose client side had this local port, printed after {@code mark}:
+     * the operating system reuses ports, so an earlier connection may have had the same one.
+     */
+    Map<String, String> closeEvent(int clientPort, int mark) {
+        String line = await(mark, l -> l.contains("outlast: close ") && l.contains(" remote=127.0.0.1:" + clientPort + " "),
                 Duration.ofSeconds(10));
         Map<String, String> fields = new HashMap<>();
         for (String kv : line.substring(line.indexOf("close ") + 6).split(" ")) {

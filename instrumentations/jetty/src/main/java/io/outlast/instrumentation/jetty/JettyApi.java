@@ -212,7 +212,7 @@ final class JettyApi {
         return ((Enum<?>) state.invoke(parser)).ordinal() == 0;
     }
 
-    /** When the current request's first byte was parsed, or {@code Long.MIN_VALUE} where Jetty does not say. */
+    /** When the current request's first byte was parsed, or {@code Long.MIN_VALUE} where Jetty does not say (9.4). */
     long beginNanos(Object parser) throws ReflectiveOperationException {
         return beginNanos == null ? Long.MIN_VALUE : (Long) beginNanos.invoke(parser);
     }

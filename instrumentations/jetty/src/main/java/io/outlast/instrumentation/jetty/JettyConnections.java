@@ -3,38 +3,39 @@ package io.outlast.instrumentation.jetty;
 import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
-import io.outlast.bootstrap.EventSink;
 import io.outlast.bootstrap.JettyHooks;
-import io.outlast.core.AgentContext;
 import io.outlast.core.Config;
+import io.outlast.core.ConnectionTracker;
 import io.outlast.core.EndpointReport;
+import io.outlast.core.HeaderPhase;
 
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Jetty's connections as the agent sees them. Runs on Jetty's threads (hooks) and on the agent's
  * timer (header sweep); every entry point swallows its own failures.
  */
-final class JettyConnections extends JettyHooks {
+final class JettyConnections extends JettyHooks implements HeaderPhase {
     private static final String FAMILY = "jetty";
     private static final String[] SUPPORTED = {"9.4.", "10.0.", "11.0.", "12.0.", "12.1."};
 
-    private final AgentContext context;
+    private final ConnectionTracker tracker;
     private final Config config;
-    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final ConnectionRegistry registry;
     /** Connectors seen, each with its API handle, or with null when its version is not supported. */
     private final Map<Object, JettyApi> connectors = Collections.synchronizedMap(new WeakHashMap<>());
-    private final Set<String> warned = Collections.synchronizedSet(new HashSet<>());
 
-    JettyConnections(AgentContext context) {
-        this.context = context;
-        this.config = context.config();
+    JettyConnections(ConnectionTracker tracker) {
+        this.tracker = tracker;
+        this.config = tracker.config();
+        this.registry = tracker.registry();
+    }
+
+    ConnectionTracker tracker() {
+        return tracker;
     }
 
     @Override
@@ -42,7 +43,7 @@ final class JettyConnections extends JettyHooks {
         try {
             adopt(connector);
         } catch (Throwable t) {
-            failed(t);
+            tracker.failed(t);
         }
     }
 
@@ -54,7 +55,7 @@ final class JettyConnections extends JettyHooks {
                 track(api, endPoint);
             }
         } catch (Throwable t) {
-            failed(t);
+            tracker.failed(t);
         }
     }
 
@@ -78,11 +79,9 @@ final class JettyConnections extends JettyHooks {
                 closer = stopping ? CloseEvent.SHUTDOWN : CloseEvent.SERVER;
                 idleMs = waitingIdle(api, endPoint);
             }
-            long now = System.currentTimeMillis();
-            EventSink.get().close(new CloseEvent(now, FAMILY, s.local, s.remote, closer, Math.max(0, idleMs),
-                    api.requests(endPoint), Math.max(0, now - s.openedMillis)));
+            tracker.close(s, closer, idleMs, api.requests(endPoint));
         } catch (Throwable t) {
-            failed(t);
+            tracker.failed(t);
         }
     }
 
@@ -102,7 +101,7 @@ final class JettyConnections extends JettyHooks {
                 adopt(connector);
             }
         } catch (Throwable t) {
-            failed(t);
+            tracker.failed(t);
         }
     }
 
@@ -124,7 +123,7 @@ final class JettyConnections extends JettyHooks {
             }
             return idleMs;
         } catch (Throwable t) {
-            failed(t);
+            tracker.failed(t);
             return -1;
         }
     }
@@ -142,7 +141,7 @@ final class JettyConnections extends JettyHooks {
                 s.mark(CloseEvent.SERVER_IDLE, idleMs);
             }
         } catch (Throwable t) {
-            failed(t);
+            tracker.failed(t);
         }
     }
 
@@ -160,7 +159,7 @@ final class JettyConnections extends JettyHooks {
                 s.mark(CloseEvent.PEER, waitingIdle(api, endPoint));
             }
         } catch (Throwable t) {
-            failed(t);
+            tracker.failed(t);
         }
     }
 
@@ -181,54 +180,35 @@ final class JettyConnections extends JettyHooks {
                 s.mark(CloseEvent.ERROR, waitingIdle(api, endPoint));
             }
         } catch (Throwable t) {
-            failed(t);
+            tracker.failed(t);
         }
     }
 
-    /** The header deadline, on the agent's timer thread. */
-    void sweepHeaders() {
-        long now = System.nanoTime();
-        long deadline = TimeUnit.MILLISECONDS.toNanos(config.headerMs);
-        registry.forEach((endPoint, s) -> {
-            try {
-                checkHeader((JettyApi) s.support, endPoint, s, now, deadline);
-            } catch (Throwable t) {
-                failed(t);
-            }
-        });
-    }
-
-    private void checkHeader(JettyApi api, Object endPoint, ConnectionState s, long now, long deadline)
-            throws ReflectiveOperationException {
+    @Override
+    public long headerStartNanos(Object endPoint, ConnectionState s) throws ReflectiveOperationException {
+        JettyApi api = (JettyApi) s.support;
         Object http = api.httpConnection(endPoint);
         Object parser = http == null ? null : api.parser(http);
         if (parser == null || !api.inHeaders(parser)) {
-            s.headerStartNanos = 0;
-            long saved = s.savedIdleMs;
-            if (saved > 0) {
-                s.savedIdleMs = -1;
-                api.setIdle(endPoint, saved);
-            }
-            return;
+            return NONE;
         }
         long begin = api.beginNanos(parser);
-        if (begin == Long.MIN_VALUE) {
-            // Jetty 9.4: the first sweep that sees the header started stands in for its first byte
-            begin = s.headerStartNanos != 0 ? s.headerStartNanos : now;
-        }
-        s.headerStartNanos = begin;
-        if (now - begin >= deadline) {
-            if (s.mark(CloseEvent.SERVER_HEADER, 0)) {
-                api.close(endPoint);
-            }
-            return;
-        }
-        long raised = HeaderDeadline.raisedIdleMs(config.headerMs);
-        long idle = api.idle(endPoint);
-        if (s.savedIdleMs < 0 && idle > 0 && idle < raised) {
-            s.savedIdleMs = idle;
-            api.setIdle(endPoint, raised);
-        }
+        return begin == Long.MIN_VALUE ? UNTIMED : begin;
+    }
+
+    @Override
+    public long readTimeoutMs(Object endPoint, ConnectionState s) throws ReflectiveOperationException {
+        return ((JettyApi) s.support).idle(endPoint);
+    }
+
+    @Override
+    public void setReadTimeoutMs(Object endPoint, ConnectionState s, long ms) throws ReflectiveOperationException {
+        ((JettyApi) s.support).setIdle(endPoint, ms);
+    }
+
+    @Override
+    public void close(Object endPoint, ConnectionState s) throws ReflectiveOperationException {
+        ((JettyApi) s.support).close(endPoint);
     }
 
     /** First sight of a connector: apply the settings to it and to its open connections, and report it. */
@@ -243,7 +223,7 @@ final class JettyConnections extends JettyHooks {
             }
             api = JettyApi.of(connector.getClass());
             if (api == null) {
-                warnOnce("jetty connector " + connector.getClass().getName() + ": its class loader lacks part of"
+                tracker.warnOnce("jetty connector " + connector.getClass().getName() + ": its class loader lacks part of"
                         + " Jetty's public API; left untouched");
                 connectors.put(connector, null);
                 return null;
@@ -253,7 +233,7 @@ final class JettyConnections extends JettyHooks {
                 return null;
             }
             if (!supported(api.version)) {
-                warnOnce("jetty " + api.version + " is not a version outlast knows (9.4, 10.0, 11.0, 12.0, 12.1);"
+                tracker.warnOnce("jetty " + api.version + " is not a version outlast knows (9.4, 10.0, 11.0, 12.0, 12.1);"
                         + " its connectors are left untouched");
                 connectors.put(connector, null);
                 return null;
@@ -263,7 +243,7 @@ final class JettyConnections extends JettyHooks {
                 api.setConnectorIdle(connector, config.idleMs);
             }
             connectors.put(connector, api);
-            context.log().report(new EndpointReport(FAMILY, api.version, "connector", api.address(connector),
+            tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector", api.address(connector),
                     before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
         }
         for (Object endPoint : api.endPoints(connector)) {
@@ -301,15 +281,5 @@ final class JettyConnections extends JettyHooks {
             }
         }
         return false;
-    }
-
-    private void warnOnce(String message) {
-        if (warned.add(message)) {
-            context.log().warn(message);
-        }
-    }
-
-    private void failed(Throwable t) {
-        warnOnce("jetty hook failed, that connection may go unreported: " + t);
     }
 }

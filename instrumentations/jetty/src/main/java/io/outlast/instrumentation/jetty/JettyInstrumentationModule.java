@@ -2,6 +2,8 @@ package io.outlast.instrumentation.jetty;
 
 import io.outlast.bootstrap.JettyHooks;
 import io.outlast.core.AgentContext;
+import io.outlast.core.ConnectionTracker;
+import io.outlast.core.HeaderDeadline;
 import io.outlast.core.InstrumentationModule;
 import io.outlast.core.TypeInstrumentation;
 
@@ -22,12 +24,9 @@ public final class JettyInstrumentationModule implements InstrumentationModule {
 
     @Override
     public void start(AgentContext context) {
-        JettyConnections connections = new JettyConnections(context);
+        JettyConnections connections = new JettyConnections(new ConnectionTracker(family(), context));
         JettyHooks.set(connections);
-        long headerMs = context.config().headerMs;
-        if (headerMs > 0) {
-            // Jetty has no header deadline: every byte resets its idle timer
-            context.every(HeaderDeadline.sweepPeriodMs(headerMs), connections::sweepHeaders);
-        }
+        // Jetty has no header deadline: every byte resets its idle timer
+        new HeaderDeadline(connections.tracker(), connections).start();
     }
 }

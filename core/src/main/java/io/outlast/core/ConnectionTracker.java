@@ -1,0 +1,56 @@
+package io.outlast.core;
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.ConnectionRegistry;
+import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.EventSink;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+
+/** What every family keeps: its open connections, its close events, its warnings (each said once). */
+public final class ConnectionTracker {
+    private final String family;
+    private final AgentContext context;
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final Set<String> warned = Collections.synchronizedSet(new HashSet<>());
+
+    public ConnectionTracker(String family, AgentContext context) {
+        this.family = family;
+        this.context = context;
+    }
+
+    public String family() {
+        return family;
+    }
+
+    public AgentContext context() {
+        return context;
+    }
+
+    public Config config() {
+        return context.config();
+    }
+
+    public ConnectionRegistry registry() {
+        return registry;
+    }
+
+    public void close(ConnectionState s, String closer, long idleMs, long requests) {
+        long now = System.currentTimeMillis();
+        EventSink.get().close(new CloseEvent(now, family, s.local, s.remote, closer, Math.max(0, idleMs), requests,
+                Math.max(0, now - s.openedMillis)));
+    }
+
+    public void warnOnce(String message) {
+        if (warned.add(message)) {
+            context.log().warn(message);
+        }
+    }
+
+    /** A hook that failed: the connection may go unreported, the server is unaffected. */
+    public void failed(Throwable t) {
+        warnOnce(family + " hook failed, that connection may go unreported: " + t);
+    }
+}
