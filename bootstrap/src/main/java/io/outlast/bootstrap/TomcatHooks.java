@@ -1,0 +1,43 @@
+package io.outlast.bootstrap;
+
+/**
+ * What advice inlined into Tomcat's classes calls (parameters are {@code Object}: the bootstrap loader
+ * cannot see Tomcat). Until the agent installs the implementation every call does nothing.
+ */
+public abstract class TomcatHooks {
+    private static final TomcatHooks NONE = new TomcatHooks() {
+    };
+    private static volatile TomcatHooks current = NONE;
+
+    public static TomcatHooks get() {
+        return current;
+    }
+
+    public static void set(TomcatHooks hooks) {
+        current = hooks == null ? NONE : hooks;
+    }
+
+    /** Exit of {@code AbstractEndpoint.start()}. */
+    public void endpointStarted(Object endpoint) {
+    }
+
+    /** Entry of {@code NioEndpoint$Poller.timeout(int, boolean)}: about once a second per poller. */
+    public void pollerTick(Object endpoint) {
+    }
+
+    /** Entry of {@code NioEndpoint$Poller.register(NioSocketWrapper)}: a new connection. */
+    public void registered(Object socketWrapper) {
+    }
+
+    /** Entry of {@code Http11InputBuffer.nextRequest()}: a request completed, the next wait begins. */
+    public void requestDone(Object socketWrapper) {
+    }
+
+    /** A read failed: {@code EOFException} is the peer's FIN. */
+    public void readFailed(Object socketWrapper, Throwable thrown) {
+    }
+
+    /** Entry of {@code SocketWrapperBase.close()}. */
+    public void closing(Object socketWrapper) {
+    }
+}

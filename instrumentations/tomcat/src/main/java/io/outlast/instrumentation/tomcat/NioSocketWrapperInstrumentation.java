@@ -1,0 +1,34 @@
+package io.outlast.instrumentation.tomcat;
+
+import io.outlast.bootstrap.TomcatHooks;
+import io.outlast.core.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.DynamicType;
+
+import java.nio.ByteBuffer;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/** Reads that fail: Tomcat throws EOFException for the peer's FIN and does not keep it in getError(). */
+final class NioSocketWrapperInstrumentation implements TypeInstrumentation {
+    @Override
+    public String typeName() {
+        return "org.apache.tomcat.util.net.NioEndpoint$NioSocketWrapper";
+    }
+
+    @Override
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
+        return builder.visit(Advice.to(FillAdvice.class).on(named("fillReadBuffer")
+                .and(takesArguments(boolean.class, ByteBuffer.class))));
+    }
+
+    public static final class FillAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object socketWrapper, @Advice.Thrown Throwable thrown) {
+            if (thrown != null) {
+                TomcatHooks.get().readFailed(socketWrapper, thrown);
+            }
+        }
+    }
+}

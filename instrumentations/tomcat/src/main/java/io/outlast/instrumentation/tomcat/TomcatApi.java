@@ -1,0 +1,219 @@
+package io.outlast.instrumentation.tomcat;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.util.Collection;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tomcat as one class loader sees it, resolved once. Public methods where Tomcat has them; the HTTP/1.1
+ * parser's progress is only in private fields of {@code Http11InputBuffer}, read (never written) here.
+ */
+final class TomcatApi {
+    private static final Map<ClassLoader, TomcatApi> BY_LOADER = new WeakHashMap<>();
+
+    final String version;
+    private final Method connections;
+    private final Method getKeepAlive;
+    private final Method setKeepAlive;
+    private final Method address;
+    private final Method localPort;
+    private final Method name;
+    private final Method isRunning;
+    private final Method isPaused;
+    private final Method processSocket;
+    private final Object errorEvent;
+    private final Method endpoint;
+    private final Method currentProcessor;
+    private final Method getReadTimeout;
+    private final Method setReadTimeout;
+    private final Method getError;
+    private final Method setError;
+    private final Method close;
+    private final Method remoteAddr;
+    private final Method remotePort;
+    private final Method localAddr;
+    private final Method wrapperLocalPort;
+    private final Class<?> http11Processor;
+    private final Field inputBuffer;
+    private final Field parsingHeader;
+    private final Field parsingRequestLine;
+    private final Field parsingRequestLinePhase;
+    private final Field request;
+    /** Tomcat 10.1+ times a request's first byte in nanos; 9.0 in millis. */
+    private final Method startNanos;
+    private final Method startMillis;
+
+    static TomcatApi of(Class<?> tomcatClass) {
+        ClassLoader loader = tomcatClass.getClassLoader();
+        synchronized (BY_LOADER) {
+            if (BY_LOADER.containsKey(loader)) {
+                return BY_LOADER.get(loader);
+            }
+            TomcatApi api;
+            try {
+                api = new TomcatApi(loader);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                api = null;
+            }
+            BY_LOADER.put(loader, api);
+            return api;
+        }
+    }
+
+    private TomcatApi(ClassLoader cl) throws ReflectiveOperationException {
+        Class<?> endpointType = load(cl, "org.apache.tomcat.util.net.AbstractEndpoint");
+        version = version(cl, endpointType);
+        connections = endpointType.getMethod("getConnections");
+        getKeepAlive = endpointType.getMethod("getKeepAliveTimeout");
+        setKeepAlive = endpointType.getMethod("setKeepAliveTimeout", int.class);
+        address = endpointType.getMethod("getAddress");
+        localPort = endpointType.getMethod("getLocalPort");
+        name = endpointType.getMethod("getName");
+        isRunning = endpointType.getMethod("isRunning");
+        isPaused = endpointType.getMethod("isPaused");
+        Class<?> wrapperType = load(cl, "org.apache.tomcat.util.net.SocketWrapperBase");
+        Class<?> eventType = load(cl, "org.apache.tomcat.util.net.SocketEvent");
+        processSocket = endpointType.getMethod("processSocket", wrapperType, eventType, boolean.class);
+        errorEvent = eventType.getField("ERROR").get(null);
+        endpoint = accessible(wrapperType.getDeclaredMethod("getEndpoint"));
+        currentProcessor = wrapperType.getMethod("getCurrentProcessor");
+        getReadTimeout = wrapperType.getMethod("getReadTimeout");
+        setReadTimeout = wrapperType.getMethod("setReadTimeout", long.class);
+        getError = wrapperType.getMethod("getError");
+        setError = wrapperType.getMethod("setError", IOException.class);
+        close = wrapperType.getMethod("close");
+        remoteAddr = wrapperType.getMethod("getRemoteAddr");
+        remotePort = wrapperType.getMethod("getRemotePort");
+        localAddr = wrapperType.getMethod("getLocalAddr");
+        wrapperLocalPort = wrapperType.getMethod("getLocalPort");
+        http11Processor = load(cl, "org.apache.coyote.http11.Http11Processor");
+        inputBuffer = accessible(http11Processor.getDeclaredField("inputBuffer"));
+        Class<?> buffer = load(cl, "org.apache.coyote.http11.Http11InputBuffer");
+        parsingHeader = accessible(buffer.getDeclaredField("parsingHeader"));
+        parsingRequestLine = accessible(buffer.getDeclaredField("parsingRequestLine"));
+        parsingRequestLinePhase = accessible(buffer.getDeclaredField("parsingRequestLinePhase"));
+        request = accessible(buffer.getDeclaredField("request"));
+        Class<?> requestType = load(cl, "org.apache.coyote.Request");
+        Method nanos;
+        try {
+            nanos = requestType.getMethod("getStartTimeNanos");
+        } catch (NoSuchMethodException e) {
+            nanos = null;
+        }
+        startNanos = nanos;
+        startMillis = requestType.getMethod("getStartTime");
+    }
+
+    /** "Apache Tomcat/10.1.59" from catalina where it is there, else the jar's manifest. */
+    private static String version(ClassLoader cl, Class<?> endpointType) {
+        try {
+            String info = (String) load(cl, "org.apache.catalina.util.ServerInfo").getMethod("getServerInfo").invoke(null);
+            return info.substring(info.indexOf('/') + 1);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            String v = endpointType.getPackage().getImplementationVersion();
+            return v == null ? "unknown" : v;
+        }
+    }
+
+    Object endpointOf(Object wrapper) throws ReflectiveOperationException {
+        return endpoint.invoke(wrapper);
+    }
+
+    Collection<?> connections(Object endpoint) throws ReflectiveOperationException {
+        return (Collection<?>) connections.invoke(endpoint);
+    }
+
+    int keepAliveTimeout(Object endpoint) throws ReflectiveOperationException {
+        return (Integer) getKeepAlive.invoke(endpoint);
+    }
+
+    void setKeepAliveTimeout(Object endpoint, int ms) throws ReflectiveOperationException {
+        setKeepAlive.invoke(endpoint, ms);
+    }
+
+    String address(Object endpoint) throws ReflectiveOperationException {
+        InetAddress a = (InetAddress) address.invoke(endpoint);
+        return (a == null ? "0.0.0.0" : a.getHostAddress()) + ":" + localPort.invoke(endpoint);
+    }
+
+    String name(Object endpoint) throws ReflectiveOperationException {
+        return String.valueOf(name.invoke(endpoint));
+    }
+
+    boolean stopping(Object endpoint) throws ReflectiveOperationException {
+        return !(Boolean) isRunning.invoke(endpoint) || (Boolean) isPaused.invoke(endpoint);
+    }
+
+    /** Tomcat's own path for a timed-out socket: the error, then an ERROR event on a worker thread. */
+    void timeOut(Object endpoint, Object wrapper, String why) throws ReflectiveOperationException {
+        setError.invoke(wrapper, new java.net.SocketTimeoutException(why));
+        if (!(Boolean) processSocket.invoke(endpoint, wrapper, errorEvent, true)) {
+            close.invoke(wrapper);
+        }
+    }
+
+    long readTimeout(Object wrapper) throws ReflectiveOperationException {
+        return (Long) getReadTimeout.invoke(wrapper);
+    }
+
+    void setReadTimeout(Object wrapper, long ms) throws ReflectiveOperationException {
+        setReadTimeout.invoke(wrapper, ms);
+    }
+
+    Object error(Object wrapper) throws ReflectiveOperationException {
+        return getError.invoke(wrapper);
+    }
+
+    boolean hasProcessor(Object wrapper) throws ReflectiveOperationException {
+        return currentProcessor.invoke(wrapper) != null;
+    }
+
+    String remote(Object wrapper) throws ReflectiveOperationException {
+        return remoteAddr.invoke(wrapper) + ":" + remotePort.invoke(wrapper);
+    }
+
+    String local(Object wrapper) throws ReflectiveOperationException {
+        return localAddr.invoke(wrapper) + ":" + wrapperLocalPort.invoke(wrapper);
+    }
+
+    /** The HTTP/1.1 input buffer of the request being processed on the connection, or null. */
+    Object inputBuffer(Object wrapper) throws ReflectiveOperationException {
+        Object processor = currentProcessor.invoke(wrapper);
+        return http11Processor.isInstance(processor) ? inputBuffer.get(processor) : null;
+    }
+
+    /** No byte of the next request has arrived. */
+    boolean waiting(Object inputBuffer) throws IllegalAccessException {
+        return parsingRequestLine.getBoolean(inputBuffer) && parsingRequestLinePhase.getInt(inputBuffer) == 0;
+    }
+
+    boolean inHeaders(Object inputBuffer) throws IllegalAccessException {
+        return parsingHeader.getBoolean(inputBuffer) && !waiting(inputBuffer);
+    }
+
+    /** {@code System.nanoTime()} of the request's first byte, or {@code Long.MIN_VALUE} if not recorded. */
+    long startNanos(Object inputBuffer) throws ReflectiveOperationException {
+        Object r = request.get(inputBuffer);
+        if (startNanos != null) {
+            long n = (Long) startNanos.invoke(r);
+            return n == -1 ? Long.MIN_VALUE : n;
+        }
+        long millis = (Long) startMillis.invoke(r);
+        return millis <= 0 ? Long.MIN_VALUE
+                : System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - millis);
+    }
+
+    private static Class<?> load(ClassLoader cl, String name) throws ClassNotFoundException {
+        return Class.forName(name, false, cl);
+    }
+
+    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
+        member.setAccessible(true);
+        return member;
+    }
+}

@@ -1,0 +1,234 @@
+package io.outlast.instrumentation.tomcat;
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.ConnectionRegistry;
+import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.TomcatHooks;
+import io.outlast.core.Config;
+import io.outlast.core.ConnectionTracker;
+import io.outlast.core.EndpointReport;
+import io.outlast.core.HeaderPhase;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Tomcat's NIO connections as the agent sees them. Idle is Tomcat's own keepAliveTimeout between requests,
+ * and the socket's read timeout before the first one (Tomcat uses connectionTimeout there, which also
+ * drives the TLS handshake and writes, so it is left alone). The header deadline is the agent's.
+ */
+final class TomcatConnections extends TomcatHooks implements HeaderPhase {
+    private static final String FAMILY = "tomcat";
+    private static final String[] SUPPORTED = {"9.0.", "10.1.", "11.0."};
+
+    private final ConnectionTracker tracker;
+    private final Config config;
+    private final ConnectionRegistry registry;
+    /** Endpoints seen, each with its API handle, or with null when left untouched. */
+    private final Map<Object, TomcatApi> endpoints = Collections.synchronizedMap(new WeakHashMap<>());
+
+    TomcatConnections(ConnectionTracker tracker) {
+        this.tracker = tracker;
+        this.config = tracker.config();
+        this.registry = tracker.registry();
+    }
+
+    ConnectionTracker tracker() {
+        return tracker;
+    }
+
+    @Override
+    public void endpointStarted(Object endpoint) {
+        try {
+            adopt(endpoint);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void pollerTick(Object endpoint) {
+        if (endpoints.containsKey(endpoint)) {
+            return;
+        }
+        try {
+            adopt(endpoint);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void registered(Object wrapper) {
+        try {
+            TomcatApi api = TomcatApi.of(wrapper.getClass());
+            if (api == null) {
+                return;
+            }
+            api = adopt(api.endpointOf(wrapper));
+            if (api != null) {
+                track(api, wrapper, true);
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void requestDone(Object wrapper) {
+        ConnectionState s = registry.get(wrapper);
+        if (s != null) {
+            s.requests++;
+            s.idleSinceMillis = System.currentTimeMillis();
+        }
+    }
+
+    @Override
+    public void readFailed(Object wrapper, Throwable thrown) {
+        try {
+            ConnectionState s = registry.get(wrapper);
+            if (s == null) {
+                return;
+            }
+            if (thrown instanceof EOFException) {
+                s.mark(CloseEvent.PEER, waitingIdle((TomcatApi) s.support, wrapper, s));
+            } else if (thrown instanceof IOException) {
+                s.mark(CloseEvent.ERROR, waitingIdle((TomcatApi) s.support, wrapper, s));
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void closing(Object wrapper) {
+        try {
+            ConnectionState s = registry.remove(wrapper);
+            if (s == null) {
+                return;
+            }
+            TomcatApi api = (TomcatApi) s.support;
+            String closer = s.closer();
+            long idleMs = s.idleAtMarkMs();
+            boolean stopping = api.stopping(api.endpointOf(wrapper));
+            if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
+                Object error = api.error(wrapper);
+                idleMs = waitingIdle(api, wrapper, s);
+                if (stopping) {
+                    closer = CloseEvent.SHUTDOWN;
+                } else if (error instanceof SocketTimeoutException) {
+                    // Tomcat's read timeout: keepAliveTimeout while waiting, connectionTimeout within a request
+                    Object buffer = api.inputBuffer(wrapper);
+                    closer = buffer != null && api.inHeaders(buffer) ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE;
+                } else {
+                    closer = error != null ? CloseEvent.ERROR : CloseEvent.SERVER;
+                }
+            }
+            tracker.close(s, closer, idleMs, s.requests);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public long headerStartNanos(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+        TomcatApi api = (TomcatApi) s.support;
+        Object buffer = api.inputBuffer(wrapper);
+        if (buffer == null || !api.inHeaders(buffer)) {
+            return NONE;
+        }
+        long start = api.startNanos(buffer);
+        return start == Long.MIN_VALUE ? UNTIMED : start;
+    }
+
+    @Override
+    public long readTimeoutMs(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+        return ((TomcatApi) s.support).readTimeout(wrapper);
+    }
+
+    @Override
+    public void setReadTimeoutMs(Object wrapper, ConnectionState s, long ms) throws ReflectiveOperationException {
+        ((TomcatApi) s.support).setReadTimeout(wrapper, ms);
+    }
+
+    @Override
+    public void close(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+        TomcatApi api = (TomcatApi) s.support;
+        api.timeOut(api.endpointOf(wrapper), wrapper, "outlast: request header deadline");
+    }
+
+    /** First sight of an endpoint: settings, report, and the connections it already has. */
+    private TomcatApi adopt(Object endpoint) throws ReflectiveOperationException {
+        if (endpoints.containsKey(endpoint)) {
+            return endpoints.get(endpoint);
+        }
+        TomcatApi api;
+        synchronized (endpoints) {
+            if (endpoints.containsKey(endpoint)) {
+                return endpoints.get(endpoint);
+            }
+            api = TomcatApi.of(endpoint.getClass());
+            if (api == null) {
+                tracker.warnOnce("tomcat endpoint " + endpoint.getClass().getName()
+                        + ": its class loader lacks part of Tomcat's API; left untouched");
+                endpoints.put(endpoint, null);
+                return null;
+            }
+            if (!supported(api.version)) {
+                tracker.warnOnce("tomcat " + api.version + " is not a version outlast knows (9.0, 10.1, 11.0);"
+                        + " its connectors are left untouched");
+                endpoints.put(endpoint, null);
+                return null;
+            }
+            if (api.name(endpoint).startsWith("ajp")) {
+                endpoints.put(endpoint, null);
+                return null;
+            }
+            int before = api.keepAliveTimeout(endpoint);
+            if (config.idleMs > 0) {
+                api.setKeepAliveTimeout(endpoint, (int) config.idleMs);
+            }
+            endpoints.put(endpoint, api);
+            tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector",
+                    api.address(endpoint), before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
+        }
+        for (Object wrapper : api.connections(endpoint)) {
+            track(api, wrapper, !api.hasProcessor(wrapper));
+        }
+        return api;
+    }
+
+    /** {@code waiting}: no request in progress, so the read timeout in force is the wait for one. */
+    private void track(TomcatApi api, Object wrapper, boolean waiting) throws ReflectiveOperationException {
+        if (registry.get(wrapper) != null) {
+            return;
+        }
+        registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, api.local(wrapper), api.remote(wrapper),
+                System.currentTimeMillis()));
+        if (waiting && config.idleMs > 0) {
+            api.setReadTimeout(wrapper, config.idleMs);
+        }
+    }
+
+    /** How long the connection has waited for a request; 0 while one is in progress. */
+    private static long waitingIdle(TomcatApi api, Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+        Object buffer = api.inputBuffer(wrapper);
+        if (buffer != null && !api.waiting(buffer)) {
+            return 0;
+        }
+        return System.currentTimeMillis() - s.idleSinceMillis;
+    }
+
+    private static boolean supported(String version) {
+        for (String prefix : SUPPORTED) {
+            if (version.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

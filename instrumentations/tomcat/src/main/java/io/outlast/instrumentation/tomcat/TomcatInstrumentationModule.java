@@ -1,0 +1,33 @@
+package io.outlast.instrumentation.tomcat;
+
+import io.outlast.bootstrap.TomcatHooks;
+import io.outlast.core.AgentContext;
+import io.outlast.core.ConnectionTracker;
+import io.outlast.core.HeaderDeadline;
+import io.outlast.core.InstrumentationModule;
+import io.outlast.core.TypeInstrumentation;
+
+import java.util.Arrays;
+import java.util.List;
+
+public final class TomcatInstrumentationModule implements InstrumentationModule {
+    @Override
+    public String family() {
+        return "tomcat";
+    }
+
+    @Override
+    public List<TypeInstrumentation> typeInstrumentations() {
+        return Arrays.asList(new AbstractEndpointInstrumentation(), new PollerInstrumentation(),
+                new NioSocketWrapperInstrumentation(), new SocketWrapperBaseInstrumentation(),
+                new Http11InputBufferInstrumentation());
+    }
+
+    @Override
+    public void start(AgentContext context) {
+        TomcatConnections connections = new TomcatConnections(new ConnectionTracker(family(), context));
+        TomcatHooks.set(connections);
+        // connectionTimeout bounds the gap between reads only: a byte-at-a-time header is never cut
+        new HeaderDeadline(connections.tracker(), connections).start();
+    }
+}

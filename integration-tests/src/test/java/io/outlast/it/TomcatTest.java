@@ -1,0 +1,22 @@
+package io.outlast.it;
+
+import org.junit.jupiter.params.provider.Arguments;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Tomcat 9.0, 10.1 and 11.0 embedded, and 10.1 inside a Spring Boot executable jar run with java -jar. */
+class TomcatTest extends ServerFamilyTest {
+    static List<String> apps() {
+        return List.of("tomcat-9.0", "tomcat-10.1", "tomcat-11.0", "spring-boot-tomcat");
+    }
+
+    static Stream<Arguments> appsOnJdks() {
+        return onJdks(apps());
+    }
+
+    @Override
+    Family family() {
+        return Family.TOMCAT;
+    }
+}

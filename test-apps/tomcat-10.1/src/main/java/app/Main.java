@@ -1,0 +1,48 @@
+package app;
+
+import app.control.AppControl;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * Embedded Tomcat 10.1 answering "ok" to every request. -Dapp.idle=MS sets the connector's own
+ * keepAliveTimeout (default: Tomcat's, which is its connectionTimeout). Driven through {@link AppControl}.
+ */
+public final class Main {
+    public static void main(String[] args) throws Exception {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setPort(AppControl.port());
+        connector.setProperty("address", "127.0.0.1");
+        if (AppControl.ownIdleMs() > 0) {
+            connector.setProperty("keepAliveTimeout", Long.toString(AppControl.ownIdleMs()));
+        }
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        Tomcat.addServlet(context, "ok", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                response.setContentType("text/plain");
+                response.setContentLength(3);
+                response.getOutputStream().write("ok\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        });
+        context.addServletMappingDecoded("/", "ok");
+        tomcat.start();
+        AppControl.readyUntilStopped(connector.getLocalPort(), Main.class);
+        tomcat.stop();
+        tomcat.destroy();
+        AppControl.stopped();
+    }
+}
