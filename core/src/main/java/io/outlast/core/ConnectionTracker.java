@@ -15,10 +15,28 @@ public final class ConnectionTracker {
     private final AgentContext context;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final Set<String> warned = Collections.synchronizedSet(new HashSet<>());
+    private final String[] lines;
 
-    public ConnectionTracker(String family, AgentContext context) {
+    /** {@code lines}: the version lines outlast knows for this family, as prefixes ("10.1."). */
+    public ConnectionTracker(String family, AgentContext context, String... lines) {
         this.family = family;
         this.context = context;
+        this.lines = lines.clone();
+    }
+
+    /** Whether outlast knows this version; if not, says once that the server is left untouched. */
+    public boolean supports(String version) {
+        for (String line : lines) {
+            if (version.startsWith(line)) {
+                return true;
+            }
+        }
+        StringBuilder known = new StringBuilder();
+        for (String line : lines) {
+            known.append(known.length() == 0 ? "" : ", ").append(line, 0, line.length() - 1);
+        }
+        warnOnce(family + " " + version + " is not a version outlast knows (" + known + "); left untouched");
+        return false;
     }
 
     public String family() {

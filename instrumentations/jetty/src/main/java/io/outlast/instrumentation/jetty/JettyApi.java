@@ -1,11 +1,11 @@
 package io.outlast.instrumentation.jetty;
 
+import io.outlast.core.ApiCache;
+
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Collection;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * Jetty's public API as one class loader sees it, resolved once by name. Methods are taken from the
@@ -14,7 +14,7 @@ import java.util.WeakHashMap;
  * 12; getRemoteAddress gave way to getRemoteSocketAddress).
  */
 final class JettyApi {
-    private static final Map<ClassLoader, JettyApi> BY_LOADER = new WeakHashMap<>();
+    private static final ApiCache<JettyApi> CACHE = new ApiCache<>(JettyApi::new);
 
     final String version;
     final Class<?> endPointType;
@@ -50,21 +50,9 @@ final class JettyApi {
      * The API as the class's loader sees it, or null where it lacks part of Jetty's server (a loader with
      * only Jetty's client, say); either answer is remembered, so a miss costs one failed lookup per loader.
      */
-    static JettyApi of(Class<?> jettyClass) {
-        ClassLoader loader = jettyClass.getClassLoader();
-        synchronized (BY_LOADER) {
-            if (BY_LOADER.containsKey(loader)) {
-                return BY_LOADER.get(loader);
-            }
-            JettyApi api;
-            try {
-                api = new JettyApi(loader);
-            } catch (ReflectiveOperationException | LinkageError e) {
-                api = null;
-            }
-            BY_LOADER.put(loader, api);
-            return api;
-        }
+    /** The API as the class's loader sees it, or null where the loader lacks part of it. */
+    static JettyApi of(Class<?> serverClass) {
+        return CACHE.get(serverClass);
     }
 
     private JettyApi(ClassLoader cl) throws ReflectiveOperationException {

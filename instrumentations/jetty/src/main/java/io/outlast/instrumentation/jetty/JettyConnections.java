@@ -20,7 +20,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class JettyConnections extends JettyHooks implements HeaderPhase {
     private static final String FAMILY = "jetty";
-    private static final String[] SUPPORTED = {"9.4.", "10.0.", "11.0.", "12.0.", "12.1."};
 
     private final ConnectionTracker tracker;
     private final Config config;
@@ -232,9 +231,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
                 connectors.put(connector, null);
                 return null;
             }
-            if (!supported(api.version)) {
-                tracker.warnOnce("jetty " + api.version + " is not a version outlast knows (9.4, 10.0, 11.0, 12.0, 12.1);"
-                        + " its connectors are left untouched");
+            if (!tracker.supports(api.version)) {
                 connectors.put(connector, null);
                 return null;
             }
@@ -272,14 +269,5 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
         Object http = api.httpConnection(endPoint);
         Object parser = http == null ? null : api.parser(http);
         return parser != null && api.waiting(parser) ? api.idleFor(endPoint) : 0;
-    }
-
-    private static boolean supported(String version) {
-        for (String prefix : SUPPORTED) {
-            if (version.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

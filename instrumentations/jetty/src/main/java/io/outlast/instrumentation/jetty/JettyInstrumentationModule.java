@@ -24,7 +24,8 @@ public final class JettyInstrumentationModule implements InstrumentationModule {
 
     @Override
     public void start(AgentContext context) {
-        JettyConnections connections = new JettyConnections(new ConnectionTracker(family(), context));
+        JettyConnections connections = new JettyConnections(new ConnectionTracker(family(), context,
+                "9.4.", "10.0.", "11.0.", "12.0.", "12.1."));
         JettyHooks.set(connections);
         // Jetty has no header deadline: every byte resets its idle timer
         new HeaderDeadline(connections.tracker(), connections).start();

@@ -1,12 +1,12 @@
 package io.outlast.instrumentation.tomcat;
 
+import io.outlast.core.ApiCache;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.util.Collection;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * parser's progress is only in private fields of {@code Http11InputBuffer}, read (never written) here.
  */
 final class TomcatApi {
-    private static final Map<ClassLoader, TomcatApi> BY_LOADER = new WeakHashMap<>();
+    private static final ApiCache<TomcatApi> CACHE = new ApiCache<>(TomcatApi::new);
 
     final String version;
     private final Method connections;
@@ -48,21 +48,9 @@ final class TomcatApi {
     private final Method startNanos;
     private final Method startMillis;
 
-    static TomcatApi of(Class<?> tomcatClass) {
-        ClassLoader loader = tomcatClass.getClassLoader();
-        synchronized (BY_LOADER) {
-            if (BY_LOADER.containsKey(loader)) {
-                return BY_LOADER.get(loader);
-            }
-            TomcatApi api;
-            try {
-                api = new TomcatApi(loader);
-            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                api = null;
-            }
-            BY_LOADER.put(loader, api);
-            return api;
-        }
+    /** The API as the class's loader sees it, or null where the loader lacks part of it. */
+    static TomcatApi of(Class<?> serverClass) {
+        return CACHE.get(serverClass);
     }
 
     private TomcatApi(ClassLoader cl) throws ReflectiveOperationException {

@@ -23,7 +23,6 @@ import java.util.WeakHashMap;
  */
 final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     private static final String FAMILY = "tomcat";
-    private static final String[] SUPPORTED = {"9.0.", "10.1.", "11.0."};
 
     private final ConnectionTracker tracker;
     private final Config config;
@@ -80,10 +79,22 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     @Override
     public void requestDone(Object wrapper) {
-        ConnectionState s = registry.get(wrapper);
-        if (s != null) {
+        try {
+            ConnectionState s = registry.get(wrapper);
+            if (s == null) {
+                // open before an attach: met here, before the keep-alive wait reads its timeout
+                TomcatApi api = TomcatApi.of(wrapper.getClass());
+                api = api == null ? null : adopt(api.endpointOf(wrapper));
+                if (api == null) {
+                    return;
+                }
+                track(api, wrapper, false);
+                s = registry.get(wrapper);
+            }
             s.requests++;
             s.idleSinceMillis = System.currentTimeMillis();
+        } catch (Throwable t) {
+            tracker.failed(t);
         }
     }
 
@@ -178,9 +189,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
                 endpoints.put(endpoint, null);
                 return null;
             }
-            if (!supported(api.version)) {
-                tracker.warnOnce("tomcat " + api.version + " is not a version outlast knows (9.0, 10.1, 11.0);"
-                        + " its connectors are left untouched");
+            if (!tracker.supports(api.version)) {
                 endpoints.put(endpoint, null);
                 return null;
             }
@@ -221,14 +230,5 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
             return 0;
         }
         return System.currentTimeMillis() - s.idleSinceMillis;
-    }
-
-    private static boolean supported(String version) {
-        for (String prefix : SUPPORTED) {
-            if (version.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -25,7 +25,8 @@ public final class TomcatInstrumentationModule implements InstrumentationModule 
 
     @Override
     public void start(AgentContext context) {
-        TomcatConnections connections = new TomcatConnections(new ConnectionTracker(family(), context));
+        TomcatConnections connections = new TomcatConnections(new ConnectionTracker(family(), context,
+                "9.0.", "10.1.", "11.0."));
         TomcatHooks.set(connections);
         // connectionTimeout bounds the gap between reads only: a byte-at-a-time header is never cut
         new HeaderDeadline(connections.tracker(), connections).start();
