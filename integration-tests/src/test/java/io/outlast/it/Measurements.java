@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The outside-in measurements every server family must pass, run at once on separate connections: idle
- * after a response, idle before a first request, a stalled header, a byte-at-a-time header, a peer close
- * and a server close; then the close event of each.
+ * after a response, idle before a first request, a stalled header, a byte-at-a-time header, a peer close,
+ * a reset and a server close; then the close event of each.
  */
 final class Measurements {
     /** A close may come this much before the configured time (clock and scheduling granularity). */
@@ -52,13 +52,13 @@ final class Measurements {
                 "idle_ms " + idle + ", expected about " + expectedMs + " in " + event);
     }
 
-    /** Runs the six measurements at once and checks timings and events. */
+    /** Runs the seven measurements at once and checks timings and events. */
     static void run(ServerProcess server, Family family, long idleMs, long headerMs) throws Exception {
         long late = family.lateMs();
         int port = server.port;
         int mark = server.mark();
         long wait = Math.max(idleMs, headerMs) + 5000;
-        ExecutorService pool = Executors.newFixedThreadPool(6);
+        ExecutorService pool = Executors.newFixedThreadPool(7);
         try {
             Future<Closed> afterResponse = pool.submit(probe(port, p -> {
                 p.request(false);
@@ -72,6 +72,11 @@ final class Measurements {
             Future<Closed> slow = pool.submit(probe(port, p -> p.slowHeaderClosedAfter(250, wait)));
             Future<Closed> peer = pool.submit(probe(port, p -> {
                 p.request(false);
+                return 0L;
+            }));
+            Future<Closed> reset = pool.submit(probe(port, p -> {
+                p.request(false);
+                p.reset();
                 return 0L;
             }));
             Future<Closed> serverClose = pool.submit(probe(port, p -> {
@@ -90,6 +95,7 @@ final class Measurements {
             assertEvent(server, family, mark, get(stalled).clientPort, "server-header", 0);
             assertEvent(server, family, mark, get(slow).clientPort, "server-header", 0);
             assertEvent(server, family, mark, get(peer).clientPort, "peer", 1);
+            assertEvent(server, family, mark, get(reset).clientPort, family.resetCloser(), 1);
             assertEvent(server, family, mark, get(serverClose).clientPort, "server", 1);
         } finally {
             pool.shutdownNow();

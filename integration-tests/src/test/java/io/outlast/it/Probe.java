@@ -110,6 +110,12 @@ final class Probe implements AutoCloseable {
         return NEVER;
     }
 
+    /** Closes with a reset (RST) instead of a FIN, as a crashed client or a balancer's reaper does. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     static long elapsedMs(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
