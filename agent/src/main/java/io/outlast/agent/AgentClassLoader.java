@@ -39,6 +39,10 @@ final class AgentClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
+        if (name.startsWith("io.outlast.bootstrap.")) {
+            // one copy only, the bootstrap loader's, which every loader's advice reaches
+            throw new ClassNotFoundException(name);
+        }
         JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
         if (entry == null) {
             throw new ClassNotFoundException(name);

@@ -7,12 +7,10 @@ import java.net.URI;
 import java.util.jar.JarFile;
 
 /**
- * The agent jar's entry points. The only agent class an application can see besides the bootstrap API:
- * everything else is stored in the jar as {@code inst/**.classdata}, which no ordinary class loader
- * will load, and is defined by the agent's own {@link AgentClassLoader}.
- *
- * <p>Must not touch {@code io.outlast.bootstrap} before the jar is on the bootstrap search path, or the
- * application's loader would define a second copy of it.
+ * The agent jar's entry points, and with {@link AgentClassLoader} the only classes at the jar's root, where
+ * the application could see them (-javaagent puts the jar on its class path). Everything else is stored as
+ * {@code inst/**.classdata}, which no ordinary class loader loads: the agent's own classes are defined by
+ * {@link AgentClassLoader}, the bootstrap API in the bootstrap loader by {@code BootstrapInjector}.
  */
 public final class OutlastAgent {
     private static ClassLoader agentLoader;
@@ -39,13 +37,12 @@ public final class OutlastAgent {
     private static synchronized void start(String args, Instrumentation inst, boolean premain) {
         try {
             if (agentLoader == null) {
-                JarFile jar = new JarFile(jarPath());
+                String jar = jarPath();
+                agentLoader = new AgentClassLoader(new JarFile(jar), AgentClassLoader.platformLoader());
                 if (!onBootstrapPath()) {
-                    // the manifest's Boot-Class-Path names the jar as built; a renamed jar lands here. This
-                    // costs the application class data sharing, so the JVM prints a warning about it
-                    inst.appendToBootstrapClassLoaderSearch(jar);
+                    agentLoader.loadClass("io.outlast.core.BootstrapInjector")
+                            .getMethod("inject", Instrumentation.class, String.class).invoke(null, inst, jar);
                 }
-                agentLoader = new AgentClassLoader(jar, AgentClassLoader.platformLoader());
             }
             agentLoader.loadClass("io.outlast.core.AgentInstaller")
                     .getMethod("install", Instrumentation.class, String.class, boolean.class)
@@ -65,7 +62,7 @@ public final class OutlastAgent {
         }
     }
 
-    /** Loaded from the bootstrap path this class has no code source; its own resource names the jar. */
+    /** The jar this class was loaded from, from its own resource (works whatever loader defined it). */
     private static String jarPath() throws Exception {
         String url = OutlastAgent.class.getResource("OutlastAgent.class").toString();
         if (!url.startsWith("jar:") || url.indexOf("!/") < 0) {

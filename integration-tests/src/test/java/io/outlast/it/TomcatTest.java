@@ -5,10 +5,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Tomcat 9.0, 10.1 and 11.0 embedded, and 10.1 inside a Spring Boot executable jar run with java -jar. */
+/**
+ * Tomcat 9.0, 10.1 and 11.0 embedded (application class loader), 10.1 inside a Spring Boot executable jar run
+ * with java -jar (Spring Boot's loader), and the standalone 10.1 distribution (Tomcat's common loader).
+ */
 class TomcatTest extends ServerFamilyTest {
     static List<String> apps() {
-        return List.of("tomcat-9.0", "tomcat-10.1", "tomcat-11.0", "spring-boot-tomcat");
+        return List.of("tomcat-9.0", "tomcat-10.1", "tomcat-11.0", "spring-boot-tomcat", "tomcat-standalone");
     }
 
     static Stream<Arguments> appsOnJdks() {

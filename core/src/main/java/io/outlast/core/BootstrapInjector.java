@@ -1,0 +1,127 @@
+package io.outlast.core;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+
+/**
+ * Defines the bootstrap API ({@code io.outlast.bootstrap.*}) in the bootstrap class loader, where advice
+ * inlined into any loader's classes can reach it. Must not refer to those classes itself: it runs first.
+ *
+ * <p>Not by putting a jar on the bootstrap search path, the usual way: a jar there makes its
+ * {@code META-INF/MANIFEST.MF} the first one every class loader finds, shadowing the application's own, and
+ * appending one while the JVM runs turns off class data sharing for the application (with a JVM warning).
+ * The classes are defined directly instead, with the JDK's internal {@code Unsafe.defineClass}; its package
+ * is exported to the agent's own class loader only. Should that fail, a temporary jar holding only these
+ * classes is appended.
+ */
+public final class BootstrapInjector {
+    private static final String PREFIX = "inst/io/outlast/bootstrap/";
+
+    private BootstrapInjector() {
+    }
+
+    /** Called reflectively by the launcher, before anything that uses the bootstrap API is loaded. */
+    public static void inject(Instrumentation inst, String agentJar) throws Exception {
+        Map<String, byte[]> classes = read(agentJar);
+        try {
+            define(inst, classes);
+        } catch (Exception | LinkageError e) {
+            appendJar(inst, classes);
+        }
+    }
+
+    private static Map<String, byte[]> read(String agentJar) throws IOException {
+        Map<String, byte[]> classes = new HashMap<>();
+        try (JarFile jar = new JarFile(agentJar)) {
+            for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                JarEntry entry = e.nextElement();
+                if (entry.getName().startsWith(PREFIX) && entry.getName().endsWith(".classdata")) {
+                    String name = entry.getName().substring("inst/".length(), entry.getName().length()
+                            - ".classdata".length()).replace('/', '.');
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        classes.put(name, bytes(in));
+                    }
+                }
+            }
+        }
+        return classes;
+    }
+
+    private static void define(Instrumentation inst, Map<String, byte[]> classes) throws Exception {
+        Object unsafe;
+        Method defineClass;
+        try {
+            Class<?> internal = Class.forName("jdk.internal.misc.Unsafe");
+            exportToAgent(inst, internal);
+            unsafe = internal.getMethod("getUnsafe").invoke(null);
+            defineClass = internal.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                    ClassLoader.class, java.security.ProtectionDomain.class);
+        } catch (ClassNotFoundException java8) {
+            Class<?> legacy = Class.forName("sun.misc.Unsafe");
+            Field theUnsafe = legacy.getDeclaredField("theUnsafe");
+            theUnsafe.setAccessible(true);
+            unsafe = theUnsafe.get(null);
+            defineClass = legacy.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                    ClassLoader.class, java.security.ProtectionDomain.class);
+        }
+        // a class before its nested classes (X before X$1), which extend it
+        List<String> names = new ArrayList<>(classes.keySet());
+        Collections.sort(names);
+        for (String name : names) {
+            byte[] b = classes.get(name);
+            defineClass.invoke(unsafe, name, b, 0, b.length, null, null);
+        }
+    }
+
+    /** {@code jdk.internal.misc} for the agent's class loader alone (Java 9+ module API, reached reflectively). */
+    private static void exportToAgent(Instrumentation inst, Class<?> internal) throws Exception {
+        Class<?> moduleType = Class.forName("java.lang.Module");
+        Method getModule = Class.class.getMethod("getModule");
+        Object javaBase = getModule.invoke(internal);
+        Object agent = getModule.invoke(BootstrapInjector.class);
+        Map<String, Set<Object>> exports = new HashMap<>();
+        exports.put("jdk.internal.misc", Collections.singleton(agent));
+        Instrumentation.class.getMethod("redefineModule", moduleType, Set.class, Map.class, Map.class, Set.class,
+                Map.class).invoke(inst, javaBase, new HashSet<>(), exports, new HashMap<>(), new HashSet<>(),
+                new HashMap<>());
+    }
+
+    private static void appendJar(Instrumentation inst, Map<String, byte[]> classes) throws IOException {
+        File jar = File.createTempFile("outlast-bootstrap", ".jar");
+        jar.deleteOnExit();
+        try (JarOutputStream out = new JarOutputStream(new java.io.FileOutputStream(jar))) {
+            for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+                out.putNextEntry(new JarEntry(c.getKey().replace('.', '/') + ".class"));
+                out.write(c.getValue());
+                out.closeEntry();
+            }
+        }
+        inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+    }
+
+    private static byte[] bytes(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+}
