@@ -85,6 +85,25 @@ abstract class ServerFamilyTest {
         }
     }
 
+    /**
+     * A connection already waiting for a request when the agent is attached must not run out the old
+     * timeout: the app sets 4 s, the attach 6 s, and the connection, idle since before the attach, waits 6 s.
+     */
+    @ParameterizedTest(name = "{0} on JDK 17, waiting through the attach")
+    @MethodSource("apps")
+    void attachExtendsAWaitingConnection(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null, "-Dapp.idle=4000");
+             Probe waiting = new Probe(server.port)) {
+            waiting.request(false);
+            long lastResponse = System.nanoTime();
+            server.attach("idle=6s");
+            Measurements.assertTiming("connection waiting through the attach", waiting.closedAfter(lastResponse, 10_000),
+                    6000, family().lateMs(), server);
+            Map<String, String> event = server.closeEvent(waiting.localPort(), 0);
+            assertEquals("server-idle", event.get("closer"), event.toString());
+        }
+    }
+
     /** Without the agent the same app keeps its server's behaviour: the agent is what changed it. */
     @ParameterizedTest(name = "{0} on JDK 17, no agent")
     @MethodSource("apps")
