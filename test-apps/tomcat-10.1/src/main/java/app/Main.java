@@ -22,7 +22,8 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-        Connector connector = new Connector("HTTP/1.1");
+        // -Dapp.protocol=org.apache.coyote.http11.Http11Nio2Protocol for the NIO2 connector
+        Connector connector = new Connector(System.getProperty("app.protocol", "HTTP/1.1"));
         connector.setPort(AppControl.port());
         connector.setProperty("address", "127.0.0.1");
         if (AppControl.ownIdleMs() > 0) {

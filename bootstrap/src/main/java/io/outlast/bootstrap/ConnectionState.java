@@ -13,8 +13,9 @@ public final class ConnectionState {
     /** What the family's code needs to reach the connection; must not refer to the connection itself. */
     public final Object support;
     public final String server;
-    public final String local;
-    public final String remote;
+    /** Addresses, taken while the socket is open (some servers clear them on close); null until known. */
+    public volatile String local;
+    public volatile String remote;
     public final long openedMillis;
 
     private volatile String closer;
@@ -30,6 +31,8 @@ public final class ConnectionState {
 
     /** Requests completed on the connection, for servers that do not count them. */
     public volatile long requests;
+    /** The first wait for a request is yet to be armed (a server that arms it with another timeout than idle). */
+    public volatile boolean firstWaitPending;
     /** When the connection last began waiting for a request (opened, or a response completed). */
     public volatile long idleSinceMillis;
 

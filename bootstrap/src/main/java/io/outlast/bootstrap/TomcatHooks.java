@@ -25,8 +25,8 @@ public abstract class TomcatHooks {
     public void pollerTick(Object endpoint) {
     }
 
-    /** Entry of {@code NioEndpoint$Poller.register(NioSocketWrapper)}: a new connection. */
-    public void registered(Object socketWrapper) {
+    /** Exit of the {@code SocketWrapperBase} constructor: a new connection (NIO and NIO2). */
+    public void created(Object socketWrapper) {
     }
 
     /** Entry of {@code Http11InputBuffer.nextRequest()}: a request completed, the next wait begins. */
@@ -35,6 +35,14 @@ public abstract class TomcatHooks {
 
     /** A read failed: {@code EOFException} is the peer's FIN. */
     public void readFailed(Object socketWrapper, Throwable thrown) {
+    }
+
+    /**
+     * Entry of {@code SocketWrapperBase.setReadTimeout(long)}: the timeout Tomcat is about to arm, replaced
+     * by what this returns (NIO2 captures it in each pending read, so it must be right when it is set).
+     */
+    public long readTimeout(Object socketWrapper, long timeoutMs) {
+        return timeoutMs;
     }
 
     /** Entry of {@code SocketWrapperBase.close()}. */

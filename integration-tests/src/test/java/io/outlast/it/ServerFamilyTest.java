@@ -1,5 +1,6 @@
 package io.outlast.it;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -92,6 +93,8 @@ abstract class ServerFamilyTest {
     @ParameterizedTest(name = "{0} on JDK 17, waiting through the attach")
     @MethodSource("apps")
     void attachExtendsAWaitingConnection(String app) throws Exception {
+        // NIO2 arms a read's timeout when the read is issued: one already pending keeps it (docs/tomcat.md)
+        Assumptions.assumeFalse(app.endsWith("@nio2"), "a pending NIO2 read keeps the timeout it was issued with");
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null, "-Dapp.idle=4000");
              Probe waiting = new Probe(server.port)) {
             waiting.request(false);

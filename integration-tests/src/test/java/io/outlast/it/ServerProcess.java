@@ -42,12 +42,19 @@ final class ServerProcess implements AutoCloseable {
         this.port = Integer.parseInt(m.group(1));
     }
 
-    /** Starts {@code test-apps/<app>/target/app.jar}; {@code agentArgs} null means without the agent. */
+    /**
+     * Starts {@code test-apps/<app>/target/app.jar}; {@code agentArgs} null means without the agent. An app
+     * named {@code <app>@nio2} is the Tomcat app on its NIO2 connector.
+     */
     static ServerProcess start(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
         jdk.require();
         List<String> cmd = new ArrayList<>();
         cmd.add(jdk.java().toString());
         cmd.add("-Xshare:auto");
+        if (app.endsWith("@nio2")) {
+            app = app.substring(0, app.length() - "@nio2".length());
+            cmd.add("-Dapp.protocol=org.apache.coyote.http11.Http11Nio2Protocol");
+        }
         if (agentArgs != null) {
             cmd.add("-javaagent:" + AGENT_JAR + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
         }

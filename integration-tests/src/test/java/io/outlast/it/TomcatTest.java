@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Tomcat 9.0, 10.1 and 11.0 embedded (application class loader), 10.1 inside a Spring Boot executable jar run
- * with java -jar (Spring Boot's loader), and the standalone 10.1 distribution (Tomcat's common loader).
+ * Tomcat 9.0, 10.1 and 11.0 embedded (application class loader), on NIO and, where the line has it, NIO2;
+ * 10.1 inside a Spring Boot executable jar run with java -jar (Spring Boot's loader); and the standalone
+ * 10.1 distribution (Tomcat's common loader).
  */
 class TomcatTest extends ServerFamilyTest {
     static List<String> apps() {
-        return List.of("tomcat-9.0", "tomcat-10.1", "tomcat-11.0", "spring-boot-tomcat", "tomcat-standalone");
+        return List.of("tomcat-9.0", "tomcat-10.1", "tomcat-11.0", "spring-boot-tomcat", "tomcat-standalone",
+                "tomcat-9.0@nio2", "tomcat-10.1@nio2");
     }
 
     static Stream<Arguments> appsOnJdks() {

@@ -9,8 +9,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * New connections, and the poller's timeout pass: it runs about once a second, so after an attach every
- * endpoint is met within a second, with no traffic needed.
+ * The poller's timeout pass: it runs about once a second, so after an attach every NIO endpoint is met
+ * within a second, with no traffic needed.
  */
 final class PollerInstrumentation implements TypeInstrumentation {
     @Override
@@ -20,16 +20,7 @@ final class PollerInstrumentation implements TypeInstrumentation {
 
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
-        return builder
-                .visit(Advice.to(RegisterAdvice.class).on(named("register").and(takesArguments(1))))
-                .visit(Advice.to(TimeoutAdvice.class).on(named("timeout").and(takesArguments(2))));
-    }
-
-    public static final class RegisterAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) Object socketWrapper) {
-            TomcatHooks.get().registered(socketWrapper);
-        }
+        return builder.visit(Advice.to(TimeoutAdvice.class).on(named("timeout").and(takesArguments(2))));
     }
 
     public static final class TimeoutAdvice {

@@ -5,10 +5,14 @@ import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** Every close of a connection (9.0.21+ route all of them through here). */
+/**
+ * Every connection, NIO or NIO2, from its creation; every read timeout Tomcat arms (the first, the wait for
+ * the first request, gets the idle timeout); and every close (9.0.21+ route all of them through here).
+ */
 final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
     @Override
     public String typeName() {
@@ -17,7 +21,25 @@ final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
 
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
-        return builder.visit(Advice.to(CloseAdvice.class).on(named("close").and(takesArguments(0))));
+        return builder
+                .visit(Advice.to(CreatedAdvice.class).on(isConstructor()))
+                .visit(Advice.to(CloseAdvice.class).on(named("close").and(takesArguments(0))))
+                .visit(Advice.to(ReadTimeoutAdvice.class).on(named("setReadTimeout").and(takesArguments(long.class))));
+    }
+
+    public static final class CreatedAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object socketWrapper) {
+            TomcatHooks.get().created(socketWrapper);
+        }
+    }
+
+    public static final class ReadTimeoutAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object socketWrapper,
+                                 @Advice.Argument(value = 0, readOnly = false) long timeout) {
+            timeout = TomcatHooks.get().readTimeout(socketWrapper, timeout);
+        }
     }
 
     public static final class CloseAdvice {

@@ -12,6 +12,7 @@ import io.outlast.core.HeaderPhase;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -62,15 +63,14 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     @Override
-    public void registered(Object wrapper) {
+    public void created(Object wrapper) {
         try {
             TomcatApi api = TomcatApi.of(wrapper.getClass());
-            if (api == null) {
-                return;
-            }
-            api = adopt(api.endpointOf(wrapper));
+            api = api == null ? null : adopt(api.endpointOf(wrapper));
             if (api != null) {
-                track(api, wrapper, true);
+                // inside the constructor: the socket's addresses are taken when its first wait is armed
+                registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, null, null,
+                        System.currentTimeMillis())).firstWaitPending = true;
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -116,6 +116,28 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     @Override
+    public long readTimeout(Object wrapper, long timeoutMs) {
+        if (config.idleMs <= 0) {
+            return timeoutMs;
+        }
+        ConnectionState s = registry.get(wrapper);
+        if (s == null || !s.firstWaitPending) {
+            return timeoutMs;
+        }
+        // the first timeout armed on a new connection is its wait for the first request (Tomcat arms it with
+        // connectionTimeout); later waits for a request use keepAliveTimeout, which is the agent's already
+        s.firstWaitPending = false;
+        try {
+            TomcatApi api = (TomcatApi) s.support;
+            s.local = api.local(wrapper);
+            s.remote = api.remote(wrapper);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+        return config.idleMs;
+    }
+
+    @Override
     public void closing(Object wrapper) {
         try {
             ConnectionState s = registry.remove(wrapper);
@@ -131,10 +153,13 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
                 idleMs = waitingIdle(api, wrapper, s);
                 if (stopping) {
                     closer = CloseEvent.SHUTDOWN;
-                } else if (error instanceof SocketTimeoutException) {
+                } else if (error instanceof SocketTimeoutException || error instanceof InterruptedByTimeoutException) {
                     // Tomcat's read timeout: keepAliveTimeout while waiting, connectionTimeout within a request
                     Object buffer = api.inputBuffer(wrapper);
                     closer = buffer != null && api.inHeaders(buffer) ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE;
+                } else if (error instanceof EOFException) {
+                    // NIO2 keeps the peer's FIN as the socket's error
+                    closer = CloseEvent.PEER;
                 } else {
                     closer = error != null ? CloseEvent.ERROR : CloseEvent.SERVER;
                 }
@@ -212,15 +237,17 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     /** {@code waiting}: no request in progress, so the read timeout in force is the wait for one. */
-    private void track(TomcatApi api, Object wrapper, boolean waiting) throws ReflectiveOperationException {
-        if (registry.get(wrapper) != null) {
-            return;
+    private ConnectionState track(TomcatApi api, Object wrapper, boolean waiting) throws ReflectiveOperationException {
+        ConnectionState s = registry.get(wrapper);
+        if (s != null) {
+            return s;
         }
-        registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, api.local(wrapper), api.remote(wrapper),
+        s = registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, api.local(wrapper), api.remote(wrapper),
                 System.currentTimeMillis()));
         if (waiting && config.idleMs > 0) {
             api.setReadTimeout(wrapper, config.idleMs);
         }
+        return s;
     }
 
     /** How long the connection has waited for a request; 0 while one is in progress. */
