@@ -11,11 +11,12 @@ import java.util.function.BiConsumer;
  * agent never saw close (one missed hook) is dropped when the server lets go of it.
  */
 public final class ConnectionRegistry {
-    private final ConcurrentHashMap<Key, ConnectionState> map = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, ConnectionState> map = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
 
+    /** Called on server threads, per request on some servers: looks up without a weak reference. */
     public ConnectionState get(Object connection) {
-        return map.get(new Key(connection, null));
+        return map.get(new Lookup(connection));
     }
 
     /** Returns the state already registered for the connection, or registers the given one. */
@@ -27,7 +28,7 @@ public final class ConnectionRegistry {
 
     public ConnectionState remove(Object connection) {
         expunge();
-        return map.remove(new Key(connection, null));
+        return map.remove(new Lookup(connection));
     }
 
     public int size() {
@@ -36,8 +37,8 @@ public final class ConnectionRegistry {
     }
 
     public void forEach(BiConsumer<Object, ConnectionState> action) {
-        for (Map.Entry<Key, ConnectionState> e : map.entrySet()) {
-            Object connection = e.getKey().get();
+        for (Map.Entry<Object, ConnectionState> e : map.entrySet()) {
+            Object connection = ((Key) e.getKey()).get();
             if (connection != null) {
                 action.accept(connection, e.getValue());
             }
@@ -51,6 +52,7 @@ public final class ConnectionRegistry {
         }
     }
 
+    /** The stored key: weak, so that the registry never keeps a connection alive. */
     private static final class Key extends WeakReference<Object> {
         private final int hash;
 
@@ -69,11 +71,32 @@ public final class ConnectionRegistry {
             if (o == this) {
                 return true;
             }
-            if (!(o instanceof Key)) {
-                return false;
-            }
             Object mine = get();
-            return mine != null && mine == ((Key) o).get();
+            if (o instanceof Lookup) {
+                return mine != null && mine == ((Lookup) o).connection;
+            }
+            return o instanceof Key && mine != null && mine == ((Key) o).get();
+        }
+    }
+
+    /** A lookup key: strong and short-lived, equal to the stored key of the same connection. */
+    private static final class Lookup {
+        final Object connection;
+        private final int hash;
+
+        Lookup(Object connection) {
+            this.connection = connection;
+            this.hash = System.identityHashCode(connection);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && connection == ((Key) o).get();
         }
     }
 }
