@@ -28,6 +28,9 @@ final class Measurements {
     }
 
     static void assertTiming(String what, long measuredMs, long expectedMs, long lateMs, ServerProcess server) {
+        // in the test report, so that margins can be watched over many runs
+        System.out.println("timing " + what + ": " + measuredMs + " ms, expected " + expectedMs + " (-" + EARLY_MS
+                + "/+" + lateMs + ")");
         assertTrue(measuredMs != Probe.NEVER, what + ": never closed (expected " + expectedMs + " ms)\n"
                 + server.output());
         assertTrue(measuredMs >= expectedMs - EARLY_MS && measuredMs <= expectedMs + lateMs,
