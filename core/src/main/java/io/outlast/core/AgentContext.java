@@ -1,5 +1,6 @@
 package io.outlast.core;
 
+import java.lang.instrument.Instrumentation;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -8,11 +9,13 @@ import java.util.concurrent.TimeUnit;
 public final class AgentContext {
     private final Config config;
     private final EventLog log;
+    private final Instrumentation instrumentation;
     private final ScheduledExecutorService timer;
 
-    AgentContext(Config config, EventLog log) {
+    AgentContext(Config config, EventLog log, Instrumentation instrumentation) {
         this.config = config;
         this.log = log;
+        this.instrumentation = instrumentation;
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "outlast-timer");
             thread.setDaemon(true);
@@ -29,6 +32,11 @@ public final class AgentContext {
 
     public EventLog log() {
         return log;
+    }
+
+    /** For what only the agent may do: reading and opening modules (a family in a named module needs it). */
+    public Instrumentation instrumentation() {
+        return instrumentation;
     }
 
     /** Runs {@code task} every {@code periodMs} on the agent's timer thread, never a server's. */

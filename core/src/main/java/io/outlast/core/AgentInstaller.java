@@ -62,7 +62,7 @@ public final class AgentInstaller {
             log.info("no idle, proxy or header set: servers keep their own timeouts, closes are logged");
         }
         EventSink.set(log);
-        AgentContext context = new AgentContext(config, log);
+        AgentContext context = new AgentContext(config, log, inst);
         Map<String, TypeInstrumentation> targets = new LinkedHashMap<>();
         List<String> families = new ArrayList<>();
         for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class,

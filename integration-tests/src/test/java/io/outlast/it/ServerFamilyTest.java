@@ -128,7 +128,8 @@ abstract class ServerFamilyTest {
     /** The endpoint line, with the version of the app's server line where the app names one. */
     private void assertReport(ServerProcess server, String app, String timeouts) {
         String line = server.await(l -> l.startsWith("outlast: " + family().name() + " ")
-                && l.contains(" connector 127.0.0.1:" + server.port + " ") && l.endsWith(timeouts), Duration.ofSeconds(10));
+                && l.contains(" " + family().kind() + " 127.0.0.1:" + server.port + " ") && l.endsWith(timeouts),
+                Duration.ofSeconds(10));
         Matcher m = VERSIONED_APP.matcher(app);
         if (m.matches()) {
             assertTrue(line.startsWith("outlast: " + family().name() + " " + m.group(1) + "."), line);

@@ -104,6 +104,12 @@ final class ServerProcess implements AutoCloseable {
         return answer.endsWith(" true");
     }
 
+    /** Whether the application may reach private members of the class (the test-apps' "access" command). */
+    boolean appCanAccess(String className) throws IOException {
+        send("access " + className);
+        return await(l -> l.startsWith("ACCESS " + className + " "), Duration.ofSeconds(10)).endsWith(" true");
+    }
+
     long outlastLines() {
         synchronized (lines) {
             return lines.stream().filter(l -> l.startsWith("outlast")).count();

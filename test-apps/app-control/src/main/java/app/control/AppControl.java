@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The test-apps' side of the protocol with the integration tests: "READY port=N" once listening; then
  * standard-input commands until "stop" or the end of input: "load NAME" answers "LOAD NAME true|false",
- * whether the application's class loader can load class NAME.
+ * whether the application's class loader can load class NAME; "access NAME" answers "ACCESS NAME
+ * true|false", whether the application may reach the private members of class NAME.
  */
 public final class AppControl {
     private AppControl() {
@@ -41,6 +42,18 @@ public final class AppControl {
                     found = false;
                 }
                 System.out.println("LOAD " + name + " " + found);
+                System.out.flush();
+            } else if (line.startsWith("access ")) {
+                String name = line.substring("access ".length()).trim();
+                boolean open;
+                try {
+                    java.lang.reflect.Field[] fields = Class.forName(name, false, app.getClassLoader()).getDeclaredFields();
+                    fields[0].setAccessible(true);
+                    open = true;
+                } catch (Exception | LinkageError e) {
+                    open = false;
+                }
+                System.out.println("ACCESS " + name + " " + open);
                 System.out.flush();
             }
         }

@@ -1,0 +1,68 @@
+package io.outlast.bootstrap;
+
+/**
+ * What advice inlined into the JDK's HTTP server ({@code sun.net.httpserver}, module jdk.httpserver, in
+ * the platform class loader) calls. Parameters are {@code Object}: only {@code java.*} types may appear.
+ */
+public abstract class HttpServerHooks {
+    private static final HttpServerHooks NONE = new HttpServerHooks() {
+    };
+    private static volatile HttpServerHooks current = NONE;
+
+    public static HttpServerHooks get() {
+        return current;
+    }
+
+    public static void set(HttpServerHooks hooks) {
+        current = hooks == null ? NONE : hooks;
+    }
+
+    /** Exit of {@code ServerImpl.start()}. */
+    public void started(Object server) {
+    }
+
+    /** Entry of {@code ServerImpl$Dispatcher.handleException(SelectionKey, Exception)}: a failed connection. */
+    public void failed(Object selectionKeyAttachment) {
+    }
+
+    /** Entry of {@code ServerImpl.markNewlyAccepted(HttpConnection)}: a new connection. */
+    public void accepted(Object server, Object connection) {
+    }
+
+    /** Entry of {@code ServerImpl.requestStarted(HttpConnection)}: the first byte of a request is readable. */
+    public void requestStarted(Object server, Object connection) {
+    }
+
+    /** Entry of {@code ServerImpl.markIdle(HttpConnection)}: a response is done, the next wait begins. */
+    public void idle(Object server, Object connection) {
+    }
+
+    /** Exit of the {@code ExchangeImpl} constructor: a request's headers are read. */
+    public void headersRead(Object connection) {
+    }
+
+    /** Entry of {@code ServerImpl$IdleTimeoutTask.closeConnections(Set, long)}: the interval to use instead. */
+    public long idleInterval(Object server, long intervalMs) {
+        return intervalMs;
+    }
+
+    /** Exit of {@code ServerImpl$IdleTimeoutTask.closeConnections(Set, long)}. */
+    public void idleSweepDone() {
+    }
+
+    /** Entry of {@code ServerImpl$Exchange.run()}. */
+    public void exchangeStarted(Object connection) {
+    }
+
+    /** Exit of {@code ServerImpl$Exchange.run()}. */
+    public void exchangeDone() {
+    }
+
+    /** Exit of {@code Request.requestLine()}: null is the peer's FIN, a throwable a reset or failure. */
+    public void requestLineRead(boolean endOfStream, Throwable thrown) {
+    }
+
+    /** Entry of {@code HttpConnection.close()}. */
+    public void closing(Object connection) {
+    }
+}

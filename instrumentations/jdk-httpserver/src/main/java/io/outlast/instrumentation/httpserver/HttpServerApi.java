@@ -1,0 +1,100 @@
+package io.outlast.instrumentation.httpserver;
+
+import io.outlast.core.ApiCache;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The JDK server's internals ({@code sun.net.httpserver}, opened to the agent's loader alone), resolved once.
+ * Only fields the server itself reads without locks are read here, and only its own close path is called.
+ */
+final class HttpServerApi {
+    private static final ApiCache<HttpServerApi> CACHE = new ApiCache<>(HttpServerApi::new);
+
+    private final Method address;
+    private final Field terminating;
+    private final Field idleInterval;
+    private final Method closeConnection;
+    private final Constructor<?> idleTask;
+    private final Field channel;
+    private final Field idleStartTime;
+
+    static HttpServerApi of(Class<?> serverClass) {
+        return CACHE.get(serverClass);
+    }
+
+    private HttpServerApi(ClassLoader cl) throws ReflectiveOperationException {
+        Class<?> server = Class.forName("sun.net.httpserver.ServerImpl", false, cl);
+        Class<?> connection = Class.forName("sun.net.httpserver.HttpConnection", false, cl);
+        address = accessible(server.getMethod("getAddress"));
+        terminating = accessible(server.getDeclaredField("terminating"));
+        idleInterval = accessible(server.getDeclaredField("IDLE_INTERVAL"));
+        closeConnection = accessible(server.getDeclaredMethod("closeConnection", connection));
+        idleTask = accessible(Class.forName("sun.net.httpserver.ServerImpl$IdleTimeoutTask", false, cl)
+                .getDeclaredConstructor(server));
+        channel = accessible(connection.getDeclaredField("chan"));
+        idleStartTime = accessible(connection.getDeclaredField("idleStartTime"));
+    }
+
+    String address(Object server) throws ReflectiveOperationException {
+        return format((InetSocketAddress) address.invoke(server));
+    }
+
+    boolean terminating(Object server) throws IllegalAccessException {
+        return terminating.getBoolean(server);
+    }
+
+    /** The server's own idle interval, fixed when its class was initialised. */
+    long idleIntervalMs() throws IllegalAccessException {
+        return idleInterval.getLong(null);
+    }
+
+    /** The server's own close: out of all of its connection sets, then the socket. */
+    void close(Object server, Object connection) throws ReflectiveOperationException {
+        closeConnection.invoke(server, connection);
+    }
+
+    /** A fresh instance of the server's own idle check, for the agent's timer to run more often than the server's. */
+    Runnable idleTask(Object server) throws ReflectiveOperationException {
+        return (Runnable) idleTask.newInstance(server);
+    }
+
+    long idleStartMillis(Object connection) throws IllegalAccessException {
+        return idleStartTime.getLong(connection);
+    }
+
+    String local(Object connection) {
+        try {
+            return format(((SocketChannel) channel.get(connection)).getLocalAddress());
+        } catch (Exception e) {
+            return "-";
+        }
+    }
+
+    String remote(Object connection) {
+        try {
+            return format(((SocketChannel) channel.get(connection)).getRemoteAddress());
+        } catch (Exception e) {
+            return "-";
+        }
+    }
+
+    private static String format(SocketAddress a) {
+        if (!(a instanceof InetSocketAddress)) {
+            return String.valueOf(a);
+        }
+        InetSocketAddress i = (InetSocketAddress) a;
+        String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+    }
+
+    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
+        member.setAccessible(true);
+        return member;
+    }
+}

@@ -1,0 +1,273 @@
+package io.outlast.instrumentation.httpserver;
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.ConnectionRegistry;
+import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.HttpServerHooks;
+import io.outlast.core.Config;
+import io.outlast.core.ConnectionTracker;
+import io.outlast.core.EndpointReport;
+import io.outlast.core.HeaderPhase;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The JDK server's connections as the agent sees them. Idle: the interval the server's own idle check
+ * uses, replaced, and that check run by the agent's timer every quarter second (the server's own runs
+ * every 10 s). Header: the agent's, from the request's first byte to its exchange being made.
+ */
+final class HttpServerConnections extends HttpServerHooks implements HeaderPhase {
+    private static final String FAMILY = "jdk";
+
+    private final ConnectionTracker tracker;
+    private final Config config;
+    private final ConnectionRegistry registry;
+    /** Servers seen, each with the agent's instance of its idle check (null when left untouched). */
+    private final Map<Object, Runnable> servers = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The server whose idle check runs on this thread: its closes are idle closes. */
+    private final ThreadLocal<Object> idleSweep = new ThreadLocal<>();
+    /** The connection whose request the current thread is reading. */
+    private final ThreadLocal<Object> reading = new ThreadLocal<>();
+
+    HttpServerConnections(ConnectionTracker tracker) {
+        this.tracker = tracker;
+        this.config = tracker.config();
+        this.registry = tracker.registry();
+    }
+
+    ConnectionTracker tracker() {
+        return tracker;
+    }
+
+    /** The agent's idle check: every known server's own check, with the agent's interval. */
+    void sweepIdle() {
+        Object[] tasks;
+        synchronized (servers) {
+            tasks = servers.values().toArray();
+        }
+        for (Object task : tasks) {
+            if (task != null) {
+                ((Runnable) task).run();
+            }
+        }
+    }
+
+    @Override
+    public void started(Object server) {
+        try {
+            adopt(server);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void failed(Object connection) {
+        ConnectionState s = connection == null ? null : registry.get(connection);
+        if (s != null) {
+            s.mark(CloseEvent.ERROR, System.currentTimeMillis() - s.idleSinceMillis);
+        }
+    }
+
+    @Override
+    public void accepted(Object server, Object connection) {
+        try {
+            HttpServerApi api = adopt(server);
+            if (api != null) {
+                track(api, server, connection);
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void requestStarted(Object server, Object connection) {
+        try {
+            HttpServerApi api = adopt(server);
+            if (api != null) {
+                track(api, server, connection).requestStartNanos = System.nanoTime();
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void headersRead(Object connection) {
+        ConnectionState s = registry.get(connection);
+        if (s != null) {
+            s.requestStartNanos = 0;
+            s.requests++;
+        }
+    }
+
+    @Override
+    public void idle(Object server, Object connection) {
+        ConnectionState s = registry.get(connection);
+        if (s != null) {
+            s.idleSinceMillis = System.currentTimeMillis();
+        }
+    }
+
+    @Override
+    public long idleInterval(Object server, long intervalMs) {
+        try {
+            // the server's idle check is where an idle close is decided: the server is met here at the latest
+            if (adopt(server) == null || config.idleMs <= 0) {
+                return intervalMs;
+            }
+            idleSweep.set(server);
+            return config.idleMs;
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return intervalMs;
+        }
+    }
+
+    @Override
+    public void idleSweepDone() {
+        idleSweep.remove();
+    }
+
+    @Override
+    public void exchangeStarted(Object connection) {
+        reading.set(connection);
+    }
+
+    @Override
+    public void exchangeDone() {
+        reading.remove();
+    }
+
+    @Override
+    public void requestLineRead(boolean endOfStream, Throwable thrown) {
+        Object connection = reading.get();
+        ConnectionState s = connection == null ? null : registry.get(connection);
+        if (s == null) {
+            return;
+        }
+        long waited = System.currentTimeMillis() - s.idleSinceMillis;
+        if (thrown != null) {
+            s.mark(CloseEvent.ERROR, waited);
+        } else if (endOfStream) {
+            s.mark(CloseEvent.PEER, waited);
+        }
+    }
+
+    @Override
+    public void closing(Object connection) {
+        try {
+            ConnectionState s = registry.remove(connection);
+            Object sweeping = idleSweep.get();
+            if (s == null && sweeping != null) {
+                // open since before an attach, never active since: met at its idle close
+                HttpServerApi api = HttpServerApi.of(sweeping.getClass());
+                s = new ConnectionState(new Support(api, sweeping), FAMILY, api.local(connection),
+                        api.remote(connection), api.idleStartMillis(connection));
+            }
+            if (s == null) {
+                return;
+            }
+            Support support = (Support) s.support;
+            String closer = s.closer();
+            long idleMs = s.idleAtMarkMs();
+            boolean stopping = support.api.terminating(support.server);
+            if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
+                if (stopping) {
+                    closer = CloseEvent.SHUTDOWN;
+                } else if (sweeping != null) {
+                    closer = CloseEvent.SERVER_IDLE;
+                } else if (reading.get() == connection) {
+                    // the thread serving the connection closes it only when reading or writing failed (a
+                    // reset, among others; the peer's FIN is marked when read); after a response, the
+                    // dispatcher thread does the closing
+                    closer = CloseEvent.ERROR;
+                } else {
+                    closer = CloseEvent.SERVER;
+                }
+                idleMs = s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis;
+            }
+            tracker.close(s, closer, idleMs, s.requests);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public long headerStartNanos(Object connection, ConnectionState s) {
+        long start = s.requestStartNanos;
+        return start == 0 ? NONE : start;
+    }
+
+    @Override
+    public long readTimeoutMs(Object connection, ConnectionState s) {
+        return -1; // the JDK server times no reads within a request
+    }
+
+    @Override
+    public void setReadTimeoutMs(Object connection, ConnectionState s, long ms) {
+    }
+
+    @Override
+    public void close(Object connection, ConnectionState s) throws ReflectiveOperationException {
+        Support support = (Support) s.support;
+        support.api.close(support.server, connection);
+    }
+
+    private HttpServerApi adopt(Object server) throws ReflectiveOperationException {
+        if (servers.containsKey(server)) {
+            return servers.get(server) == null ? null : HttpServerApi.of(server.getClass());
+        }
+        HttpServerApi api;
+        synchronized (servers) {
+            if (servers.containsKey(server)) {
+                return servers.get(server) == null ? null : HttpServerApi.of(server.getClass());
+            }
+            api = HttpServerApi.of(server.getClass());
+            if (api == null) {
+                tracker.warnOnce("jdk http server " + server.getClass().getName()
+                        + ": its internals are not as outlast knows them; left untouched");
+                servers.put(server, null);
+                return null;
+            }
+            servers.put(server, api.idleTask(server));
+            long before = api.idleIntervalMs();
+            tracker.context().log().report(new EndpointReport(FAMILY, System.getProperty("java.version"), "server",
+                    api.address(server), before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
+        }
+        return api;
+    }
+
+    private ConnectionState track(HttpServerApi api, Object server, Object connection) throws IllegalAccessException {
+        ConnectionState s = registry.get(connection);
+        if (s != null) {
+            return s;
+        }
+        s = registry.putIfAbsent(connection, new ConnectionState(new Support(api, server), FAMILY,
+                api.local(connection), api.remote(connection), System.currentTimeMillis()));
+        long idleStart = api.idleStartMillis(connection);
+        if (idleStart > 0) {
+            s.idleSinceMillis = idleStart;
+        }
+        return s;
+    }
+
+    /** What a connection's state needs to reach its server. The server outlives its connections. */
+    static final class Support {
+        final HttpServerApi api;
+        final Object server;
+
+        Support(HttpServerApi api, Object server) {
+            this.api = api;
+            this.server = server;
+        }
+    }
+
+    /** A twentieth of idle, within 50-250 ms: closes that late at most. */
+    static long sweepPeriodMs(long idleMs) {
+        return Math.max(50, Math.min(250, idleMs / 20));
+    }
+}

@@ -1,0 +1,42 @@
+package app;
+
+import app.control.AppControl;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The JDK's HTTP server answering "ok", on a thread pool (the default runs every exchange on the
+ * dispatcher thread, where one slow client stalls all). -Dapp.idle=MS sets the server's own idle interval
+ * (its properties, in seconds, with a 100 ms clock tick so that it is measurable). Driven through
+ * {@link AppControl}.
+ */
+public final class Main {
+    public static void main(String[] args) throws Exception {
+        if (AppControl.ownIdleMs() > 0) {
+            System.setProperty("sun.net.httpserver.idleInterval", Long.toString(Math.max(1, AppControl.ownIdleMs() / 1000)));
+            System.setProperty("sun.net.httpserver.clockTick", "100");
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", AppControl.port()), 0);
+        ExecutorService executor = Executors.newCachedThreadPool();
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            byte[] body = "ok\n".getBytes(StandardCharsets.US_ASCII);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        AppControl.readyUntilStopped(server.getAddress().getPort(), Main.class);
+        server.stop(0);
+        executor.shutdownNow();
+        AppControl.stopped();
+    }
+}
