@@ -10,4 +10,5 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
     static final Family JETTY = new Family("jetty", "connector", 30_000, 1000, "peer");
     static final Family TOMCAT = new Family("tomcat", "connector", 60_000, 1500, "error");
     static final Family JDK = new Family("jdk", "server", 30_000, 1000, "error");
+    static final Family UNDERTOW = new Family("undertow", "listener", 60_000, 1000, "error");
 }

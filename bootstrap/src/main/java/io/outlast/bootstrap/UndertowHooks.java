@@ -1,0 +1,75 @@
+package io.outlast.bootstrap;
+
+/**
+ * What advice inlined into Undertow's classes calls (parameters are {@code Object}: the bootstrap loader
+ * cannot see Undertow). Until the agent installs the implementation every call does nothing.
+ */
+public abstract class UndertowHooks {
+    private static final UndertowHooks NONE = new UndertowHooks() {
+    };
+    private static volatile UndertowHooks current = NONE;
+
+    public static UndertowHooks get() {
+        return current;
+    }
+
+    public static void set(UndertowHooks hooks) {
+        current = hooks == null ? NONE : hooks;
+    }
+
+    /** Exit of {@code Undertow.start()}. */
+    public void started(Object undertow) {
+    }
+
+    /** Entry of {@code Undertow.stop()}. */
+    public void stopping(Object undertow) {
+    }
+
+    /**
+     * Entry of {@code ParseTimeoutUpdater.handleSchedule(long)}: the timeout Undertow arms, idle or (while
+     * {@code parsing}) request-parse; replaced by what this returns.
+     */
+    public long schedule(Object connection, boolean parsing, long timeoutMs) {
+        return timeoutMs;
+    }
+
+    /** Entry of {@code ParseTimeoutUpdater.requestStarted()}: a request's headers are parsed. */
+    public void requestParsed(Object connection) {
+    }
+
+    /**
+     * Entry of {@code ParseTimeoutUpdater.run()}: the timer fired. Returns the expiry to use: a timer armed
+     * before the agent arrived is moved to the agent's timeout here.
+     */
+    public long expiring(Object connection, boolean parsing, long expireTime, long ownIdle, long ownParse) {
+        return expireTime;
+    }
+
+    /**
+     * Exit of the {@code HttpReadListener} constructor, which makes no timer when both of Undertow's timeouts
+     * are unset: returns the updater to install in that case (the agent's own timeouts), else {@code updater}.
+     */
+    public Object updater(Object connection, Object updater) {
+        return updater;
+    }
+
+    /** Entry of {@code HttpReadListener.handleEvent(..)}: the current thread reads this connection. */
+    public void reading(Object connection) {
+    }
+
+    /** Exit of {@code HttpReadListener.handleEvent(..)}. */
+    public void readDone() {
+    }
+
+    /** Entry of {@code HttpReadListener.handleFailedRead(.., int)}: -1 is the peer's FIN. */
+    public void readFailed(Object connection, int result) {
+    }
+
+    /** Entry of {@code ConnectionUtils.cleanClose(..)}: the server closing after a non-persistent response. */
+    public void cleanClose() {
+    }
+
+    /** Entry of {@code AbstractServerConnection$CloseSetter.handleEvent(StreamConnection)}: once per close. */
+    public void closed(Object connection) {
+    }
+}

@@ -1,0 +1,112 @@
+package io.outlast.instrumentation.undertow;
+
+import io.outlast.core.ApiCache;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+
+/** Undertow's public API as one class loader sees it (plus the builder's options, kept private), resolved once. */
+final class UndertowApi {
+    private static final ApiCache<UndertowApi> CACHE = new ApiCache<>(UndertowApi::new);
+
+    final String version;
+    private final Method listenerInfo;
+    private final Method listenerAddress;
+    private final Field serverOptions;
+    private final Method connectionOptions;
+    private final Method optionGet;
+    private final Object noRequestTimeout;
+    private final Object requestParseTimeout;
+    private final Method peerAddress;
+    private final java.lang.reflect.Constructor<?> newUpdater;
+    private final Method addCloseListener;
+    private final Method localAddress;
+
+    static UndertowApi of(Class<?> undertowClass) {
+        return CACHE.get(undertowClass);
+    }
+
+    private UndertowApi(ClassLoader cl) throws ReflectiveOperationException {
+        version = String.valueOf(Class.forName("io.undertow.Version", false, cl).getMethod("getVersionString").invoke(null));
+        Class<?> undertow = Class.forName("io.undertow.Undertow", false, cl);
+        listenerInfo = undertow.getMethod("getListenerInfo");
+        listenerAddress = Class.forName("io.undertow.Undertow$ListenerInfo", false, cl).getMethod("getAddress");
+        serverOptions = undertow.getDeclaredField("serverOptions");
+        serverOptions.setAccessible(true);
+        Class<?> connection = Class.forName("io.undertow.server.ServerConnection", false, cl);
+        connectionOptions = connection.getMethod("getUndertowOptions");
+        peerAddress = connection.getMethod("getPeerAddress");
+        localAddress = connection.getMethod("getLocalAddress");
+        Class<?> updater = Class.forName("io.undertow.server.protocol.ParseTimeoutUpdater", false, cl);
+        newUpdater = updater.getConstructor(Class.forName("org.xnio.channels.ConnectedChannel", false, cl),
+                long.class, long.class);
+        addCloseListener = connection.getMethod("addCloseListener",
+                Class.forName("io.undertow.server.ServerConnection$CloseListener", false, cl));
+        Class<?> optionMap = Class.forName("org.xnio.OptionMap", false, cl);
+        optionGet = optionMap.getMethod("get", Class.forName("org.xnio.Option", false, cl), int.class);
+        Class<?> options = Class.forName("io.undertow.UndertowOptions", false, cl);
+        noRequestTimeout = options.getField("NO_REQUEST_TIMEOUT").get(null);
+        requestParseTimeout = options.getField("REQUEST_PARSE_TIMEOUT").get(null);
+    }
+
+    List<?> listeners(Object undertow) throws ReflectiveOperationException {
+        return (List<?>) listenerInfo.invoke(undertow);
+    }
+
+    String listenerAddress(Object listener) throws ReflectiveOperationException {
+        return format((SocketAddress) listenerAddress.invoke(listener));
+    }
+
+    Object serverOptions(Object undertow) throws IllegalAccessException {
+        return serverOptions.get(undertow);
+    }
+
+    Object connectionOptions(Object connection) throws ReflectiveOperationException {
+        return connectionOptions.invoke(connection);
+    }
+
+    /** NO_REQUEST_TIMEOUT in an option map, or -1. */
+    long idleMs(Object options) throws ReflectiveOperationException {
+        return (Integer) optionGet.invoke(options, noRequestTimeout, -1);
+    }
+
+    /** REQUEST_PARSE_TIMEOUT in an option map, or -1. */
+    long parseMs(Object options) throws ReflectiveOperationException {
+        return (Integer) optionGet.invoke(options, requestParseTimeout, -1);
+    }
+
+    /** A timer as Undertow makes one, with the given timeouts (-1: none), cancelled when the connection closes. */
+    Object newUpdater(Object connection, long parseMs, long idleMs) throws ReflectiveOperationException {
+        Object updater = newUpdater.newInstance(connection, parseMs, idleMs);
+        addCloseListener.invoke(connection, updater);
+        return updater;
+    }
+
+    String local(Object connection) {
+        try {
+            return format((SocketAddress) localAddress.invoke(connection));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "-";
+        }
+    }
+
+    String remote(Object connection) {
+        try {
+            return format((SocketAddress) peerAddress.invoke(connection));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "-";
+        }
+    }
+
+    private static String format(SocketAddress a) {
+        if (!(a instanceof InetSocketAddress)) {
+            return String.valueOf(a);
+        }
+        InetSocketAddress i = (InetSocketAddress) a;
+        String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+    }
+}

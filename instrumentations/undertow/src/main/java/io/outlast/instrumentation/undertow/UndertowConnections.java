@@ -1,0 +1,238 @@
+package io.outlast.instrumentation.undertow;
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.ConnectionRegistry;
+import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.UndertowHooks;
+import io.outlast.core.Config;
+import io.outlast.core.ConnectionTracker;
+import io.outlast.core.EndpointReport;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Undertow's connections as the agent sees them. Undertow has both timers (NO_REQUEST_TIMEOUT and, from
+ * a request's first incomplete read, REQUEST_PARSE_TIMEOUT) in one updater per connection: the agent
+ * replaces what it arms, so Undertow itself enforces idle and header, on time.
+ */
+final class UndertowConnections extends UndertowHooks {
+    private static final String FAMILY = "undertow";
+    private static final long UNDERTOW_DEFAULT_IDLE_MS = 60_000;
+
+    private final ConnectionTracker tracker;
+    private final Config config;
+    private final ConnectionRegistry registry;
+    private final Set<String> reported = Collections.synchronizedSet(new HashSet<>());
+    private final ThreadLocal<Object> reading = new ThreadLocal<>();
+    private volatile boolean stopping;
+
+    UndertowConnections(ConnectionTracker tracker) {
+        this.tracker = tracker;
+        this.config = tracker.config();
+        this.registry = tracker.registry();
+    }
+
+    @Override
+    public void started(Object undertow) {
+        stopping = false;
+        try {
+            UndertowApi api = UndertowApi.of(undertow.getClass());
+            if (api == null) {
+                tracker.warnOnce("undertow: its class loader lacks part of Undertow's API as outlast knows it;"
+                        + " left untouched");
+                return;
+            }
+            if (!tracker.supports(api.version)) {
+                return;
+            }
+            Object options = api.serverOptions(undertow);
+            for (Object listener : api.listeners(undertow)) {
+                report(api, api.listenerAddress(listener), options, true);
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void stopping(Object undertow) {
+        stopping = true;
+    }
+
+    @Override
+    public long schedule(Object connection, boolean parsing, long timeoutMs) {
+        try {
+            ConnectionState s = track(connection);
+            if (s == null) {
+                return timeoutMs;
+            }
+            if (parsing) {
+                if (s.requestStartNanos == 0) {
+                    s.requestStartNanos = System.nanoTime();
+                }
+                return config.headerMs > 0 ? config.headerMs : timeoutMs;
+            }
+            s.requestStartNanos = 0;
+            s.idleSinceMillis = System.currentTimeMillis();
+            return config.idleMs > 0 ? config.idleMs : timeoutMs;
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return timeoutMs;
+        }
+    }
+
+    @Override
+    public Object updater(Object connection, Object updater) {
+        if (updater != null || (config.idleMs <= 0 && config.headerMs <= 0)) {
+            return updater;
+        }
+        try {
+            UndertowApi api = UndertowApi.of(connection.getClass());
+            if (api == null || !tracker.supports(api.version)) {
+                return null;
+            }
+            // both of Undertow's timeouts unset: no timer at all, so the agent brings one
+            return api.newUpdater(connection, config.headerMs, config.idleMs);
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return null;
+        }
+    }
+
+    @Override
+    public void requestParsed(Object connection) {
+        ConnectionState s = registry.get(connection);
+        if (s != null) {
+            s.requestStartNanos = 0;
+            s.requests++;
+        }
+    }
+
+    @Override
+    public long expiring(Object connection, boolean parsing, long expireTime, long ownIdle, long ownParse) {
+        try {
+            ConnectionState s = registry.get(connection);
+            if (s == null) {
+                // armed before the agent arrived, with Undertow's own value: moved to the agent's, once
+                s = track(connection);
+                if (s == null) {
+                    return expireTime;
+                }
+                long own = parsing ? ownParse : ownIdle;
+                long ours = parsing ? config.headerMs : config.idleMs;
+                if (expireTime > 0 && own > 0) {
+                    if (!parsing) {
+                        s.idleSinceMillis = expireTime - own;
+                    }
+                    if (ours > 0) {
+                        expireTime = expireTime - own + ours;
+                    }
+                }
+            }
+            if (expireTime > 0 && expireTime <= System.currentTimeMillis()) {
+                s.mark(parsing ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE,
+                        parsing ? 0 : System.currentTimeMillis() - s.idleSinceMillis);
+            }
+            return expireTime;
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return expireTime;
+        }
+    }
+
+    @Override
+    public void reading(Object connection) {
+        reading.set(connection);
+    }
+
+    @Override
+    public void readDone() {
+        reading.remove();
+    }
+
+    @Override
+    public void readFailed(Object connection, int result) {
+        ConnectionState s = registry.get(connection);
+        if (s != null && result == -1) {
+            s.mark(CloseEvent.PEER, s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis);
+        }
+    }
+
+    @Override
+    public void cleanClose() {
+        Object connection = reading.get();
+        ConnectionState s = connection == null ? null : registry.get(connection);
+        if (s != null) {
+            s.mark(CloseEvent.SERVER, 0);
+        }
+    }
+
+    @Override
+    public void closed(Object connection) {
+        try {
+            ConnectionState s = registry.remove(connection);
+            if (s == null) {
+                s = newState(connection);
+                if (s == null) {
+                    return;
+                }
+            }
+            String closer = s.closer();
+            long idleMs = s.idleAtMarkMs();
+            if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
+                if (stopping) {
+                    closer = CloseEvent.SHUTDOWN;
+                } else if (reading.get() == connection) {
+                    // the reading thread closes on a failed read (the peer's FIN and a server close after a
+                    // response are marked before): a reset, among others
+                    closer = CloseEvent.ERROR;
+                } else {
+                    closer = CloseEvent.SERVER;
+                }
+                idleMs = s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis;
+            }
+            tracker.close(s, closer, idleMs, s.requests);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    private ConnectionState track(Object connection) throws ReflectiveOperationException {
+        ConnectionState s = registry.get(connection);
+        if (s != null) {
+            return s;
+        }
+        s = newState(connection);
+        return s == null ? null : registry.putIfAbsent(connection, s);
+    }
+
+    private ConnectionState newState(Object connection) throws ReflectiveOperationException {
+        UndertowApi api = UndertowApi.of(connection.getClass());
+        if (api == null || !tracker.supports(api.version)) {
+            return null;
+        }
+        String local = api.local(connection);
+        report(api, local, api.connectionOptions(connection), false);
+        return new ConnectionState(api, FAMILY, local, api.remote(connection), System.currentTimeMillis());
+    }
+
+    /**
+     * One line per listener, at start or (after an attach) at its first connection. The builder's options
+     * lack the 60 s idle default that {@code Undertow.start()} adds; a connection's options have it.
+     */
+    private void report(UndertowApi api, String address, Object options, boolean builderOptions)
+            throws ReflectiveOperationException {
+        if (!reported.add(address)) {
+            return;
+        }
+        long idle = api.idleMs(options);
+        if (idle < 0 && builderOptions) {
+            idle = UNDERTOW_DEFAULT_IDLE_MS;
+        }
+        long parse = api.parseMs(options);
+        tracker.context().log().report(new EndpointReport(FAMILY, api.version, "listener", address, idle,
+                config.idleMs > 0 ? config.idleMs : idle, parse, config.headerMs > 0 ? config.headerMs : parse));
+    }
+}

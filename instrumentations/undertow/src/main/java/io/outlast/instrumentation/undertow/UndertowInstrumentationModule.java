@@ -1,0 +1,30 @@
+package io.outlast.instrumentation.undertow;
+
+import io.outlast.bootstrap.UndertowHooks;
+import io.outlast.core.AgentContext;
+import io.outlast.core.ConnectionTracker;
+import io.outlast.core.InstrumentationModule;
+import io.outlast.core.TypeInstrumentation;
+
+import java.util.Arrays;
+import java.util.List;
+
+public final class UndertowInstrumentationModule implements InstrumentationModule {
+    @Override
+    public String family() {
+        return "undertow";
+    }
+
+    @Override
+    public List<TypeInstrumentation> typeInstrumentations() {
+        return Arrays.asList(new UndertowInstrumentation(), new ParseTimeoutUpdaterInstrumentation(),
+                new HttpReadListenerInstrumentation(), new ConnectionUtilsInstrumentation(),
+                new CloseSetterInstrumentation());
+    }
+
+    @Override
+    public void start(AgentContext context) {
+        // Undertow enforces both timeouts itself, on time: the agent only changes what it arms
+        UndertowHooks.set(new UndertowConnections(new ConnectionTracker(family(), context, "2.2.", "2.3.")));
+    }
+}

@@ -1,0 +1,33 @@
+package io.outlast.it;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Undertow 2.2 and 2.3. */
+class UndertowTest extends ServerFamilyTest {
+    static List<String> apps() {
+        return List.of("undertow-2.2", "undertow-2.3");
+    }
+
+    static Stream<Arguments> appsOnJdks() {
+        return onJdks(apps());
+    }
+
+    @Override
+    Family family() {
+        return Family.UNDERTOW;
+    }
+
+    /** With both of Undertow's timeouts unset it makes no timer at all: the agent's own must do the work. */
+    @ParameterizedTest(name = "{0} with no timeouts of its own")
+    @MethodSource("apps")
+    void timeoutsWhereUndertowHasNone(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=2s,header=3s", "-Dapp.noTimeouts=true")) {
+            Measurements.run(server, family(), 2000, 3000);
+        }
+    }
+}

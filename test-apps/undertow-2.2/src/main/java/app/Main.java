@@ -1,0 +1,36 @@
+package app;
+
+import app.control.AppControl;
+
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.util.Headers;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Embedded Undertow 2.2 answering "ok". -Dapp.idle=MS sets its own NO_REQUEST_TIMEOUT (default: 60 s, set
+ * by Undertow.start); -Dapp.noTimeouts=true unsets it. Driven through {@link AppControl}.
+ */
+public final class Main {
+    public static void main(String[] args) throws Exception {
+        Undertow.Builder builder = Undertow.builder()
+                .addHttpListener(AppControl.port(), "127.0.0.1")
+                .setHandler(exchange -> {
+                    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+                    exchange.getResponseSender().send("ok\n");
+                });
+        if (AppControl.ownIdleMs() > 0) {
+            builder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) AppControl.ownIdleMs());
+        } else if (Boolean.getBoolean("app.noTimeouts")) {
+            // neither timeout: Undertow then makes no timer for its connections at all
+            builder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, -1);
+        }
+        Undertow server = builder.build();
+        server.start();
+        int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        AppControl.readyUntilStopped(port, Main.class);
+        server.stop();
+        AppControl.stopped();
+    }
+}
