@@ -1,11 +1,11 @@
 package io.outlast.instrumentation.httpserver;
 
+import io.outlast.core.Addresses;
 import io.outlast.core.ApiCache;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 
@@ -42,7 +42,7 @@ final class HttpServerApi {
     }
 
     String address(Object server) throws ReflectiveOperationException {
-        return format((InetSocketAddress) address.invoke(server));
+        return Addresses.format((SocketAddress) address.invoke(server));
     }
 
     boolean terminating(Object server) throws IllegalAccessException {
@@ -70,7 +70,7 @@ final class HttpServerApi {
 
     String local(Object connection) {
         try {
-            return format(((SocketChannel) channel.get(connection)).getLocalAddress());
+            return Addresses.format(((SocketChannel) channel.get(connection)).getLocalAddress());
         } catch (Exception e) {
             return "-";
         }
@@ -78,19 +78,10 @@ final class HttpServerApi {
 
     String remote(Object connection) {
         try {
-            return format(((SocketChannel) channel.get(connection)).getRemoteAddress());
+            return Addresses.format(((SocketChannel) channel.get(connection)).getRemoteAddress());
         } catch (Exception e) {
             return "-";
         }
-    }
-
-    private static String format(SocketAddress a) {
-        if (!(a instanceof InetSocketAddress)) {
-            return String.valueOf(a);
-        }
-        InetSocketAddress i = (InetSocketAddress) a;
-        String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
     }
 
     private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {

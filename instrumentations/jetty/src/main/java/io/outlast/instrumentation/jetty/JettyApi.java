@@ -1,9 +1,9 @@
 package io.outlast.instrumentation.jetty;
 
+import io.outlast.core.Addresses;
 import io.outlast.core.ApiCache;
 
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Collection;
 
@@ -207,13 +207,7 @@ final class JettyApi {
 
     private static String address(Object ep, Method m) {
         try {
-            SocketAddress a = (SocketAddress) m.invoke(ep);
-            if (a instanceof InetSocketAddress) {
-                InetSocketAddress i = (InetSocketAddress) a;
-                String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
-                return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
-            }
-            return a == null ? "-" : a.toString();
+            return Addresses.format((SocketAddress) m.invoke(ep));
         } catch (ReflectiveOperationException | RuntimeException e) {
             return "-";
         }

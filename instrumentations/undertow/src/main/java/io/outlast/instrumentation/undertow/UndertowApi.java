@@ -1,10 +1,10 @@
 package io.outlast.instrumentation.undertow;
 
+import io.outlast.core.Addresses;
 import io.outlast.core.ApiCache;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 
@@ -57,7 +57,7 @@ final class UndertowApi {
     }
 
     String listenerAddress(Object listener) throws ReflectiveOperationException {
-        return format((SocketAddress) listenerAddress.invoke(listener));
+        return Addresses.format((SocketAddress) listenerAddress.invoke(listener));
     }
 
     Object serverOptions(Object undertow) throws IllegalAccessException {
@@ -87,7 +87,7 @@ final class UndertowApi {
 
     String local(Object connection) {
         try {
-            return format((SocketAddress) localAddress.invoke(connection));
+            return Addresses.format((SocketAddress) localAddress.invoke(connection));
         } catch (ReflectiveOperationException | RuntimeException e) {
             return "-";
         }
@@ -95,18 +95,9 @@ final class UndertowApi {
 
     String remote(Object connection) {
         try {
-            return format((SocketAddress) peerAddress.invoke(connection));
+            return Addresses.format((SocketAddress) peerAddress.invoke(connection));
         } catch (ReflectiveOperationException | RuntimeException e) {
             return "-";
         }
-    }
-
-    private static String format(SocketAddress a) {
-        if (!(a instanceof InetSocketAddress)) {
-            return String.valueOf(a);
-        }
-        InetSocketAddress i = (InetSocketAddress) a;
-        String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
     }
 }
