@@ -55,7 +55,22 @@ public final class ConnectionTracker {
         return registry;
     }
 
-    public void close(ConnectionState s, String closer, long idleMs, long requests) {
+    /**
+     * The close event of a connection. Its closer is the first mark taken (peer, error, a timeout); with
+     * none, or a failure while the server stops (stopping fails connections), it is {@code shutdown} when
+     * the server is stopping, else {@code unmarked}, the family's reading of an unexplained close.
+     */
+    public void closed(ConnectionState s, boolean stopping, String unmarked, long unmarkedIdleMs, long requests) {
+        String closer = s.closer();
+        long idleMs = s.idleAtMarkMs();
+        if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
+            closer = stopping ? CloseEvent.SHUTDOWN : unmarked;
+            idleMs = unmarkedIdleMs;
+        }
+        close(s, closer, idleMs, requests);
+    }
+
+    private void close(ConnectionState s, String closer, long idleMs, long requests) {
         long now = System.currentTimeMillis();
         EventSink.get().close(new CloseEvent(now, family, s.local, s.remote, closer, Math.max(0, idleMs), requests,
                 Math.max(0, now - s.openedMillis)));

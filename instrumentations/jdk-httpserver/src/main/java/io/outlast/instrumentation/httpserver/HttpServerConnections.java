@@ -172,25 +172,18 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
                 return;
             }
             Support support = (Support) s.support;
-            String closer = s.closer();
-            long idleMs = s.idleAtMarkMs();
-            boolean stopping = support.api.terminating(support.server);
-            if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
-                if (stopping) {
-                    closer = CloseEvent.SHUTDOWN;
-                } else if (sweeping != null) {
-                    closer = CloseEvent.SERVER_IDLE;
-                } else if (reading.get() == connection) {
-                    // the thread serving the connection closes it only when reading or writing failed (a
-                    // reset, among others; the peer's FIN is marked when read); after a response, the
-                    // dispatcher thread does the closing
-                    closer = CloseEvent.ERROR;
-                } else {
-                    closer = CloseEvent.SERVER;
-                }
-                idleMs = s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis;
+            String unmarked;
+            if (sweeping != null) {
+                unmarked = CloseEvent.SERVER_IDLE;
+            } else if (reading.get() == connection) {
+                // the thread serving the connection closes it only when reading or writing failed (a reset,
+                // among others; the peer's FIN is marked when read); after a response, the dispatcher closes
+                unmarked = CloseEvent.ERROR;
+            } else {
+                unmarked = CloseEvent.SERVER;
             }
-            tracker.close(s, closer, idleMs, s.requests);
+            tracker.closed(s, support.api.terminating(support.server), unmarked,
+                    s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis, s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
         }

@@ -70,15 +70,8 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
                 // closed before the agent saw it open (attach); what is left of it still tells a story
                 s = newState(api, endPoint);
             }
-            String closer = s.closer();
-            long idleMs = s.idleAtMarkMs();
-            boolean stopping = !api.isRunning(connector);
-            if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
-                // a stopping connector closes its connections, some with a failure as the cause
-                closer = stopping ? CloseEvent.SHUTDOWN : CloseEvent.SERVER;
-                idleMs = waitingIdle(api, endPoint);
-            }
-            tracker.close(s, closer, idleMs, api.requests(endPoint));
+            tracker.closed(s, !api.isRunning(connector), CloseEvent.SERVER, waitingIdle(api, endPoint),
+                    api.requests(endPoint));
         } catch (Throwable t) {
             tracker.failed(t);
         }

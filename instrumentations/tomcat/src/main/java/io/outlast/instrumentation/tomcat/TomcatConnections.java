@@ -145,29 +145,26 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
                 return;
             }
             TomcatApi api = (TomcatApi) s.support;
-            String closer = s.closer();
-            long idleMs = s.idleAtMarkMs();
-            boolean stopping = api.stopping(api.endpointOf(wrapper));
-            if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
-                Object error = api.error(wrapper);
-                idleMs = waitingIdle(api, wrapper, s);
-                if (stopping) {
-                    closer = CloseEvent.SHUTDOWN;
-                } else if (error instanceof SocketTimeoutException || error instanceof InterruptedByTimeoutException) {
-                    // Tomcat's read timeout: keepAliveTimeout while waiting, connectionTimeout within a request
-                    Object buffer = api.inputBuffer(wrapper);
-                    closer = buffer != null && api.inHeaders(buffer) ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE;
-                } else if (error instanceof EOFException) {
-                    // NIO2 keeps the peer's FIN as the socket's error
-                    closer = CloseEvent.PEER;
-                } else {
-                    closer = error != null ? CloseEvent.ERROR : CloseEvent.SERVER;
-                }
-            }
-            tracker.close(s, closer, idleMs, s.requests);
+            tracker.closed(s, api.stopping(api.endpointOf(wrapper)), unmarkedCloser(api, wrapper),
+                    waitingIdle(api, wrapper, s), s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
         }
+    }
+
+    /** Tomcat keeps a close's cause in the socket's error; none is the server closing after a response. */
+    private static String unmarkedCloser(TomcatApi api, Object wrapper) throws ReflectiveOperationException {
+        Object error = api.error(wrapper);
+        if (error instanceof SocketTimeoutException || error instanceof InterruptedByTimeoutException) {
+            // Tomcat's read timeout: keepAliveTimeout while waiting, connectionTimeout within a request
+            Object buffer = api.inputBuffer(wrapper);
+            return buffer != null && api.inHeaders(buffer) ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE;
+        }
+        if (error instanceof EOFException) {
+            // NIO2 keeps the peer's FIN as the socket's error
+            return CloseEvent.PEER;
+        }
+        return error != null ? CloseEvent.ERROR : CloseEvent.SERVER;
     }
 
     @Override

@@ -179,21 +179,10 @@ final class UndertowConnections extends UndertowHooks {
                     return;
                 }
             }
-            String closer = s.closer();
-            long idleMs = s.idleAtMarkMs();
-            if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
-                if (stopping) {
-                    closer = CloseEvent.SHUTDOWN;
-                } else if (reading.get() == connection) {
-                    // the reading thread closes on a failed read (the peer's FIN and a server close after a
-                    // response are marked before): a reset, among others
-                    closer = CloseEvent.ERROR;
-                } else {
-                    closer = CloseEvent.SERVER;
-                }
-                idleMs = s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis;
-            }
-            tracker.close(s, closer, idleMs, s.requests);
+            // the reading thread closes on a failed read (the peer's FIN and a server close after a response
+            // are marked before): a reset, among others
+            tracker.closed(s, stopping, reading.get() == connection ? CloseEvent.ERROR : CloseEvent.SERVER,
+                    s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis, s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
         }
