@@ -4,7 +4,7 @@
 # never completes. The startup report and both close events appear below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q package -DskipTests
+mvn -B -q -Dstyle.color=never package -DskipTests
 
 dir=$(mktemp -d)
 trap 'kill $tail_pid 2>/dev/null || true; rm -rf "$dir"' EXIT

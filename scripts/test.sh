@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mvn -B verify -Doutlast.test.jdk25="$(cat .jdk25)" "$@"
+mvn -B -Dstyle.color=never verify -Doutlast.test.jdk25="$(cat .jdk25)" "$@"
