@@ -8,10 +8,8 @@ import io.outlast.core.Config;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.EndpointReport;
 import io.outlast.core.HeaderPhase;
+import io.outlast.core.ServerObjects;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The JDK server's connections as the agent sees them. Idle: the interval the server's own idle check
@@ -24,8 +22,8 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     private final ConnectionTracker tracker;
     private final Config config;
     private final ConnectionRegistry registry;
-    /** Servers seen, each with the agent's instance of its idle check (null when left untouched). */
-    private final Map<Object, Runnable> servers = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Servers met, each with its API handle. */
+    private final ServerObjects<HttpServerApi> servers = new ServerObjects<>();
     /** The server whose idle check runs on this thread: its closes are idle closes. */
     private final ThreadLocal<Object> idleSweep = new ThreadLocal<>();
     /** The connection whose request the current thread is reading. */
@@ -41,15 +39,15 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
         return tracker;
     }
 
-    /** The agent's idle check: every known server's own check, with the agent's interval. */
-    void sweepIdle() {
-        Object[] tasks;
-        synchronized (servers) {
-            tasks = servers.values().toArray();
-        }
-        for (Object task : tasks) {
-            if (task != null) {
-                ((Runnable) task).run();
+    /**
+     * The agent's idle check: every known server's own check, with the agent's interval. A fresh instance
+     * each time: one kept would refer to its server and hold it after it stopped.
+     */
+    void sweepIdle() throws ReflectiveOperationException {
+        for (Object server : servers.servers()) {
+            HttpServerApi api = HttpServerApi.of(server.getClass());
+            if (!api.terminating(server)) {
+                api.idleTask(server).run();
             }
         }
     }
@@ -210,27 +208,21 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
         support.api.close(support.server, connection);
     }
 
-    private HttpServerApi adopt(Object server) throws ReflectiveOperationException {
-        if (servers.containsKey(server)) {
-            return servers.get(server) == null ? null : HttpServerApi.of(server.getClass());
+    private HttpServerApi adopt(Object server) throws Exception {
+        return servers.get(server, this::meet);
+    }
+
+    /** First sight of a server: report it (its settings are applied where its idle check runs). */
+    private HttpServerApi meet(Object server) throws ReflectiveOperationException {
+        HttpServerApi api = HttpServerApi.of(server.getClass());
+        if (api == null) {
+            tracker.warnOnce("jdk http server " + server.getClass().getName()
+                    + ": its internals are not as outlast knows them; left untouched");
+            return null;
         }
-        HttpServerApi api;
-        synchronized (servers) {
-            if (servers.containsKey(server)) {
-                return servers.get(server) == null ? null : HttpServerApi.of(server.getClass());
-            }
-            api = HttpServerApi.of(server.getClass());
-            if (api == null) {
-                tracker.warnOnce("jdk http server " + server.getClass().getName()
-                        + ": its internals are not as outlast knows them; left untouched");
-                servers.put(server, null);
-                return null;
-            }
-            servers.put(server, api.idleTask(server));
-            long before = api.idleIntervalMs();
-            tracker.context().log().report(new EndpointReport(FAMILY, System.getProperty("java.version"), "server",
-                    api.address(server), before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
-        }
+        long before = api.idleIntervalMs();
+        tracker.context().log().report(new EndpointReport(FAMILY, System.getProperty("java.version"), "server",
+                api.address(server), before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
         return api;
     }
 

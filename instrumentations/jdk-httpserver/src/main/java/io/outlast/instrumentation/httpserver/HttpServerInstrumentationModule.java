@@ -48,7 +48,13 @@ public final class HttpServerInstrumentationModule implements InstrumentationMod
         long idleMs = context.config().idleMs;
         if (idleMs > 0) {
             // the server's own idle check runs every 10 s; run it (with the agent's interval) far more often
-            context.every(HttpServerConnections.sweepPeriodMs(idleMs), connections::sweepIdle);
+            context.every(HttpServerConnections.sweepPeriodMs(idleMs), () -> {
+                try {
+                    connections.sweepIdle();
+                } catch (ReflectiveOperationException e) {
+                    tracker.failed(e);
+                }
+            });
         }
     }
 

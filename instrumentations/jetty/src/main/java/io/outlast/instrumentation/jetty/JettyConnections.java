@@ -8,10 +8,8 @@ import io.outlast.core.Config;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.EndpointReport;
 import io.outlast.core.HeaderPhase;
+import io.outlast.core.ServerObjects;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -24,8 +22,8 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
     private final ConnectionTracker tracker;
     private final Config config;
     private final ConnectionRegistry registry;
-    /** Connectors seen, each with its API handle, or with null when its version is not supported. */
-    private final Map<Object, JettyApi> connectors = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Connectors met, each with its API handle. */
+    private final ServerObjects<JettyApi> connectors = new ServerObjects<>();
 
     JettyConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
@@ -203,42 +201,33 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
         ((JettyApi) s.support).close(endPoint);
     }
 
-    /** First sight of a connector: apply the settings to it and to its open connections, and report it. */
-    private JettyApi adopt(Object connector) throws ReflectiveOperationException {
-        if (connectors.containsKey(connector)) {
-            return connectors.get(connector);
+
+    /** The connector's API handle, meeting it first if it is new (its open connections are tracked then). */
+    private JettyApi adopt(Object connector) throws Exception {
+        return connectors.get(connector, this::meet, (c, api) -> {
+            for (Object endPoint : api.endPoints(c)) {
+                track(api, endPoint);
+            }
+        });
+    }
+
+    /** First sight of a connector: apply the settings to it and report it. */
+    private JettyApi meet(Object connector) throws ReflectiveOperationException {
+        JettyApi api = JettyApi.of(connector.getClass());
+        if (api == null) {
+            tracker.warnOnce("jetty connector " + connector.getClass().getName() + ": its class loader lacks part of"
+                    + " Jetty's public API; left untouched");
+            return null;
         }
-        JettyApi api;
-        synchronized (connectors) {
-            if (connectors.containsKey(connector)) {
-                return connectors.get(connector);
-            }
-            api = JettyApi.of(connector.getClass());
-            if (api == null) {
-                tracker.warnOnce("jetty connector " + connector.getClass().getName() + ": its class loader lacks part of"
-                        + " Jetty's public API; left untouched");
-                connectors.put(connector, null);
-                return null;
-            }
-            if (!api.isNetworkConnector(connector)) {
-                connectors.put(connector, null);
-                return null;
-            }
-            if (!tracker.supports(api.version)) {
-                connectors.put(connector, null);
-                return null;
-            }
-            long before = api.connectorIdle(connector);
-            if (config.idleMs > 0) {
-                api.setConnectorIdle(connector, config.idleMs);
-            }
-            connectors.put(connector, api);
-            tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector", api.address(connector),
-                    before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
+        if (!api.isNetworkConnector(connector) || !tracker.supports(api.version)) {
+            return null;
         }
-        for (Object endPoint : api.endPoints(connector)) {
-            track(api, endPoint);
+        long before = api.connectorIdle(connector);
+        if (config.idleMs > 0) {
+            api.setConnectorIdle(connector, config.idleMs);
         }
+        tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector", api.address(connector),
+                before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
         return api;
     }
 

@@ -8,14 +8,12 @@ import io.outlast.core.Config;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.EndpointReport;
 import io.outlast.core.HeaderPhase;
+import io.outlast.core.ServerObjects;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.InterruptedByTimeoutException;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * Tomcat's NIO connections as the agent sees them. Idle is Tomcat's own keepAliveTimeout between requests,
@@ -28,8 +26,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     private final ConnectionTracker tracker;
     private final Config config;
     private final ConnectionRegistry registry;
-    /** Endpoints seen, each with its API handle, or with null when left untouched. */
-    private final Map<Object, TomcatApi> endpoints = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Endpoints met, each with its API handle. */
+    private final ServerObjects<TomcatApi> endpoints = new ServerObjects<>();
 
     TomcatConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
@@ -52,7 +50,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     @Override
     public void pollerTick(Object endpoint) {
-        if (endpoints.containsKey(endpoint)) {
+        if (endpoints.met(endpoint)) {
             return;
         }
         try {
@@ -194,42 +192,32 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
         api.timeOut(api.endpointOf(wrapper), wrapper, "outlast: request header deadline");
     }
 
-    /** First sight of an endpoint: settings, report, and the connections it already has. */
-    private TomcatApi adopt(Object endpoint) throws ReflectiveOperationException {
-        if (endpoints.containsKey(endpoint)) {
-            return endpoints.get(endpoint);
+    /** The endpoint's API handle, meeting it first if it is new (its open connections are tracked then). */
+    private TomcatApi adopt(Object endpoint) throws Exception {
+        return endpoints.get(endpoint, this::meet, (e, api) -> {
+            for (Object wrapper : api.connections(e)) {
+                track(api, wrapper, !api.hasProcessor(wrapper));
+            }
+        });
+    }
+
+    /** First sight of an endpoint: apply the settings and report it. */
+    private TomcatApi meet(Object endpoint) throws ReflectiveOperationException {
+        TomcatApi api = TomcatApi.of(endpoint.getClass());
+        if (api == null) {
+            tracker.warnOnce("tomcat endpoint " + endpoint.getClass().getName()
+                    + ": its class loader lacks part of Tomcat's API; left untouched");
+            return null;
         }
-        TomcatApi api;
-        synchronized (endpoints) {
-            if (endpoints.containsKey(endpoint)) {
-                return endpoints.get(endpoint);
-            }
-            api = TomcatApi.of(endpoint.getClass());
-            if (api == null) {
-                tracker.warnOnce("tomcat endpoint " + endpoint.getClass().getName()
-                        + ": its class loader lacks part of Tomcat's API; left untouched");
-                endpoints.put(endpoint, null);
-                return null;
-            }
-            if (!tracker.supports(api.version)) {
-                endpoints.put(endpoint, null);
-                return null;
-            }
-            if (api.name(endpoint).startsWith("ajp")) {
-                endpoints.put(endpoint, null);
-                return null;
-            }
-            int before = api.keepAliveTimeout(endpoint);
-            if (config.idleMs > 0) {
-                api.setKeepAliveTimeout(endpoint, (int) config.idleMs);
-            }
-            endpoints.put(endpoint, api);
-            tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector",
-                    api.address(endpoint), before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
+        if (!tracker.supports(api.version) || api.name(endpoint).startsWith("ajp")) {
+            return null;
         }
-        for (Object wrapper : api.connections(endpoint)) {
-            track(api, wrapper, !api.hasProcessor(wrapper));
+        int before = api.keepAliveTimeout(endpoint);
+        if (config.idleMs > 0) {
+            api.setKeepAliveTimeout(endpoint, (int) config.idleMs);
         }
+        tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector",
+                api.address(endpoint), before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
         return api;
     }
 
