@@ -14,8 +14,9 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Embedded Jetty 12.0 answering "ok" to every request. -Dapp.idle=MS sets the connector's own idle
- * timeout (default: Jetty's). Driven by the tests through {@link AppControl}.
+ * Embedded Jetty 12 (test-apps jetty-12.0 and jetty-12.1 build this one source) answering "ok" to every
+ * request. -Dapp.idle=MS sets the connector's own idle timeout (default: Jetty's). Driven by the tests
+ * through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {

@@ -15,8 +15,9 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 
 /**
- * Embedded Tomcat 10.1 answering "ok" to every request. -Dapp.idle=MS sets the connector's own
- * keepAliveTimeout (default: Tomcat's, which is its connectionTimeout). Driven through {@link AppControl}.
+ * Embedded Tomcat 10.1 or 11.0 (test-apps tomcat-10.1 and tomcat-11.0 build this one source) answering "ok"
+ * to every request. -Dapp.idle=MS sets the connector's own keepAliveTimeout (default: Tomcat's, which is its
+ * connectionTimeout). Driven through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {

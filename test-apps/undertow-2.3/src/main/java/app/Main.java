@@ -9,8 +9,9 @@ import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 
 /**
- * Embedded Undertow 2.3 answering "ok". -Dapp.idle=MS sets its own NO_REQUEST_TIMEOUT (default: 60 s, set
- * by Undertow.start); -Dapp.noTimeouts=true unsets it. Driven through {@link AppControl}.
+ * Embedded Undertow 2.2 or 2.3 (test-apps undertow-2.2 and undertow-2.3 build this one source) answering
+ * "ok". -Dapp.idle=MS sets its own NO_REQUEST_TIMEOUT (default: 60 s, set by Undertow.start);
+ * -Dapp.noTimeouts=true unsets it. Driven through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
