@@ -2,6 +2,7 @@ package io.outlast.core;
 
 import io.outlast.bootstrap.CloseEvent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.StringWriter;
 import java.io.Writer;
@@ -59,6 +60,7 @@ class EventLogTest {
 
     /** A stuck output must not hold up the caller (a server thread): lines are dropped and counted. */
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // blocking fails the test, never hangs it
     void aBlockedOutputDropsAndCountsInsteadOfBlocking() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         StringWriter sink = new StringWriter();
