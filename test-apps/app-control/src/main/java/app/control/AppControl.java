@@ -12,7 +12,15 @@ import java.nio.charset.StandardCharsets;
  * true|false", whether the application may reach the private members of class NAME.
  */
 public final class AppControl {
+    private static final java.util.Map<String, java.util.function.Function<String, String>> COMMANDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private AppControl() {
+    }
+
+    /** An app's own command: "NAME ARGS" on standard input prints what {@code handler} returns for ARGS. */
+    public static void command(String name, java.util.function.Function<String, String> handler) {
+        COMMANDS.put(name, handler);
     }
 
     /** The idle timeout the app sets on its server itself ({@code -Dapp.idle=MS}), or -1 for the server's default. */
@@ -42,6 +50,16 @@ public final class AppControl {
                     found = false;
                 }
                 System.out.println("LOAD " + name + " " + found);
+                System.out.flush();
+            } else if (COMMANDS.containsKey(line.split(" ", 2)[0])) {
+                String[] parts = line.split(" ", 2);
+                String answer;
+                try {
+                    answer = COMMANDS.get(parts[0]).apply(parts.length > 1 ? parts[1].trim() : "");
+                } catch (RuntimeException e) {
+                    answer = "ERROR " + e;
+                }
+                System.out.println(answer);
                 System.out.flush();
             } else if (line.startsWith("access ")) {
                 String name = line.substring("access ".length()).trim();

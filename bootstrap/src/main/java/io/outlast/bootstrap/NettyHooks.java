@@ -1,0 +1,92 @@
+package io.outlast.bootstrap;
+
+import java.util.List;
+
+/**
+ * What advice inlined into Netty's classes (and Reactor Netty's, Vert.x's) calls. Parameters are
+ * {@code Object}: the bootstrap loader cannot see Netty. Until the agent installs the implementation every
+ * call does nothing.
+ */
+public abstract class NettyHooks {
+    private static final NettyHooks NONE = new NettyHooks() {
+    };
+    private static volatile NettyHooks current = NONE;
+
+    public static NettyHooks get() {
+        return current;
+    }
+
+    public static void set(NettyHooks hooks) {
+        current = hooks == null ? NONE : hooks;
+    }
+
+    /** Entry of {@code DefaultChannelPipeline.fireChannelActive()}: a channel connected (a server's: accepted). */
+    public void active(Object channel) {
+    }
+
+    /**
+     * Entry of {@code HttpObjectDecoder.decode(ctx, in, out)}: returns what {@link #decoded} needs, or null
+     * for a decoder the agent does not follow (a client's, one on a client channel).
+     */
+    public Object decoding(Object decoder, Object ctx, Object in, List<?> out) {
+        return null;
+    }
+
+    /** Exit of {@code HttpObjectDecoder.decode}: what it added to {@code out} (requests, their last content). */
+    public void decoded(Object connection, List<?> out) {
+    }
+
+    /** Entry of {@code HttpObjectEncoder.encode(ctx, msg, out)}: a response, or part of one, is written. */
+    public void encoding(Object encoder, Object ctx, Object msg) {
+    }
+
+    /** Entry of {@code DefaultChannelPipeline$HeadContext.close(ctx, promise)}: the channel is closed through its pipeline. */
+    public void closing(Object headContext) {
+    }
+
+    /** Entry of {@code DefaultChannelPipeline.fireExceptionCaught(cause)}. */
+    public void exception(Object channel, Throwable cause) {
+    }
+
+    /** Entry of {@code DefaultChannelPipeline.fireUserEventTriggered(event)}. */
+    public void userEvent(Object channel, Object event) {
+    }
+
+    /**
+     * Entry of {@code DefaultChannelGroup.close(matcher)}: a group of connections closed at once, which is how
+     * servers shut down (Vert.x 4.5, applications following Netty's guide).
+     */
+    public void groupClosing(Object group) {
+    }
+
+    /** Entry of {@code DefaultChannelPipeline.fireChannelInactive()}: the connection is closed. */
+    public void inactive(Object channel) {
+    }
+
+    /**
+     * Entry of an idle handler's {@code channelIdle(ctx, event)} (Netty's {@code IdleStateHandler}, Reactor
+     * Netty's subclass): true drops the event, one that would end a wait sooner than the agent's idle.
+     */
+    public boolean idleFiring(Object handler, Object ctx, Object event) {
+        return false;
+    }
+
+    /** Exit of {@code channelIdle}. */
+    public void idleFired() {
+    }
+
+    /** Entry of Reactor Netty's {@code IdleTimeoutHandler.addIdleTimeoutHandler(pipeline, idleTimeout, ..)}: the idle it arms. */
+    public Object reactorIdle(Object pipeline, Object idleTimeout) {
+        return idleTimeout;
+    }
+
+    /** Exit of Vert.x's {@code TCPSSLOptions.getIdleTimeout()}. */
+    public int vertxIdle(Object options, int idleTimeout) {
+        return idleTimeout;
+    }
+
+    /** Exit of Vert.x's {@code TCPSSLOptions.getIdleTimeoutUnit()}. */
+    public Object vertxIdleUnit(Object options, Object unit) {
+        return unit;
+    }
+}

@@ -1,0 +1,42 @@
+package io.outlast.instrumentation.netty;
+
+import io.outlast.bootstrap.NettyHooks;
+import io.outlast.core.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.DynamicType;
+
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Requests arriving: a decode that begins outside a request is a header's first byte; one that outputs a
+ * request has its headers complete. Vert.x's decoder and the one in HttpServerCodec call this one.
+ */
+final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
+    @Override
+    public String typeName() {
+        return "io.netty.handler.codec.http.HttpObjectDecoder";
+    }
+
+    @Override
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
+        return builder.visit(Advice.to(DecodeAdvice.class).on(named("decode").and(takesArguments(3))));
+    }
+
+    public static final class DecodeAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@Advice.This Object decoder, @Advice.Argument(0) Object ctx,
+                                   @Advice.Argument(1) Object in, @Advice.Argument(2) List<?> out) {
+            return NettyHooks.get().decoding(decoder, ctx, in, out);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.Enter Object connection, @Advice.Argument(2) List<?> out) {
+            if (connection != null) {
+                NettyHooks.get().decoded(connection, out);
+            }
+        }
+    }
+}

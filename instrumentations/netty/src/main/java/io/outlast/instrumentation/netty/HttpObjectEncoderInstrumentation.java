@@ -1,0 +1,30 @@
+package io.outlast.instrumentation.netty;
+
+import io.outlast.bootstrap.NettyHooks;
+import io.outlast.core.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.DynamicType;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/** Responses leaving: the last content of one starts the idle clock once every request is answered. */
+final class HttpObjectEncoderInstrumentation implements TypeInstrumentation {
+    @Override
+    public String typeName() {
+        return "io.netty.handler.codec.http.HttpObjectEncoder";
+    }
+
+    @Override
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
+        return builder.visit(Advice.to(EncodeAdvice.class).on(named("encode").and(takesArguments(3))));
+    }
+
+    public static final class EncodeAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object encoder, @Advice.Argument(0) Object ctx,
+                                 @Advice.Argument(1) Object msg) {
+            NettyHooks.get().encoding(encoder, ctx, msg);
+        }
+    }
+}

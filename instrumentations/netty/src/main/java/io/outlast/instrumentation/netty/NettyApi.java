@@ -1,0 +1,223 @@
+package io.outlast.instrumentation.netty;
+
+import io.outlast.core.Addresses;
+import io.outlast.core.ApiCache;
+
+import java.lang.reflect.Method;
+import java.net.SocketAddress;
+import java.util.Map;
+
+/**
+ * Netty's public API as one class loader sees it, resolved once per class. Resolution fails (and the
+ * agent leaves that loader's Netty alone) where the loader lacks Netty's HTTP codec.
+ */
+final class NettyApi {
+    private static final ApiCache<NettyApi> CACHE = new ApiCache<>(NettyApi::new);
+    private static final String VERTX_HTTP1_OR_H2C = "io.vertx.core.http.impl.Http1xOrH2CHandler";
+
+    /** {@code netty-common}'s version, or null where the jars' version files were lost (an uber-jar). */
+    final String version;
+    private final Method channel;
+    private final Method parent;
+    private final Method eventLoop;
+    private final Method isOpen;
+    private final Method isShuttingDown;
+    private final Method pipeline;
+    private final Method pipelineChannel;
+    private final Method localAddress;
+    private final Method remoteAddress;
+    private final Method close;
+    private final Method status;
+    private final Method statusCode;
+    private final Class<?> idleHandler;
+    private final Method eventState;
+    private final Method readerIdleMs;
+    private final Method allIdleMs;
+    private final Class<?> httpRequest;
+    private final Class<?> httpResponse;
+    private final Class<?> lastHttpContent;
+    private final Class<?> requestDecoder;
+    private final Class<?> responseEncoder;
+    private final Class<?> serverCodec;
+    private final Class<?> byteBuf;
+    private final Method isReadable;
+
+    static NettyApi of(Class<?> nettyClass) {
+        return CACHE.get(nettyClass);
+    }
+
+    private NettyApi(ClassLoader cl) throws ReflectiveOperationException {
+        version = version(cl);
+        Class<?> ch = Class.forName("io.netty.channel.Channel", false, cl);
+        channel = Class.forName("io.netty.channel.ChannelHandlerContext", false, cl).getMethod("channel");
+        parent = ch.getMethod("parent");
+        eventLoop = ch.getMethod("eventLoop");
+        isOpen = ch.getMethod("isOpen");
+        pipeline = ch.getMethod("pipeline");
+        localAddress = ch.getMethod("localAddress");
+        remoteAddress = ch.getMethod("remoteAddress");
+        close = Class.forName("io.netty.channel.ChannelOutboundInvoker", false, cl).getMethod("close");
+        isShuttingDown = Class.forName("io.netty.util.concurrent.EventExecutorGroup", false, cl).getMethod("isShuttingDown");
+        Class<?> pipelineType = Class.forName("io.netty.channel.ChannelPipeline", false, cl);
+        pipelineChannel = pipelineType.getMethod("channel");
+        httpRequest = Class.forName("io.netty.handler.codec.http.HttpRequest", false, cl);
+        httpResponse = Class.forName("io.netty.handler.codec.http.HttpResponse", false, cl);
+        lastHttpContent = Class.forName("io.netty.handler.codec.http.LastHttpContent", false, cl);
+        requestDecoder = Class.forName("io.netty.handler.codec.http.HttpRequestDecoder", false, cl);
+        responseEncoder = Class.forName("io.netty.handler.codec.http.HttpResponseEncoder", false, cl);
+        serverCodec = Class.forName("io.netty.handler.codec.http.HttpServerCodec", false, cl);
+        status = httpResponse.getMethod("status");
+        statusCode = Class.forName("io.netty.handler.codec.http.HttpResponseStatus", false, cl).getMethod("code");
+        byteBuf = Class.forName("io.netty.buffer.ByteBuf", false, cl);
+        isReadable = byteBuf.getMethod("isReadable");
+        Class<?> idle = null;
+        Method state = null;
+        Method reader = null;
+        Method all = null;
+        try {
+            // netty-handler: absent, there are no idle handlers to look after
+            state = Class.forName("io.netty.handler.timeout.IdleStateEvent", false, cl).getMethod("state");
+            idle = Class.forName("io.netty.handler.timeout.IdleStateHandler", false, cl);
+            reader = idle.getMethod("getReaderIdleTimeInMillis");
+            all = idle.getMethod("getAllIdleTimeInMillis");
+        } catch (ClassNotFoundException e) {
+            // left null
+        }
+        idleHandler = idle;
+        eventState = state;
+        readerIdleMs = reader;
+        allIdleMs = all;
+    }
+
+    private static String version(ClassLoader cl) {
+        try {
+            Map<?, ?> versions = (Map<?, ?>) Class.forName("io.netty.util.Version", false, cl)
+                    .getMethod("identify", ClassLoader.class).invoke(null, cl);
+            for (String artifact : new String[] {"netty-common", "netty-transport", "netty-codec-http"}) {
+                Object v = versions.get(artifact);
+                if (v != null) {
+                    return String.valueOf(v.getClass().getMethod("artifactVersion").invoke(v));
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // unknown
+        }
+        return null;
+    }
+
+    Object channel(Object ctx) throws ReflectiveOperationException {
+        return channel.invoke(ctx);
+    }
+
+    /** A server's connection: it has the server channel that accepted it as parent (a client's has none). */
+    Object parent(Object channel) throws ReflectiveOperationException {
+        return parent.invoke(channel);
+    }
+
+    Object eventLoop(Object channel) throws ReflectiveOperationException {
+        return eventLoop.invoke(channel);
+    }
+
+    boolean isOpen(Object channel) throws ReflectiveOperationException {
+        return (Boolean) isOpen.invoke(channel);
+    }
+
+    boolean isShuttingDown(Object eventLoop) throws ReflectiveOperationException {
+        return (Boolean) isShuttingDown.invoke(eventLoop);
+    }
+
+    void close(Object channel) throws ReflectiveOperationException {
+        close.invoke(channel);
+    }
+
+    String local(Object channel) throws ReflectiveOperationException {
+        return Addresses.format((SocketAddress) localAddress.invoke(channel));
+    }
+
+    String remote(Object channel) throws ReflectiveOperationException {
+        return Addresses.format((SocketAddress) remoteAddress.invoke(channel));
+    }
+
+    Object pipelineChannel(Object pipeline) throws ReflectiveOperationException {
+        return pipelineChannel.invoke(pipeline);
+    }
+
+    /**
+     * Whether the channel's pipeline holds an HTTP/1 server codec, its decoder on its own, or Vert.x's handler
+     * that tells HTTP/1 from h2c by the first bytes (a connection yet to send them waits for its first request).
+     */
+    @SuppressWarnings("unchecked")
+    boolean hasServerCodec(Object channel) throws ReflectiveOperationException {
+        for (Map.Entry<String, ?> handler : (Iterable<Map.Entry<String, ?>>) pipeline.invoke(channel)) {
+            Object h = handler.getValue();
+            if (serverCodec.isInstance(h) || requestDecoder.isInstance(h)) {
+                return true;
+            }
+            for (Class<?> c = h.getClass(); c != null; c = c.getSuperclass()) {
+                if (c.getName().equals(VERTX_HTTP1_OR_H2C)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    boolean isRequestDecoder(Object decoder) {
+        return requestDecoder.isInstance(decoder);
+    }
+
+    boolean isResponseEncoder(Object encoder) {
+        return responseEncoder.isInstance(encoder);
+    }
+
+    boolean isRequest(Object msg) {
+        return httpRequest.isInstance(msg);
+    }
+
+    boolean isLastContent(Object msg) {
+        return lastHttpContent.isInstance(msg);
+    }
+
+    boolean isReadable(Object buf) throws ReflectiveOperationException {
+        return byteBuf.isInstance(buf) && (Boolean) isReadable.invoke(buf);
+    }
+
+    /** The status code of a response head, or -1 for something else. */
+    int status(Object msg) throws ReflectiveOperationException {
+        return httpResponse.isInstance(msg) ? (Integer) statusCode.invoke(status.invoke(msg)) : -1;
+    }
+
+    /** The idle timeout of an idle handler in the channel's pipeline (the application's own), or -1 for none. */
+    @SuppressWarnings("unchecked")
+    long pipelineIdleMs(Object channel) throws ReflectiveOperationException {
+        if (idleHandler == null) {
+            return -1;
+        }
+        for (Map.Entry<String, ?> handler : (Iterable<Map.Entry<String, ?>>) pipeline.invoke(channel)) {
+            Object h = handler.getValue();
+            if (idleHandler.isInstance(h)) {
+                long reader = (Long) readerIdleMs.invoke(h);
+                long all = (Long) allIdleMs.invoke(h);
+                if (reader > 0 || all > 0) {
+                    return reader > 0 && all > 0 ? Math.min(reader, all) : Math.max(reader, all);
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The idle timeout behind an idle event of this handler, or -1 for a writer-idle event (not a wait for the peer). */
+    long idleEventTimeoutMs(Object handler, Object event) throws ReflectiveOperationException {
+        if (eventState == null) {
+            return -1;
+        }
+        String state = ((Enum<?>) eventState.invoke(event)).name();
+        if (state.equals("READER_IDLE")) {
+            return (Long) readerIdleMs.invoke(handler);
+        }
+        if (state.equals("ALL_IDLE")) {
+            return (Long) allIdleMs.invoke(handler);
+        }
+        return -1;
+    }
+}

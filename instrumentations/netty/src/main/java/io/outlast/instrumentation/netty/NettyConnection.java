@@ -1,0 +1,28 @@
+package io.outlast.instrumentation.netty;
+
+/**
+ * What the agent keeps for one Netty server connection beside the common {@code ConnectionState}. Written on
+ * the connection's event loop, read by the agent's sweep.
+ */
+final class NettyConnection {
+    final NettyApi api;
+    /** Size of the decoder's output list when a decode began, to find what that decode added. */
+    int outMark;
+    /** A request's body is being read (its headers are in, its last content is not). */
+    volatile boolean inBody;
+    volatile long responses;
+    /** Seen an HTTP/1 request decoder on it: a connection to which HTTP's timeouts apply. */
+    volatile boolean http;
+    /** Switched protocols (WebSocket, h2c): HTTP/1's timeouts no longer apply. */
+    volatile boolean upgraded;
+    /** Its server shuts down: closed with its channel group, or told so (Vert.x 5's shutdown event). */
+    volatile boolean shutdown;
+    /** A close for a timeout is queued on the event loop. */
+    volatile boolean closing;
+    /** Reactor Netty's own idle timeout on this connection as the application set it (-1: none), -2 until seen. */
+    volatile long ownIdleMs = -2;
+
+    NettyConnection(NettyApi api) {
+        this.api = api;
+    }
+}

@@ -1,0 +1,374 @@
+package io.outlast.instrumentation.netty;
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.ConnectionRegistry;
+import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.NettyHooks;
+import io.outlast.core.Config;
+import io.outlast.core.ConnectionTracker;
+import io.outlast.core.EndpointReport;
+import io.outlast.core.ServerObjects;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Netty's server connections as the agent sees them. Netty has no HTTP timeouts of its own: the agent follows
+ * each connection's requests and responses from the HTTP codec (headers in, last content out, pipelined
+ * requests counted) and {@link NettyTimeouts} closes it on the agent's idle and header timeouts. Reactor
+ * Netty's and Vert.x's own idle settings are set to the agent's idle as they are read.
+ */
+final class NettyConnections extends NettyHooks {
+    static final String FAMILY = "netty";
+    private static final String VERTX_SHUTDOWN_EVENT = "io.vertx.core.net.impl.ShutdownEvent";
+
+    private final ConnectionTracker tracker;
+    private final Config config;
+    private final ConnectionRegistry registry;
+    private final ServerObjects<Boolean> servers = new ServerObjects<>();
+    /** The channel whose idle handler is firing on this thread: a close it makes is an idle close. */
+    private final ThreadLocal<Object> idleFiring = new ThreadLocal<>();
+    /** Vert.x's own idle as the application set it, last read (-1: none, -2: not seen). */
+    private volatile long vertxOwnIdleMs = -2;
+    private final ThreadLocal<Integer> vertxOwnIdleRaw = new ThreadLocal<>();
+
+    NettyConnections(ConnectionTracker tracker) {
+        this.tracker = tracker;
+        this.config = tracker.config();
+        this.registry = tracker.registry();
+    }
+
+    ConnectionTracker tracker() {
+        return tracker;
+    }
+
+    @Override
+    public void active(Object child) {
+        try {
+            NettyApi api = NettyApi.of(child.getClass());
+            if (api != null && api.parent(child) != null && supported(api)) {
+                // not known to be HTTP yet: its pipeline is set up once it is registered
+                registry.putIfAbsent(child, newState(api, child));
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public Object decoding(Object decoder, Object ctx, Object in, List<?> out) {
+        try {
+            NettyApi api = NettyApi.of(decoder.getClass());
+            if (api == null || !api.isRequestDecoder(decoder)) {
+                return null;
+            }
+            Object channel = api.channel(ctx);
+            ConnectionState s = track(api, channel);
+            if (s == null) {
+                return null;
+            }
+            NettyConnection c = (NettyConnection) s.support;
+            if (!c.http) {
+                c.http = true;
+                report(api, channel, c);
+            }
+            if (!c.inBody && s.headerStartNanos == 0 && api.isReadable(in)) {
+                s.headerStartNanos = System.nanoTime();
+            }
+            c.outMark = out.size();
+            return s;
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return null;
+        }
+    }
+
+    @Override
+    public void decoded(Object connection, List<?> out) {
+        try {
+            ConnectionState s = (ConnectionState) connection;
+            NettyConnection c = (NettyConnection) s.support;
+            for (int i = c.outMark; i < out.size(); i++) {
+                Object msg = out.get(i);
+                if (c.api.isRequest(msg)) {
+                    s.headerStartNanos = 0;
+                    s.requests++;
+                    c.inBody = true;
+                }
+                if (c.api.isLastContent(msg)) {
+                    c.inBody = false;
+                }
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void encoding(Object encoder, Object ctx, Object msg) {
+        try {
+            NettyApi api = NettyApi.of(encoder.getClass());
+            if (api == null || !api.isResponseEncoder(encoder)) {
+                return;
+            }
+            ConnectionState s = track(api, api.channel(ctx));
+            if (s == null) {
+                return;
+            }
+            NettyConnection c = (NettyConnection) s.support;
+            int status = api.status(msg);
+            if (status >= 100 && status < 200) {
+                // informational: the request goes on; 101 hands the connection to another protocol
+                if (status == 101) {
+                    c.upgraded = true;
+                }
+                return;
+            }
+            if (api.isLastContent(msg)) {
+                long responses = c.responses + 1;
+                c.responses = responses;
+                if (responses >= s.requests) {
+                    s.idleSinceMillis = System.currentTimeMillis();
+                }
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void closing(Object headContext) {
+        try {
+            NettyApi api = NettyApi.of(headContext.getClass());
+            if (api == null) {
+                return;
+            }
+            Object channel = api.channel(headContext);
+            ConnectionState s = registry.get(channel);
+            if (s != null) {
+                String closer = idleFiring.get() == channel ? CloseEvent.SERVER_IDLE
+                        : stopping(api, channel, s) ? CloseEvent.SHUTDOWN : CloseEvent.SERVER;
+                s.mark(closer, waitedMs(s));
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void exception(Object channel, Throwable cause) {
+        if (cause instanceof IOException) {
+            ConnectionState s = registry.get(channel);
+            if (s != null) {
+                s.mark(CloseEvent.ERROR, waitedMs(s));
+            }
+        }
+    }
+
+    @Override
+    public void userEvent(Object channel, Object event) {
+        if (event != null && event.getClass().getName().equals(VERTX_SHUTDOWN_EVENT)) {
+            ConnectionState s = registry.get(channel);
+            if (s != null) {
+                ((NettyConnection) s.support).shutdown = true;
+            }
+        }
+    }
+
+    @Override
+    public void groupClosing(Object group) {
+        try {
+            for (Object channel : (Iterable<?>) group) {
+                ConnectionState s = registry.get(channel);
+                if (s != null) {
+                    ((NettyConnection) s.support).shutdown = true;
+                }
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void inactive(Object channel) {
+        try {
+            ConnectionState s = registry.remove(channel);
+            NettyApi api = NettyApi.of(channel.getClass());
+            if (api == null) {
+                return;
+            }
+            if (s == null) {
+                // open since before the agent came
+                s = api.parent(channel) != null && supported(api) ? newState(api, channel) : null;
+                if (s == null) {
+                    return;
+                }
+            }
+            NettyConnection c = (NettyConnection) s.support;
+            if (!c.http && !(c.http = api.hasServerCodec(channel))) {
+                return;
+            }
+            // a close no one marked is the peer's end of input: Netty closes it without passing the pipeline
+            tracker.closed(s, stopping(api, channel, s), CloseEvent.PEER, waitedMs(s), s.requests);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public boolean idleFiring(Object handler, Object ctx, Object event) {
+        try {
+            NettyApi api = NettyApi.of(handler.getClass());
+            if (api == null) {
+                return false;
+            }
+            Object channel = api.channel(ctx);
+            long handlerMs = api.idleEventTimeoutMs(handler, event);
+            boolean known = registry.get(channel) != null;
+            ConnectionState s = handlerMs < 0 ? null : track(api, channel);
+            if (s == null) {
+                return false;
+            }
+            NettyConnection c = (NettyConnection) s.support;
+            if (!known) {
+                // met here, after an attach: it has been idle at least this long
+                s.idleSinceMillis = System.currentTimeMillis() - handlerMs;
+            }
+            if (config.idleMs > 0 && handlerMs < config.idleMs && waiting(s, c)) {
+                // ends the wait sooner than the agent's idle: dropped, the agent's sweep closes it on time
+                return true;
+            }
+            if (config.headerMs > 0 && s.headerStartNanos != 0) {
+                // a header is arriving: the agent's header deadline decides, an idle timer must not cut into it
+                return true;
+            }
+            idleFiring.set(channel);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+        return false;
+    }
+
+    @Override
+    public void idleFired() {
+        idleFiring.remove();
+    }
+
+    @Override
+    public Object reactorIdle(Object pipeline, Object idleTimeout) {
+        try {
+            NettyApi api = NettyApi.of(pipeline.getClass());
+            if (api != null) {
+                ConnectionState s = track(api, api.pipelineChannel(pipeline));
+                if (s != null) {
+                    ((NettyConnection) s.support).ownIdleMs = idleTimeout == null ? -1 : ((Duration) idleTimeout).toMillis();
+                }
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+        return config.idleMs > 0 ? Duration.ofMillis(config.idleMs) : idleTimeout;
+    }
+
+    @Override
+    public int vertxIdle(Object options, int idleTimeout) {
+        if (!isVertxServerOptions(options)) {
+            return idleTimeout;
+        }
+        // Vert.x reads the unit next: the application's own idle is known then
+        vertxOwnIdleRaw.set(idleTimeout);
+        if (config.idleMs <= 0) {
+            return idleTimeout;
+        }
+        // read with the unit below, which the agent makes milliseconds
+        return (int) Math.min(Integer.MAX_VALUE, config.idleMs);
+    }
+
+    @Override
+    public Object vertxIdleUnit(Object options, Object unit) {
+        if (!isVertxServerOptions(options)) {
+            return unit;
+        }
+        Integer raw = vertxOwnIdleRaw.get();
+        vertxOwnIdleRaw.remove();
+        // options Vert.x copied from the application's after the agent answered hold the agent's value: not the application's
+        boolean agents = config.idleMs > 0 && raw != null && raw == config.idleMs && unit == TimeUnit.MILLISECONDS;
+        if (raw != null && unit instanceof TimeUnit && !agents) {
+            vertxOwnIdleMs = raw <= 0 ? -1 : ((TimeUnit) unit).toMillis(raw);
+        }
+        if (config.idleMs <= 0) {
+            return unit;
+        }
+        return TimeUnit.MILLISECONDS;
+    }
+
+    private static boolean isVertxServerOptions(Object options) {
+        for (Class<?> c = options.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("io.vertx.core.http.HttpServerOptions")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The server is stopping: the channel that accepted the connection is closed, its event loop shuts down,
+     * or the server said so.
+     */
+    private static boolean stopping(NettyApi api, Object channel, ConnectionState s) throws ReflectiveOperationException {
+        Object parent = api.parent(channel);
+        return ((NettyConnection) s.support).shutdown || (parent != null && !api.isOpen(parent))
+                || api.isShuttingDown(api.eventLoop(channel));
+    }
+
+    /** Waiting for a request: every request answered, no header or body arriving. */
+    static boolean waiting(ConnectionState s, NettyConnection c) {
+        return !c.inBody && s.headerStartNanos == 0 && c.responses >= s.requests;
+    }
+
+    private static long waitedMs(ConnectionState s) {
+        NettyConnection c = (NettyConnection) s.support;
+        return waiting(s, c) ? System.currentTimeMillis() - s.idleSinceMillis : 0;
+    }
+
+    private boolean supported(NettyApi api) {
+        if (api.version == null) {
+            tracker.warnOnce("netty: no version information (META-INF/io.netty.versions.properties, lost when"
+                    + " an uber-jar merges Netty's jars); going on with the API found, that of 4.1 and 4.2");
+            return true;
+        }
+        return tracker.supports(api.version);
+    }
+
+    /** The connection's state, made when it is first met after an attach; null for a client's channel. */
+    private ConnectionState track(NettyApi api, Object channel) throws ReflectiveOperationException {
+        ConnectionState s = registry.get(channel);
+        if (s != null) {
+            return ((NettyConnection) s.support).upgraded ? null : s;
+        }
+        if (api.parent(channel) == null || !supported(api)) {
+            return null;
+        }
+        return registry.putIfAbsent(channel, newState(api, channel));
+    }
+
+    private ConnectionState newState(NettyApi api, Object channel) throws ReflectiveOperationException {
+        return new ConnectionState(new NettyConnection(api), FAMILY, api.local(channel), api.remote(channel),
+                System.currentTimeMillis());
+    }
+
+    /** One line per server channel, at its first HTTP connection. */
+    private void report(NettyApi api, Object channel, NettyConnection c) throws Exception {
+        Object server = api.parent(channel);
+        servers.get(server, srv -> Boolean.TRUE, (srv, v) -> {
+            // Vert.x's options as the application set them; Reactor Netty's setting; else an idle handler of the
+            // application's (one made before the agent came)
+            long own = vertxOwnIdleMs > -2 ? vertxOwnIdleMs : c.ownIdleMs > -2 ? c.ownIdleMs : api.pipelineIdleMs(channel);
+            tracker.context().log().report(new EndpointReport(FAMILY, api.version == null ? "unknown" : api.version,
+                    "server", api.local(srv), own, config.idleMs > 0 ? config.idleMs : own, -1,
+                    config.headerMs > 0 ? config.headerMs : -1));
+        });
+    }
+}

@@ -1,0 +1,59 @@
+package io.outlast.instrumentation.netty;
+
+import io.outlast.bootstrap.NettyHooks;
+import io.outlast.core.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.DynamicType;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Every transport's connections pass here, whatever accepted them (Netty's ServerBootstrap, Reactor Netty's
+ * own acceptor): their start (active), their end (inactive, even when the peer's end of input closed them
+ * without passing the pipeline), failures (an I/O exception: an error close) and user events (Vert.x 5 tells
+ * its connections that the server shuts down with one).
+ */
+final class PipelineInstrumentation implements TypeInstrumentation {
+    @Override
+    public String typeName() {
+        return "io.netty.channel.DefaultChannelPipeline";
+    }
+
+    @Override
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
+        return builder
+                .visit(Advice.to(ActiveAdvice.class).on(named("fireChannelActive").and(takesArguments(0))))
+                .visit(Advice.to(InactiveAdvice.class).on(named("fireChannelInactive").and(takesArguments(0))))
+                .visit(Advice.to(ExceptionAdvice.class).on(named("fireExceptionCaught").and(takesArguments(1))))
+                .visit(Advice.to(UserEventAdvice.class).on(named("fireUserEventTriggered").and(takesArguments(1))));
+    }
+
+    public static final class ActiveAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.FieldValue("channel") Object channel) {
+            NettyHooks.get().active(channel);
+        }
+    }
+
+    public static final class InactiveAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.FieldValue("channel") Object channel) {
+            NettyHooks.get().inactive(channel);
+        }
+    }
+
+    public static final class UserEventAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.FieldValue("channel") Object channel, @Advice.Argument(0) Object event) {
+            NettyHooks.get().userEvent(channel, event);
+        }
+    }
+
+    public static final class ExceptionAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.FieldValue("channel") Object channel, @Advice.Argument(0) Throwable cause) {
+            NettyHooks.get().exception(channel, cause);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package app;
+
+import app.control.AppControl;
+
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpResources;
+import reactor.netty.http.server.HttpServer;
+
+import java.time.Duration;
+
+/**
+ * A Reactor Netty HttpServer (test-apps reactor-netty-1.1 and 1.2 build this one source) answering "ok".
+ * Reactor Netty's idle timeout is none by default; -Dapp.idle=MS sets it.
+ */
+public final class Main {
+    public static void main(String[] args) throws Exception {
+        HttpServer server = HttpServer.create().host("127.0.0.1").port(AppControl.port())
+                .handle((request, response) -> response.header("Content-Type", "text/plain").sendString(Mono.just("ok\n")));
+        if (AppControl.ownIdleMs() > 0) {
+            server = server.idleTimeout(Duration.ofMillis(AppControl.ownIdleMs()));
+        }
+        DisposableServer running = server.bindNow();
+        AppControl.readyUntilStopped(running.port(), Main.class);
+        running.disposeNow(Duration.ofSeconds(5));
+        // the event loops are shared and outlive the server: released as an application's shutdown does
+        HttpResources.disposeLoopsAndConnections();
+        AppControl.stopped();
+    }
+}
