@@ -64,6 +64,7 @@ public final class AgentInstaller {
         EventSink.set(log);
         AgentContext context = new AgentContext(config, log, inst);
         Map<String, TypeInstrumentation> targets = new LinkedHashMap<>();
+        Map<String, String> relocationProbes = new LinkedHashMap<>();
         List<String> families = new ArrayList<>();
         for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class,
                 AgentInstaller.class.getClassLoader())) {
@@ -75,8 +76,11 @@ public final class AgentInstaller {
             for (TypeInstrumentation ti : module.typeInstrumentations()) {
                 targets.put(ti.typeName(), ti);
             }
+            for (String probe : module.relocationProbes()) {
+                relocationProbes.put(probe, module.family());
+            }
         }
-        OutlastTransformer transformer = new OutlastTransformer(targets, log);
+        OutlastTransformer transformer = new OutlastTransformer(targets, relocationProbes, log);
         if (premain) {
             transformer.prepareInBackground();
         } else {
@@ -92,6 +96,8 @@ public final class AgentInstaller {
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (transformer.targets(c.getName()) && inst.isModifiableClass(c)) {
                 loaded.add(c);
+            } else {
+                transformer.relocated(c.getName().replace('.', '/'));
             }
         }
         for (Class<?> c : loaded) {

@@ -9,6 +9,14 @@ public interface InstrumentationModule {
 
     List<TypeInstrumentation> typeInstrumentations();
 
+    /**
+     * Type names whose relocated copies (the same name behind another package prefix, as a shaded library
+     * has) the family does not instrument: the agent says once that such a copy is left alone.
+     */
+    default List<String> relocationProbes() {
+        return java.util.Collections.emptyList();
+    }
+
     /** Called before any class is transformed, so advice that runs at once finds its hooks installed. */
     void start(AgentContext context);
 }

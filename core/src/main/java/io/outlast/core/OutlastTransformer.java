@@ -18,9 +18,16 @@ final class OutlastTransformer implements ClassFileTransformer {
     private final FutureTask<Weaver> weaver;
     private final EventLog log;
     private final Set<String> failed = Collections.synchronizedSet(new HashSet<>());
+    /** "/io/netty/channel/DefaultChannelPipeline" (internal form, leading slash) to its family. */
+    private final Map<String, String> relocationProbes;
+    private final Set<String> relocatedSeen = Collections.synchronizedSet(new HashSet<>());
 
-    OutlastTransformer(Map<String, TypeInstrumentation> targets, EventLog log) {
+    OutlastTransformer(Map<String, TypeInstrumentation> targets, Map<String, String> relocationProbes, EventLog log) {
         this.targets = targets;
+        this.relocationProbes = new java.util.HashMap<>();
+        for (Map.Entry<String, String> e : relocationProbes.entrySet()) {
+            this.relocationProbes.put("/" + e.getKey().replace('.', '/'), e.getValue());
+        }
         this.log = log;
         this.weaver = new FutureTask<>(Weaver::new);
     }
@@ -41,6 +48,20 @@ final class OutlastTransformer implements ClassFileTransformer {
         return targets.containsKey(className);
     }
 
+    /** Says once per family when a class is a relocated copy of one it knows (a shaded server library). */
+    void relocated(String internalName) {
+        if (relocationProbes.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, String> probe : relocationProbes.entrySet()) {
+            if (internalName.endsWith(probe.getKey()) && relocatedSeen.add(probe.getValue())) {
+                String name = internalName.replace('/', '.');
+                log.warn(probe.getValue() + ": " + name + " is a relocated copy outlast does not know"
+                        + " (a shaded library); left untouched");
+            }
+        }
+    }
+
     @Override
     public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined,
                             ProtectionDomain domain, byte[] bytes) {
@@ -49,6 +70,7 @@ final class OutlastTransformer implements ClassFileTransformer {
         }
         TypeInstrumentation target = targets.get(internalName.replace('/', '.'));
         if (target == null) {
+            relocated(internalName);
             return null;
         }
         try {

@@ -1,9 +1,28 @@
 package io.outlast.it;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Netty 4.1 and 4.2, plain and under Reactor Netty (1.1, 1.2) and Vert.x (4.5, 5.0). */
 class NettyTest extends ServerFamilyTest {
@@ -30,5 +49,85 @@ class NettyTest extends ServerFamilyTest {
     @Override
     String serverLine(String app) {
         return app.startsWith("netty-") || app.equals("vertx-5.0") ? (app.equals("vertx-5.0") ? "4.2" : app.substring(6)) : "4.1";
+    }
+
+    /** Two requests in one write: the idle clock starts at the second response, and both are counted. */
+    @ParameterizedTest(name = "{0}, pipelined requests")
+    @MethodSource("apps")
+    void pipelinedRequests(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=2s,header=3s");
+             Probe probe = new Probe(server.port)) {
+            int mark = server.mark();
+            probe.send("GET / HTTP/1.1\r\nHost: probe\r\n\r\nGET / HTTP/1.1\r\nHost: probe\r\n\r\n");
+            probe.response();
+            probe.response();
+            long answered = System.nanoTime();
+            Measurements.assertTiming("idle after pipelined requests", probe.closedAfter(answered, 6000), 2000,
+                    family().lateMs(), server);
+            Measurements.assertEvent(server, family(), mark, probe.localPort(), "server-idle", 2);
+        }
+    }
+
+    /** A WebSocket is no longer HTTP: the agent's idle and header timeouts do not apply to it. */
+    @ParameterizedTest(name = "{0} on JDK 17, WebSocket")
+    @ValueSource(strings = {"netty-4.1", "netty-4.2"})
+    void webSocketKeepsItsConnection(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=1s,header=1s");
+             Probe probe = new Probe(server.port)) {
+            int mark = server.mark();
+            probe.send("GET /ws HTTP/1.1\r\nHost: probe\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            String head = probe.head();
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            // half a frame header: a header deadline, were it still HTTP, would cut this too
+            probe.send("\u0081");
+            assertEquals(Probe.NEVER, probe.closedAfter(System.nanoTime(), 3000), "upgraded connection closed\n"
+                    + server.output());
+            probe.reset();
+            Map<String, String> event = server.closeEvent(probe.localPort(), mark);
+            assertEquals("1", event.get("requests"), event.toString());
+        }
+    }
+
+    /** A Netty HTTP client in the same JVM as a Netty server is not the agent's: its connection stays open. */
+    @Test
+    void clientInTheSameJvmKeepsItsBehaviour() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "netty-4.1", "idle=1s,header=1s");
+             ServerSocket remote = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            server.send("client " + remote.getLocalPort());
+            try (Socket accepted = remote.accept()) {
+                accepted.setSoTimeout(5000);
+                InputStream in = accepted.getInputStream();
+                ByteArrayOutputStream request = new ByteArrayOutputStream();
+                while (!request.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                    request.write(in.read());
+                }
+                accepted.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                        .getBytes(StandardCharsets.US_ASCII));
+                String connected = server.await(l -> l.startsWith("CLIENT "), Duration.ofSeconds(10));
+                assertTrue(connected.startsWith("CLIENT localPort="), connected);
+                // well past the agent's idle and header timeouts, both ends still open
+                accepted.setSoTimeout(3000);
+                assertThrows(SocketTimeoutException.class, () -> in.read(), "the client's connection was closed");
+                server.send("client?");
+                String open = server.await(l -> l.startsWith("CLIENT open="), Duration.ofSeconds(10));
+                assertEquals("CLIENT open=true", open);
+                String port = connected.substring("CLIENT localPort=".length());
+                assertFalse(server.has(l -> l.contains("outlast: close") && l.contains(":" + port + " ")), server.output());
+            }
+        }
+    }
+
+    /** A relocated (shaded) Netty is not one the agent knows: it says so, and Netty keeps its behaviour. */
+    @Test
+    void relocatedNettyIsLeftAlone() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "netty-relocated", "idle=1s,header=1s");
+             Probe probe = new Probe(server.port)) {
+            probe.request(false);
+            assertEquals(Probe.NEVER, probe.closedAfter(System.nanoTime(), 2500), server.output());
+            server.await(l -> l.startsWith("outlast: warning: netty: relocated.io.netty.") && l.contains("left untouched"),
+                    Duration.ofSeconds(5));
+            assertFalse(server.has(l -> l.startsWith("outlast: close")), server.output());
+        }
     }
 }

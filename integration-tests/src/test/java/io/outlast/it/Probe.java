@@ -39,16 +39,12 @@ final class Probe implements AutoCloseable {
     /** One GET, and its whole response (headers and a Content-Length body). */
     String request(boolean close) throws IOException {
         send("GET / HTTP/1.1\r\nHost: probe\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n");
-        socket.setSoTimeout(10_000);
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed before a response: " + head);
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.US_ASCII);
+        return response();
+    }
+
+    /** The next response, whole (headers and a Content-Length body); it must be a 200. */
+    String response() throws IOException {
+        String headers = head();
         int length = 0;
         for (String line : headers.split("\r\n")) {
             if (line.toLowerCase().startsWith("content-length:")) {
@@ -60,6 +56,20 @@ final class Probe implements AutoCloseable {
             throw new IOException("unexpected response: " + headers);
         }
         return headers + new String(body, StandardCharsets.US_ASCII);
+    }
+
+    /** The next response's status line and headers. */
+    String head() throws IOException {
+        socket.setSoTimeout(10_000);
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed before a response: " + head);
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
     }
 
     /** Milliseconds from {@code startNanos} until the server closes, or {@link #NEVER} within {@code maxMs}. */

@@ -7,6 +7,7 @@ import io.outlast.core.InstrumentationModule;
 import io.outlast.core.TypeInstrumentation;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /** Netty 4.1 and 4.2 HTTP/1.1 servers, plain or under Reactor Netty (1.1, 1.2) or Vert.x (4.5, 5.0). */
@@ -25,6 +26,11 @@ public final class NettyInstrumentationModule implements InstrumentationModule {
                 new ReactorIdleInstrumentation("reactor.netty.http.server.IdleTimeoutHandler"),
                 new ReactorIdleInstrumentation("reactor.netty.http.IdleTimeoutHandler"),
                 new VertxOptionsInstrumentation());
+    }
+
+    @Override
+    public List<String> relocationProbes() {
+        return Collections.singletonList("io.netty.channel.DefaultChannelPipeline");
     }
 
     @Override
