@@ -24,10 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Netty 4.1 and 4.2, plain and under Reactor Netty (1.1, 1.2) and Vert.x (4.5, 5.0). */
+/**
+ * Netty 4.1 and 4.2, plain and under Reactor Netty (1.1, 1.2, and in a Spring Boot WebFlux executable jar)
+ * and Vert.x (4.5, 5.0).
+ */
 class NettyTest extends ServerFamilyTest {
     static List<String> apps() {
-        return List.of("netty-4.1", "netty-4.2", "reactor-netty-1.1", "reactor-netty-1.2", "vertx-4.5", "vertx-5.0");
+        return List.of("netty-4.1", "netty-4.2", "reactor-netty-1.1", "reactor-netty-1.2", "spring-boot-webflux",
+                "vertx-4.5", "vertx-5.0");
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -42,13 +46,16 @@ class NettyTest extends ServerFamilyTest {
     /** Reactor Netty's and Vert.x's idle handlers sit behind the HTTP decoder: a partial header is no activity. */
     @Override
     boolean ownIdleEndsSlowHeaders(String app) {
-        return app.startsWith("reactor-") || app.startsWith("vertx-");
+        return app.startsWith("reactor-") || app.startsWith("spring-boot-") || app.startsWith("vertx-");
     }
 
     /** The Netty line under each app. */
     @Override
     String serverLine(String app) {
-        return app.startsWith("netty-") || app.equals("vertx-5.0") ? (app.equals("vertx-5.0") ? "4.2" : app.substring(6)) : "4.1";
+        if (app.startsWith("netty-")) {
+            return app.substring("netty-".length());
+        }
+        return app.equals("vertx-5.0") ? "4.2" : "4.1";
     }
 
     /** Two requests in one write: the idle clock starts at the second response, and both are counted. */

@@ -19,6 +19,7 @@ final class NettyApi {
     final String version;
     private final Method channel;
     private final Method parent;
+    private final Class<?> serverChannel;
     private final Method eventLoop;
     private final Method isOpen;
     private final Method isShuttingDown;
@@ -51,6 +52,7 @@ final class NettyApi {
         Class<?> ch = Class.forName("io.netty.channel.Channel", false, cl);
         channel = Class.forName("io.netty.channel.ChannelHandlerContext", false, cl).getMethod("channel");
         parent = ch.getMethod("parent");
+        serverChannel = Class.forName("io.netty.channel.ServerChannel", false, cl);
         eventLoop = ch.getMethod("eventLoop");
         isOpen = ch.getMethod("isOpen");
         pipeline = ch.getMethod("pipeline");
@@ -109,9 +111,17 @@ final class NettyApi {
         return channel.invoke(ctx);
     }
 
-    /** A server's connection: it has the server channel that accepted it as parent (a client's has none). */
+    /** The channel's parent: for a server's connection, the server channel that accepted it. */
     Object parent(Object channel) throws ReflectiveOperationException {
         return parent.invoke(channel);
+    }
+
+    /**
+     * A server's connection: its parent is a server channel. A client's channel has none; an HTTP/2 stream's
+     * parent is its connection.
+     */
+    boolean isServerChild(Object channel) throws ReflectiveOperationException {
+        return serverChannel.isInstance(parent.invoke(channel));
     }
 
     Object eventLoop(Object channel) throws ReflectiveOperationException {

@@ -48,7 +48,7 @@ final class NettyConnections extends NettyHooks {
     public void active(Object child) {
         try {
             NettyApi api = NettyApi.of(child.getClass());
-            if (api != null && api.parent(child) != null && supported(api)) {
+            if (api != null && api.isServerChild(child) && supported(api)) {
                 // not known to be HTTP yet: its pipeline is set up once it is registered
                 registry.putIfAbsent(child, newState(api, child));
             }
@@ -201,7 +201,7 @@ final class NettyConnections extends NettyHooks {
             }
             if (s == null) {
                 // open since before the agent came
-                s = api.parent(channel) != null && supported(api) ? newState(api, channel) : null;
+                s = api.isServerChild(channel) && supported(api) ? newState(api, channel) : null;
                 if (s == null) {
                     return;
                 }
@@ -348,7 +348,7 @@ final class NettyConnections extends NettyHooks {
         if (s != null) {
             return ((NettyConnection) s.support).upgraded ? null : s;
         }
-        if (api.parent(channel) == null || !supported(api)) {
+        if (!api.isServerChild(channel) || !supported(api)) {
             return null;
         }
         return registry.putIfAbsent(channel, newState(api, channel));

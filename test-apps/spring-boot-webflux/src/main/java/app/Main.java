@@ -1,0 +1,43 @@
+package app;
+
+import app.control.AppControl;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A Spring Boot WebFlux application on Reactor Netty answering "ok". -Dapp.idle=MS sets Reactor Netty's idle
+ * timeout through Spring Boot's own property (none by default). Driven through {@link AppControl}.
+ */
+@SpringBootApplication
+@RestController
+public class Main {
+    @GetMapping("/")
+    public String ok() {
+        return "ok\n";
+    }
+
+    public static void main(String[] args) throws Exception {
+        SpringApplication application = new SpringApplication(Main.class);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("server.port", AppControl.port());
+        properties.put("server.address", "127.0.0.1");
+        properties.put("spring.main.banner-mode", "off");
+        if (AppControl.ownIdleMs() > 0) {
+            properties.put("server.netty.idle-timeout", AppControl.ownIdleMs() + "ms");
+        }
+        application.setDefaultProperties(properties);
+        ConfigurableApplicationContext context = application.run(args);
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        AppControl.readyUntilStopped(port, Main.class);
+        context.close();
+        AppControl.stopped();
+    }
+}
