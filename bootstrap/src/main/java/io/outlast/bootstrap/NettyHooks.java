@@ -44,6 +44,10 @@ public abstract class NettyHooks {
     public void closing(Object headContext) {
     }
 
+    /** Entry of {@code DefaultChannelPipeline.close()}: a close asked for, from any thread, before it runs. */
+    public void closeRequested(Object channel) {
+    }
+
     /** Entry of {@code DefaultChannelPipeline.fireExceptionCaught(cause)}. */
     public void exception(Object channel, Throwable cause) {
     }

@@ -19,4 +19,17 @@ public final class Addresses {
         String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
     }
+
+    /** The port of an address as {@link #format} prints it, or -1. */
+    static int port(String address) {
+        int colon = address == null ? -1 : address.lastIndexOf(':');
+        if (colon < 0) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 }

@@ -1,16 +1,25 @@
 package io.outlast.core;
 
 import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
-/** What an instrumentation module gets from the agent: settings, the log, and a timer thread. */
+/**
+ * What an instrumentation module gets from the agent: settings (which an attach may change while the
+ * server runs), the log, and a timer thread.
+ */
 public final class AgentContext {
-    private final Config config;
+    private volatile Config config;
     private final EventLog log;
     private final Instrumentation instrumentation;
     private final ScheduledExecutorService timer;
+    private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
+    private final List<ConnectionTracker> trackers = new CopyOnWriteArrayList<>();
 
     AgentContext(Config config, EventLog log, Instrumentation instrumentation) {
         this.config = config;
@@ -26,6 +35,7 @@ public final class AgentContext {
         this.timer = t;
     }
 
+    /** The settings in force: read it each time, an attach may have changed it since. */
     public Config config() {
         return config;
     }
@@ -40,13 +50,74 @@ public final class AgentContext {
     }
 
     /** Runs {@code task} every {@code periodMs} on the agent's timer thread, never a server's. */
-    public void every(long periodMs, Runnable task) {
-        timer.scheduleWithFixedDelay(() -> {
+    public ScheduledFuture<?> every(long periodMs, Runnable task) {
+        return timer.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
             } catch (Throwable t) {
                 // a failing sweep must not cancel the next one
             }
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs {@code task} on the timer thread as often as {@code period} says for the settings in force (not at
+     * all while it says 0 or less), following the settings when an attach changes them.
+     */
+    public void sweep(ToLongFunction<Config> period, Runnable task) {
+        Sweep s = new Sweep(period, task);
+        sweeps.add(s);
+        s.schedule(config);
+    }
+
+    void tracker(ConnectionTracker t) {
+        trackers.add(t);
+    }
+
+    /** The connections each family tracks now: back to zero when they are closed (nothing leaks). */
+    String trackedConnections() {
+        StringBuilder b = new StringBuilder();
+        for (ConnectionTracker t : trackers) {
+            b.append(b.length() == 0 ? "" : ", ").append(t.family()).append(' ').append(t.registry().size());
+        }
+        return b.toString();
+    }
+
+    void reconfigure(Config next) {
+        config = next;
+        for (Sweep s : sweeps) {
+            s.schedule(next);
+        }
+    }
+
+    void shutdown() {
+        timer.shutdownNow();
+    }
+
+    private final class Sweep {
+        private final ToLongFunction<Config> period;
+        private final Runnable task;
+        private ScheduledFuture<?> scheduled;
+        private long scheduledPeriod = -1;
+
+        Sweep(ToLongFunction<Config> period, Runnable task) {
+            this.period = period;
+            this.task = task;
+        }
+
+        synchronized void schedule(Config c) {
+            long p = period.applyAsLong(c);
+            if (p == scheduledPeriod) {
+                return;
+            }
+            if (scheduled != null) {
+                scheduled.cancel(false);
+                scheduled = null;
+            }
+            scheduledPeriod = p;
+            if (p > 0) {
+                scheduled = every(p, task);
+            }
+        }
     }
 }

@@ -68,7 +68,7 @@ public final class BootstrapInjector {
         Method defineClass;
         try {
             Class<?> internal = Class.forName("jdk.internal.misc.Unsafe");
-            exportToAgent(inst, internal);
+            AgentProperties.exportToAgent(inst, internal, "jdk.internal.misc");
             unsafe = internal.getMethod("getUnsafe").invoke(null);
             defineClass = internal.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                     ClassLoader.class, java.security.ProtectionDomain.class);
@@ -87,19 +87,6 @@ public final class BootstrapInjector {
             byte[] b = classes.get(name);
             defineClass.invoke(unsafe, name, b, 0, b.length, null, null);
         }
-    }
-
-    /** {@code jdk.internal.misc} for the agent's class loader alone (Java 9+ module API, reached reflectively). */
-    private static void exportToAgent(Instrumentation inst, Class<?> internal) throws Exception {
-        Class<?> moduleType = Class.forName("java.lang.Module");
-        Method getModule = Class.class.getMethod("getModule");
-        Object javaBase = getModule.invoke(internal);
-        Object agent = getModule.invoke(BootstrapInjector.class);
-        Map<String, Set<Object>> exports = new HashMap<>();
-        exports.put("jdk.internal.misc", Collections.singleton(agent));
-        Instrumentation.class.getMethod("redefineModule", moduleType, Set.class, Map.class, Map.class, Set.class,
-                Map.class).invoke(inst, javaBase, new HashSet<>(), exports, new HashMap<>(), new HashSet<>(),
-                new HashMap<>());
     }
 
     private static void appendJar(Instrumentation inst, Map<String, byte[]> classes) throws IOException {

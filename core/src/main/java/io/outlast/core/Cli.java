@@ -1,14 +1,23 @@
 package io.outlast.core;
 
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
 
-/** {@code java -jar outlast-agent.jar <command> ...}. Exit codes: 0 done, 1 failed, 2 bad usage. */
+/**
+ * {@code java -jar outlast-agent.jar <command> ...}, in the manner of the JDK's jcmd. Exit codes: 0 done,
+ * 1 failed, 2 bad usage or settings, 3 (probe) the server does not outlast the proxy.
+ */
 public final class Cli {
-    static final String USAGE = "usage: java -jar outlast-agent.jar attach <pid> [key=value ...]\n"
+    static final String USAGE = "usage: java -jar outlast-agent.jar <command>\n"
+            + "  list                        the JVMs this user can attach to, and what outlast found in them\n"
+            + "  attach <pid> [key=value ...] load outlast into a running JVM, or change its settings there\n"
+            + "  status <pid>                per endpoint: timeouts (own, in force), closes by closer, idle at close\n"
+            + "  reset <pid>                 the servers' own timeouts back, instrumentation removed, logging stopped\n"
+            + "  " + ProbeCommand.USAGE + "\n"
+            + "                              when a server (any HTTP/1.1 server) closes idle connections and headers\n"
             + "keys: " + String.join(", ", Config.KEYS);
 
     private Cli() {
@@ -21,19 +30,62 @@ public final class Cli {
             out.println(USAGE);
             return a.isEmpty() ? 2 : 0;
         }
-        if (a.get(0).equals("attach")) {
-            return attach(a.subList(1, a.size()), agentJar, out, err);
+        String command = a.get(0);
+        List<String> rest = a.subList(1, a.size());
+        try {
+            switch (command) {
+                case "list":
+                    return list(out);
+                case "attach":
+                    return attach(rest, agentJar, out, err);
+                case "status":
+                case "reset":
+                    return control(command, rest, agentJar, out, err);
+                case "probe":
+                    return ProbeCommand.run(rest, out, err);
+                default:
+                    err.println("outlast: unknown command '" + command + "'\n" + USAGE);
+                    return 2;
+            }
+        } catch (TargetJvm.Failure f) {
+            err.println("outlast: error: " + f.getMessage());
+            return f.exit;
         }
-        err.println("outlast: unknown command '" + a.get(0) + "'\n" + USAGE);
-        return 2;
     }
 
-    private static int attach(List<String> a, String agentJar, PrintStream out, PrintStream err) {
+    private static int list(PrintStream out) throws TargetJvm.Failure {
+        String self = selfPid();
+        out.println(String.format("%-8s %-8s %-10s %s", "PID", "JAVA", "OUTLAST", "MAIN"));
+        for (String[] d : TargetJvm.list()) {
+            if (d[0].equals(self)) {
+                continue;
+            }
+            String main = d[1].isEmpty() ? "-" : d[1].split(" ")[0];
+            String java = "?";
+            String outlast = "?";
+            String endpoints = null;
+            try (TargetJvm vm = TargetJvm.attach(d[0])) {
+                Properties sys = vm.systemProperties();
+                java = sys.getProperty("java.version", "?");
+                Properties agent = vm.agentProperties();
+                outlast = agent.getProperty(AgentProperties.VERSION, "no");
+                endpoints = agent.getProperty(AgentProperties.ENDPOINTS);
+            } catch (TargetJvm.Failure f) {
+                endpoints = "(" + f.getMessage() + ")";
+            }
+            out.println(String.format("%-8s %-8s %-10s %s", d[0], java, outlast, main));
+            if (endpoints != null && !endpoints.isEmpty()) {
+                out.println("         servers: " + endpoints);
+            }
+        }
+        return 0;
+    }
+
+    private static int attach(List<String> a, String agentJar, PrintStream out, PrintStream err) throws TargetJvm.Failure {
         if (a.isEmpty() || !a.get(0).matches("\\d+")) {
             err.println("outlast: attach needs a process id\n" + USAGE);
             return 2;
         }
-        String pid = a.get(0);
         String agentArgs = String.join(",", a.subList(1, a.size()));
         try {
             // the target would reject these too, but only in its own log: say it here, and touch nothing
@@ -42,29 +94,54 @@ public final class Cli {
             err.println("outlast: error: " + e.getMessage());
             return 2;
         }
-        try {
-            Class<?> vmClass = Class.forName("com.sun.tools.attach.VirtualMachine", true,
-                    ClassLoader.getSystemClassLoader());
-            Object vm = vmClass.getMethod("attach", String.class).invoke(null, pid);
-            try {
-                Method load = vmClass.getMethod("loadAgent", String.class, String.class);
-                load.invoke(vm, agentJar, agentArgs);
-            } finally {
-                vmClass.getMethod("detach").invoke(vm);
+        TargetJvm.attachApi();
+        try (TargetJvm vm = TargetJvm.attach(a.get(0))) {
+            if (vm.feature() >= 21 && !vm.allowsDynamicAgents()
+                    && vm.agentProperties().getProperty(AgentProperties.VERSION) == null) {
+                err.println("outlast: note: JDK " + vm.feature() + " prints a warning when an agent is loaded into a"
+                        + " running JVM (JEP 451); harmless here. Start with -javaagent:outlast-agent.jar (or"
+                        + " -XX:+EnableDynamicAgentLoading) to have none.");
             }
-        } catch (ClassNotFoundException e) {
-            err.println("outlast: error: this Java has no attach API (module jdk.attach); run the command with a JDK");
-            return 1;
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            err.println("outlast: error: could not attach to " + pid + ": " + cause);
-            return 1;
-        } catch (ReflectiveOperationException e) {
-            err.println("outlast: error: could not attach to " + pid + ": " + e);
+            return send(vm, "attach", agentArgs, agentJar, out, err);
+        }
+    }
+
+    private static int control(String command, List<String> a, String agentJar, PrintStream out, PrintStream err)
+            throws TargetJvm.Failure {
+        if (a.size() != 1 || !a.get(0).matches("\\d+")) {
+            err.println("outlast: " + command + " needs a process id\n" + USAGE);
+            return 2;
+        }
+        try (TargetJvm vm = TargetJvm.attach(a.get(0))) {
+            if (vm.agentProperties().getProperty(AgentProperties.VERSION) == null) {
+                // asking would load the agent: say so instead
+                err.println("outlast: error: outlast is not loaded in " + vm.pid + " (attach it first)");
+                return 1;
+            }
+            return send(vm, command, "", agentJar, out, err);
+        }
+    }
+
+    /** A command for the agent in the target, through a dynamically loaded agent's arguments; its reply printed. */
+    private static int send(TargetJvm vm, String command, String args, String agentJar, PrintStream out,
+                            PrintStream err) throws TargetJvm.Failure {
+        String id = UUID.randomUUID().toString();
+        vm.loadAgent(agentJar, Control.PREFIX + id + ";" + command + ";" + args);
+        String reply = vm.agentProperties().getProperty(AgentProperties.REPLY);
+        if (reply == null || !reply.startsWith(id + "\n")) {
+            err.println("outlast: error: " + vm.pid + " gave no answer; its own output may say why");
             return 1;
         }
-        out.println("outlast: loaded into " + pid + (agentArgs.isEmpty() ? "" : " with " + agentArgs)
-                + "; the target logs what it found");
-        return 0;
+        String[] parts = reply.split("\n", 3);
+        int exit = Integer.parseInt(parts[1]);
+        String text = parts.length > 2 ? parts[2] : "";
+        (exit == 0 ? out : err).println(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
+        return exit;
+    }
+
+    private static String selfPid() {
+        String name = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+        int at = name.indexOf('@');
+        return at > 0 ? name.substring(0, at) : name;
     }
 }

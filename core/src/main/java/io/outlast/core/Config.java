@@ -98,7 +98,7 @@ public final class Config {
 
         servers = families(in.get("servers"));
         Source logSource = in.get("log");
-        log = logSource == null ? "stderr" : nonEmpty(logSource, "stderr, stdout or a file path");
+        log = logSource == null ? "stderr" : nonEmpty(logSource, "stderr, stdout, app or a file path");
         json = "json".equals(oneOf(in.get("log.format"), "text", "text", "json"));
         logCloses = oneOf(in.get("log.closes"), "all", "all", "server", "none");
         warnings = Collections.unmodifiableList(warn);
@@ -157,6 +157,15 @@ public final class Config {
             out.put(last, piece.substring(eq + 1).trim());
         }
         return out;
+    }
+
+    /** The inverse of {@link #parseArguments}. */
+    static String formatArguments(Map<String, String> args) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> e : args.entrySet()) {
+            b.append(b.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+        }
+        return b.toString();
     }
 
     /** Whether the family is to be instrumented. */

@@ -22,6 +22,7 @@ public final class ConnectionTracker {
         this.family = family;
         this.context = context;
         this.lines = lines.clone();
+        context.tracker(this);
     }
 
     /** Whether outlast knows this version; if not, says once that the server is left untouched. */

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventLog extends EventSink implements Runnable {
     static final int CAPACITY = 8192;
+    /** {@code log=app}: the application's own SLF4J, where the closing thread's class loader has it. */
+    static final String APP = "app";
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
@@ -34,9 +36,22 @@ public final class EventLog extends EventSink implements Runnable {
     private final boolean stamped;
     private volatile Config config;
     private final Thread thread;
+    private volatile Listener listener;
+    /** For {@code log=app}: a class loader of the application's, seen on a closing thread; null until then. */
+    private volatile ClassLoader appLoader;
+    private AppLogger appLogger;
+    private volatile boolean stopped;
+
+    /** Who else hears of closes (on the closing thread: must be quick) and endpoints (on the log's thread). */
+    interface Listener {
+        void closed(CloseEvent event);
+
+        void reported(EndpointReport report);
+    }
 
     public EventLog(Config config) throws IOException {
-        this(config, open(config.log), !"stderr".equals(config.log) && !"stdout".equals(config.log));
+        this(config, open(config.log), !"stderr".equals(config.log) && !"stdout".equals(config.log)
+                && !APP.equals(config.log));
     }
 
     EventLog(Config config, Writer out, boolean stamped) {
@@ -50,7 +65,7 @@ public final class EventLog extends EventSink implements Runnable {
 
     private static Writer open(String log) throws IOException {
         OutputStream target;
-        if ("stderr".equals(log)) {
+        if ("stderr".equals(log) || APP.equals(log)) {
             target = new Unclosed(System.err);
         } else if ("stdout".equals(log)) {
             target = new Unclosed(System.out);
@@ -69,8 +84,24 @@ public final class EventLog extends EventSink implements Runnable {
         }
     }
 
+    void listener(Listener l) {
+        listener = l;
+    }
+
+    /** New settings: which closes are logged. */
+    void config(Config c) {
+        config = c;
+    }
+
     @Override
     public void close(CloseEvent event) {
+        Listener l = listener;
+        if (l != null) {
+            l.closed(event);
+        }
+        if (appLoader == null && APP.equals(config.log)) {
+            appLoader = Thread.currentThread().getContextClassLoader();
+        }
         if (config.logs(event.serverInitiated()) && !queue.offer(event)) {
             dropped.incrementAndGet();
         }
@@ -94,10 +125,17 @@ public final class EventLog extends EventSink implements Runnable {
         }
     }
 
+    /** Writes what is queued, then ends the log's thread (a reset). */
+    void stop() {
+        stopped = true;
+        thread.interrupt();
+        drain();
+    }
+
     @Override
     public void run() {
         List<Object> batch = new ArrayList<>();
-        while (true) {
+        while (!stopped) {
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
@@ -116,8 +154,23 @@ public final class EventLog extends EventSink implements Runnable {
     }
 
     private synchronized void write(List<Object> batch) {
+        Listener l = listener;
+        for (Object o : batch) {
+            if (l != null && o instanceof EndpointReport) {
+                try {
+                    l.reported((EndpointReport) o);
+                } catch (RuntimeException | LinkageError e) {
+                    // the line is written all the same
+                }
+            }
+        }
+        AppLogger app = appLogger();
         try {
             for (Object o : batch) {
+                if (app != null && app.log(o instanceof Message && "warning".equals(((Message) o).level),
+                        formatted(o))) {
+                    continue;
+                }
                 out.write(format(o));
                 out.write('\n');
             }
@@ -131,6 +184,20 @@ public final class EventLog extends EventSink implements Runnable {
         } catch (IOException e) {
             // the log is gone (closed pipe, full disk): keep draining so servers never wait on it
         }
+    }
+
+    /** The application's logger, once a class loader of its is known, on the log's thread. */
+    private AppLogger appLogger() {
+        ClassLoader loader = appLoader;
+        if (appLogger == null && loader != null) {
+            appLogger = AppLogger.of(loader);
+            if (appLogger == null) {
+                appLoader = null;
+                appLogger = AppLogger.NONE;
+                info("log=app: the application has no SLF4J; lines go to standard error");
+            }
+        }
+        return appLogger == AppLogger.NONE ? null : appLogger;
     }
 
     String format(Object o) {
@@ -150,18 +217,26 @@ public final class EventLog extends EventSink implements Runnable {
             }
             return "{\"time\":" + Json.str(iso(now)) + "," + body + "}";
         }
-        String text;
+        String text = text(o);
+        return stamped ? iso(now) + " outlast: " + text : "outlast: " + text;
+    }
+
+    /** A line for the application's logger, which stamps and names it itself. */
+    private String formatted(Object o) {
+        return json ? format(o) : text(o);
+    }
+
+    private static String text(Object o) {
         if (o instanceof CloseEvent) {
             CloseEvent e = (CloseEvent) o;
-            text = "close server=" + e.server + " local=" + e.local + " remote=" + e.remote + " closer=" + e.closer
+            return "close server=" + e.server + " local=" + e.local + " remote=" + e.remote + " closer=" + e.closer
                     + " idle_ms=" + e.idleMs + " requests=" + e.requests + " age_ms=" + e.ageMs;
-        } else if (o instanceof EndpointReport) {
-            text = ((EndpointReport) o).text();
-        } else {
-            Message m = (Message) o;
-            text = "warning".equals(m.level) ? "warning: " + m.text : m.text;
         }
-        return stamped ? iso(now) + " outlast: " + text : "outlast: " + text;
+        if (o instanceof EndpointReport) {
+            return ((EndpointReport) o).text();
+        }
+        Message m = (Message) o;
+        return "warning".equals(m.level) ? "warning: " + m.text : m.text;
     }
 
     private static String iso(long millis) {

@@ -14,14 +14,15 @@ import java.util.concurrent.TimeUnit;
 public final class HeaderDeadline {
     private final ConnectionTracker tracker;
     private final HeaderPhase phase;
-    private final long headerMs;
-    private final long raisedMs;
 
     public HeaderDeadline(ConnectionTracker tracker, HeaderPhase phase) {
         this.tracker = tracker;
         this.phase = phase;
-        this.headerMs = tracker.config().headerMs;
-        this.raisedMs = headerMs + 2 * sweepPeriodMs(headerMs) + 1000;
+    }
+
+    /** What the server's read timeout is held at while a header arrives: above the deadline and a sweep's lateness. */
+    static long raisedMs(long headerMs) {
+        return headerMs + 2 * sweepPeriodMs(headerMs) + 1000;
     }
 
     /** A tenth of the deadline, within 50-500 ms: that late at most, and cheap at 65 s deadlines. */
@@ -29,26 +30,29 @@ public final class HeaderDeadline {
         return Math.max(50, Math.min(500, headerMs / 10));
     }
 
-    /** Starts sweeping, if a header deadline is configured. */
+    /** Sweeps while a header deadline is configured. */
     public void start() {
-        if (headerMs > 0) {
-            tracker.context().every(sweepPeriodMs(headerMs), this::sweep);
-        }
+        tracker.context().sweep(c -> c.headerMs > 0 ? sweepPeriodMs(c.headerMs) : -1, this::sweep);
     }
 
     void sweep() {
+        long headerMs = tracker.config().headerMs;
+        if (headerMs <= 0) {
+            return;
+        }
         long now = System.nanoTime();
         long deadline = TimeUnit.MILLISECONDS.toNanos(headerMs);
+        long raisedMs = raisedMs(headerMs);
         tracker.registry().forEach((connection, s) -> {
             try {
-                check(connection, s, now, deadline);
+                check(connection, s, now, deadline, raisedMs);
             } catch (Throwable t) {
                 tracker.failed(t);
             }
         });
     }
 
-    private void check(Object connection, ConnectionState s, long now, long deadline) throws Exception {
+    private void check(Object connection, ConnectionState s, long now, long deadline, long raisedMs) throws Exception {
         long start = phase.headerStartNanos(connection, s);
         if (start == HeaderPhase.NONE) {
             s.headerStartNanos = 0;

@@ -19,4 +19,15 @@ public interface InstrumentationModule {
 
     /** Called before any class is transformed, so advice that runs at once finds its hooks installed. */
     void start(AgentContext context);
+
+    /**
+     * The settings changed (an attach to a running agent, or a reset to none): apply them to the server
+     * objects met so far and their open connections, each server's own value where a setting is now unset.
+     */
+    default void reconfigured() {
+    }
+
+    /** The agent is reset: its advice is gone, the hooks must do nothing any more. */
+    default void stop() {
+    }
 }

@@ -133,7 +133,7 @@ class ConfigTest {
             "log.format=xml|log.format=xml|text, json",
             "log.closes=some|log.closes=some|all, server, none",
             "enabled=yes|enabled=yes|true, false",
-            "log=|log=|stderr, stdout or a file path",
+            "log=|log=|stderr, stdout, app or a file path",
             "65s|65s|not key=value",
     })
     void badInputNamesKeyValueAndWhatIsValid(String input, String named, String valid) {

@@ -87,7 +87,7 @@ class AgentTest {
     void attachToNoProcessFails() throws Exception {
         ServerProcess.CliResult r = ServerProcess.cli(Jdk.JDK17, "attach", "999999999", "idle=3s");
         assertEquals(1, r.exit(), r.output());
-        assertTrue(r.output().startsWith("outlast: error: could not attach to 999999999"), r.output());
+        assertTrue(r.output().startsWith("outlast: error: no such process: 999999999"), r.output());
     }
 
     @Test

@@ -76,10 +76,13 @@ final class ServerProcess implements AutoCloseable {
         return r.output();
     }
 
-    /** {@code java -jar outlast-agent.jar <command> <first> args...}, its exit code and output. */
+    /** {@code java -jar outlast-agent.jar <command> [first] args...}, its exit code and output. */
     static CliResult cli(Jdk jdk, String command, String first, String... args)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", AGENT_JAR.toString(), command, first));
+        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", AGENT_JAR.toString(), command));
+        if (first != null) {
+            cmd.add(first);
+        }
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

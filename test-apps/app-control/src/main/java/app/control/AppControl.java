@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * The test-apps' side of the protocol with the integration tests: "READY port=N" once listening; then
  * standard-input commands until "stop" or the end of input: "load NAME" answers "LOAD NAME true|false",
  * whether the application's class loader can load class NAME; "access NAME" answers "ACCESS NAME
- * true|false", whether the application may reach the private members of class NAME.
+ * true|false", whether the application may reach the private members of class NAME; "mbean NAME ATTRIBUTE"
+ * answers "MBEAN NAME ATTRIBUTE VALUE" from the platform MBean server.
  */
 public final class AppControl {
     private static final java.util.Map<String, java.util.function.Function<String, String>> COMMANDS =
@@ -60,6 +61,19 @@ public final class AppControl {
                     answer = "ERROR " + e;
                 }
                 System.out.println(answer);
+                System.out.flush();
+            } else if (line.startsWith("mbean ")) {
+                // "mbean NAME ATTRIBUTE": what a JMX console or exporter in the application would read
+                String[] parts = line.substring("mbean ".length()).trim().split(" ");
+                String answer;
+                try {
+                    Object value = java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                            .getAttribute(new javax.management.ObjectName(parts[0]), parts[1]);
+                    answer = String.valueOf(value);
+                } catch (Exception e) {
+                    answer = "ERROR " + e;
+                }
+                System.out.println("MBEAN " + parts[0] + " " + parts[1] + " " + answer);
                 System.out.flush();
             } else if (line.startsWith("access ")) {
                 String name = line.substring("access ".length()).trim();

@@ -20,7 +20,6 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     private static final String FAMILY = "jdk";
 
     private final ConnectionTracker tracker;
-    private final Config config;
     private final ConnectionRegistry registry;
     /** Servers met, each with its API handle. */
     private final ServerObjects<HttpServerApi> servers = new ServerObjects<>();
@@ -31,8 +30,12 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
 
     HttpServerConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
-        this.config = tracker.config();
         this.registry = tracker.registry();
+    }
+
+    /** The settings in force, read each time: an attach may change them while the server runs. */
+    private Config config() {
+        return tracker.config();
     }
 
     ConnectionTracker tracker() {
@@ -114,11 +117,11 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     public long idleInterval(Object server, long intervalMs) {
         try {
             // the server's idle check is where an idle close is decided: the server is met here at the latest
-            if (adopt(server) == null || config.idleMs <= 0) {
+            if (adopt(server) == null || config().idleMs <= 0) {
                 return intervalMs;
             }
             idleSweep.set(server);
-            return config.idleMs;
+            return config().idleMs;
         } catch (Throwable t) {
             tracker.failed(t);
             return intervalMs;
@@ -222,7 +225,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
         }
         long before = api.idleIntervalMs();
         tracker.context().log().report(new EndpointReport(FAMILY, System.getProperty("java.version"), "server",
-                api.address(server), before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
+                api.address(server), before, config().idleMs > 0 ? config().idleMs : before, -1, config().headerMs));
         return api;
     }
 

@@ -45,17 +45,20 @@ public final class HttpServerInstrumentationModule implements InstrumentationMod
         HttpServerConnections connections = new HttpServerConnections(tracker);
         HttpServerHooks.set(connections);
         new HeaderDeadline(tracker, connections).start();
-        long idleMs = context.config().idleMs;
-        if (idleMs > 0) {
-            // the server's own idle check runs every 10 s; run it (with the agent's interval) far more often
-            context.every(HttpServerConnections.sweepPeriodMs(idleMs), () -> {
-                try {
-                    connections.sweepIdle();
-                } catch (ReflectiveOperationException e) {
-                    tracker.failed(e);
-                }
-            });
-        }
+        // the server's own idle check runs every 10 s; while the agent sets idle, run it (with the agent's
+        // interval) far more often
+        context.sweep(c -> c.idleMs > 0 ? HttpServerConnections.sweepPeriodMs(c.idleMs) : -1, () -> {
+            try {
+                connections.sweepIdle();
+            } catch (ReflectiveOperationException e) {
+                tracker.failed(e);
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        HttpServerHooks.set(null);
     }
 
     /**

@@ -10,6 +10,9 @@ import io.outlast.core.EndpointReport;
 import io.outlast.core.HeaderPhase;
 import io.outlast.core.ServerObjects;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -20,15 +23,20 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
     private static final String FAMILY = "jetty";
 
     private final ConnectionTracker tracker;
-    private final Config config;
     private final ConnectionRegistry registry;
     /** Connectors met, each with its API handle. */
     private final ServerObjects<JettyApi> connectors = new ServerObjects<>();
+    /** Each connector's own idle timeout, put back when the agent's is unset. */
+    private final Map<Object, Long> ownIdle = Collections.synchronizedMap(new WeakHashMap<>());
 
     JettyConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
-        this.config = tracker.config();
         this.registry = tracker.registry();
+    }
+
+    /** The settings in force, read each time: an attach may change them while the server runs. */
+    private Config config() {
+        return tracker.config();
     }
 
     ConnectionTracker tracker() {
@@ -202,6 +210,35 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
     }
 
 
+    /** The settings changed: every connector met, and its open connections, get the idle in force. */
+    void reconfigured() {
+        try {
+            reapply();
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    private void reapply() throws ReflectiveOperationException {
+        for (Object connector : connectors.servers()) {
+            JettyApi api = JettyApi.of(connector.getClass());
+            Long own = ownIdle.get(connector);
+            if (api == null || own == null) {
+                continue;
+            }
+            long idle = config().idleMs > 0 ? config().idleMs : own;
+            api.setConnectorIdle(connector, idle);
+            for (Object endPoint : api.endPoints(connector)) {
+                ConnectionState s = registry.get(endPoint);
+                if (s != null) {
+                    // a header deadline holding it raised takes it up again at its next sweep
+                    s.savedIdleMs = -1;
+                }
+                api.setIdle(endPoint, idle);
+            }
+        }
+    }
+
     /** The connector's API handle, meeting it first if it is new (its open connections are tracked then). */
     private JettyApi adopt(Object connector) throws Exception {
         return connectors.get(connector, this::meet, (c, api) -> {
@@ -223,11 +260,12 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
             return null;
         }
         long before = api.connectorIdle(connector);
-        if (config.idleMs > 0) {
-            api.setConnectorIdle(connector, config.idleMs);
+        ownIdle.put(connector, before);
+        if (config().idleMs > 0) {
+            api.setConnectorIdle(connector, config().idleMs);
         }
         tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector", api.address(connector),
-                before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
+                before, config().idleMs > 0 ? config().idleMs : before, -1, config().headerMs));
         return api;
     }
 
@@ -236,8 +274,8 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
             return;
         }
         registry.putIfAbsent(endPoint, newState(api, endPoint));
-        if (config.idleMs > 0) {
-            api.setIdle(endPoint, config.idleMs);
+        if (config().idleMs > 0) {
+            api.setIdle(endPoint, config().idleMs);
         }
     }
 

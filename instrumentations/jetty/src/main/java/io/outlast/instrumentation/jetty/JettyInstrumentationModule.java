@@ -22,12 +22,27 @@ public final class JettyInstrumentationModule implements InstrumentationModule {
                 new IdleTimeoutInstrumentation());
     }
 
+    private volatile JettyConnections connections;
+
     @Override
     public void start(AgentContext context) {
-        JettyConnections connections = new JettyConnections(new ConnectionTracker(family(), context,
+        connections = new JettyConnections(new ConnectionTracker(family(), context,
                 "9.4.", "10.0.", "11.0.", "12.0.", "12.1."));
         JettyHooks.set(connections);
         // Jetty has no header deadline: every byte resets its idle timer
         new HeaderDeadline(connections.tracker(), connections).start();
+    }
+
+    @Override
+    public void reconfigured() {
+        JettyConnections c = connections;
+        if (c != null) {
+            c.reconfigured();
+        }
+    }
+
+    @Override
+    public void stop() {
+        JettyHooks.set(null);
     }
 }

@@ -11,7 +11,10 @@ import io.outlast.core.ServerObjects;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +28,6 @@ final class NettyConnections extends NettyHooks {
     private static final String VERTX_SHUTDOWN_EVENT = "io.vertx.core.net.impl.ShutdownEvent";
 
     private final ConnectionTracker tracker;
-    private final Config config;
     private final ConnectionRegistry registry;
     private final ServerObjects<Boolean> servers = new ServerObjects<>();
     /** The channel whose idle handler is firing on this thread: a close it makes is an idle close. */
@@ -33,11 +35,17 @@ final class NettyConnections extends NettyHooks {
     /** Vert.x's own idle as the application set it, last read (-1: none, -2: not seen). */
     private volatile long vertxOwnIdleMs = -2;
     private final ThreadLocal<Integer> vertxOwnIdleRaw = new ThreadLocal<>();
+    /** Server channels asked to close: their connections' closes from then on are shutdown closes. */
+    private final Set<Object> stoppingServers = Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
 
     NettyConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
-        this.config = tracker.config();
         this.registry = tracker.registry();
+    }
+
+    /** The settings in force, read each time: an attach may change them while the server runs. */
+    private Config config() {
+        return tracker.config();
     }
 
     ConnectionTracker tracker() {
@@ -178,6 +186,18 @@ final class NettyConnections extends NettyHooks {
     }
 
     @Override
+    public void closeRequested(Object channel) {
+        try {
+            NettyApi api = NettyApi.of(channel.getClass());
+            if (api != null && api.isServerChannel(channel)) {
+                stoppingServers.add(channel);
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
     public void groupClosing(Object group) {
         try {
             for (Object channel : (Iterable<?>) group) {
@@ -236,11 +256,11 @@ final class NettyConnections extends NettyHooks {
                 // met here, after an attach: it has been idle at least this long
                 s.idleSinceMillis = System.currentTimeMillis() - handlerMs;
             }
-            if (config.idleMs > 0 && handlerMs < config.idleMs && waiting(s, c)) {
+            if (config().idleMs > 0 && handlerMs < config().idleMs && waiting(s, c)) {
                 // ends the wait sooner than the agent's idle: dropped, the agent's sweep closes it on time
                 return true;
             }
-            if (config.headerMs > 0 && s.headerStartNanos != 0) {
+            if (config().headerMs > 0 && s.headerStartNanos != 0) {
                 // a header is arriving: the agent's header deadline decides, an idle timer must not cut into it
                 return true;
             }
@@ -269,7 +289,7 @@ final class NettyConnections extends NettyHooks {
         } catch (Throwable t) {
             tracker.failed(t);
         }
-        return config.idleMs > 0 ? Duration.ofMillis(config.idleMs) : idleTimeout;
+        return config().idleMs > 0 ? Duration.ofMillis(config().idleMs) : idleTimeout;
     }
 
     @Override
@@ -279,11 +299,11 @@ final class NettyConnections extends NettyHooks {
         }
         // Vert.x reads the unit next: the application's own idle is known then
         vertxOwnIdleRaw.set(idleTimeout);
-        if (config.idleMs <= 0) {
+        if (config().idleMs <= 0) {
             return idleTimeout;
         }
         // read with the unit below, which the agent makes milliseconds
-        return (int) Math.min(Integer.MAX_VALUE, config.idleMs);
+        return (int) Math.min(Integer.MAX_VALUE, config().idleMs);
     }
 
     @Override
@@ -294,11 +314,11 @@ final class NettyConnections extends NettyHooks {
         Integer raw = vertxOwnIdleRaw.get();
         vertxOwnIdleRaw.remove();
         // options Vert.x copied from the application's after the agent answered hold the agent's value: not the application's
-        boolean agents = config.idleMs > 0 && raw != null && raw == config.idleMs && unit == TimeUnit.MILLISECONDS;
+        boolean agents = config().idleMs > 0 && raw != null && raw == config().idleMs && unit == TimeUnit.MILLISECONDS;
         if (raw != null && unit instanceof TimeUnit && !agents) {
             vertxOwnIdleMs = raw <= 0 ? -1 : ((TimeUnit) unit).toMillis(raw);
         }
-        if (config.idleMs <= 0) {
+        if (config().idleMs <= 0) {
             return unit;
         }
         return TimeUnit.MILLISECONDS;
@@ -314,12 +334,12 @@ final class NettyConnections extends NettyHooks {
     }
 
     /**
-     * The server is stopping: the channel that accepted the connection is closed, its event loop shuts down,
-     * or the server said so.
+     * The server is stopping: the channel that accepted the connection is closed (or asked to close), its event
+     * loop shuts down, or the server said so.
      */
-    private static boolean stopping(NettyApi api, Object channel, ConnectionState s) throws ReflectiveOperationException {
+    private boolean stopping(NettyApi api, Object channel, ConnectionState s) throws ReflectiveOperationException {
         Object parent = api.parent(channel);
-        return ((NettyConnection) s.support).shutdown || (parent != null && !api.isOpen(parent))
+        return ((NettyConnection) s.support).shutdown || (parent != null && (!api.isOpen(parent) || stoppingServers.contains(parent)))
                 || api.isShuttingDown(api.eventLoop(channel));
     }
 
@@ -367,8 +387,8 @@ final class NettyConnections extends NettyHooks {
             // application's (one made before the agent came)
             long own = vertxOwnIdleMs > -2 ? vertxOwnIdleMs : c.ownIdleMs > -2 ? c.ownIdleMs : api.pipelineIdleMs(channel);
             tracker.context().log().report(new EndpointReport(FAMILY, api.version == null ? "unknown" : api.version,
-                    "server", api.local(srv), own, config.idleMs > 0 ? config.idleMs : own, -1,
-                    config.headerMs > 0 ? config.headerMs : -1));
+                    "server", api.local(srv), own, config().idleMs > 0 ? config().idleMs : own, -1,
+                    config().headerMs > 0 ? config().headerMs : -1));
         });
     }
 }

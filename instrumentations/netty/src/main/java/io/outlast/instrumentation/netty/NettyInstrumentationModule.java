@@ -39,4 +39,9 @@ public final class NettyInstrumentationModule implements InstrumentationModule {
         NettyHooks.set(connections);
         new NettyTimeouts(connections).start();
     }
+
+    @Override
+    public void stop() {
+        NettyHooks.set(null);
+    }
 }

@@ -14,17 +14,10 @@ import java.util.concurrent.TimeUnit;
  * request that arrived meanwhile keeps its connection). Nothing runs on an event loop but that check.
  */
 final class NettyTimeouts {
-    private final NettyConnections connections;
     private final ConnectionTracker tracker;
-    private final long idleMs;
-    private final long headerNanos;
 
     NettyTimeouts(NettyConnections connections) {
-        this.connections = connections;
         this.tracker = connections.tracker();
-        this.idleMs = tracker.config().idleMs;
-        long header = tracker.config().headerMs;
-        this.headerNanos = header > 0 ? TimeUnit.MILLISECONDS.toNanos(header) : -1;
     }
 
     /** A twentieth of the shorter timeout, within 50-250 ms: that late at most. */
@@ -33,10 +26,10 @@ final class NettyTimeouts {
         return Math.max(50, Math.min(250, shorter / 20));
     }
 
+    /** Sweeps while either timeout is configured. */
     void start() {
-        if (idleMs > 0 || headerNanos > 0) {
-            tracker.context().every(sweepPeriodMs(idleMs, tracker.config().headerMs), this::sweep);
-        }
+        tracker.context().sweep(c -> c.idleMs > 0 || c.headerMs > 0 ? sweepPeriodMs(c.idleMs, c.headerMs) : -1,
+                this::sweep);
     }
 
     void sweep() {
@@ -67,6 +60,9 @@ final class NettyTimeouts {
         if (c.upgraded) {
             return null;
         }
+        long idleMs = tracker.config().idleMs;
+        long headerMs = tracker.config().headerMs;
+        long headerNanos = headerMs > 0 ? TimeUnit.MILLISECONDS.toNanos(headerMs) : -1;
         long headerStart = s.headerStartNanos;
         if (headerNanos > 0 && headerStart != 0 && nowNanos - headerStart >= headerNanos) {
             return CloseEvent.SERVER_HEADER;

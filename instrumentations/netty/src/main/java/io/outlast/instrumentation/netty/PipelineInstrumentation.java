@@ -10,7 +10,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Every transport's connections pass here, whatever accepted them (Netty's ServerBootstrap, Reactor Netty's
- * own acceptor): their start (active), their end (inactive, even when the peer's end of input closed them
+ * own acceptor): their start (active), a close asked for (a server channel's: the server stops, even before
+ * its event loop runs the close), their end (inactive, even when the peer's end of input closed them
  * without passing the pipeline), failures (an I/O exception: an error close) and user events (Vert.x 5 tells
  * its connections that the server shuts down with one).
  */
@@ -26,6 +27,7 @@ final class PipelineInstrumentation implements TypeInstrumentation {
                 .visit(Advice.to(ActiveAdvice.class).on(named("fireChannelActive").and(takesArguments(0))))
                 .visit(Advice.to(InactiveAdvice.class).on(named("fireChannelInactive").and(takesArguments(0))))
                 .visit(Advice.to(ExceptionAdvice.class).on(named("fireExceptionCaught").and(takesArguments(1))))
+                .visit(Advice.to(CloseAdvice.class).on(named("close").and(takesArguments(0))))
                 .visit(Advice.to(UserEventAdvice.class).on(named("fireUserEventTriggered").and(takesArguments(1))));
     }
 
@@ -40,6 +42,13 @@ final class PipelineInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.FieldValue("channel") Object channel) {
             NettyHooks.get().inactive(channel);
+        }
+    }
+
+    public static final class CloseAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.FieldValue("channel") Object channel) {
+            NettyHooks.get().closeRequested(channel);
         }
     }
 

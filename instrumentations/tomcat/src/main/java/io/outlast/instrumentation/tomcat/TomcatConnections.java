@@ -14,6 +14,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.InterruptedByTimeoutException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Tomcat's NIO connections as the agent sees them. Idle is Tomcat's own keepAliveTimeout between requests,
@@ -24,15 +27,20 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     private static final String FAMILY = "tomcat";
 
     private final ConnectionTracker tracker;
-    private final Config config;
     private final ConnectionRegistry registry;
     /** Endpoints met, each with its API handle. */
     private final ServerObjects<TomcatApi> endpoints = new ServerObjects<>();
+    /** Each endpoint's own keep-alive timeout, put back when the agent's idle is unset. */
+    private final Map<Object, Integer> ownKeepAlive = Collections.synchronizedMap(new WeakHashMap<>());
 
     TomcatConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
-        this.config = tracker.config();
         this.registry = tracker.registry();
+    }
+
+    /** The settings in force, read each time: an attach may change them while the server runs. */
+    private Config config() {
+        return tracker.config();
     }
 
     ConnectionTracker tracker() {
@@ -115,7 +123,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     @Override
     public long readTimeout(Object wrapper, long timeoutMs) {
-        if (config.idleMs <= 0) {
+        if (config().idleMs <= 0) {
             return timeoutMs;
         }
         ConnectionState s = registry.get(wrapper);
@@ -132,7 +140,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
         } catch (Throwable t) {
             tracker.failed(t);
         }
-        return config.idleMs;
+        return config().idleMs;
     }
 
     @Override
@@ -192,6 +200,32 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
         api.timeOut(api.endpointOf(wrapper), wrapper, "outlast: request header deadline");
     }
 
+    /** The settings changed: every endpoint met, and its connections waiting for a request, get the idle in force. */
+    void reconfigured() {
+        try {
+            reapply();
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    private void reapply() throws ReflectiveOperationException {
+        for (Object endpoint : endpoints.servers()) {
+            TomcatApi api = TomcatApi.of(endpoint.getClass());
+            Integer own = ownKeepAlive.get(endpoint);
+            if (api == null || own == null) {
+                continue;
+            }
+            int idle = config().idleMs > 0 ? (int) config().idleMs : own;
+            api.setKeepAliveTimeout(endpoint, idle);
+            for (Object wrapper : api.connections(endpoint)) {
+                if (!api.hasProcessor(wrapper)) {
+                    api.setReadTimeout(wrapper, idle);
+                }
+            }
+        }
+    }
+
     /** The endpoint's API handle, meeting it first if it is new (its open connections are tracked then). */
     private TomcatApi adopt(Object endpoint) throws Exception {
         return endpoints.get(endpoint, this::meet, (e, api) -> {
@@ -213,11 +247,12 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
             return null;
         }
         int before = api.keepAliveTimeout(endpoint);
-        if (config.idleMs > 0) {
-            api.setKeepAliveTimeout(endpoint, (int) config.idleMs);
+        ownKeepAlive.put(endpoint, before);
+        if (config().idleMs > 0) {
+            api.setKeepAliveTimeout(endpoint, (int) config().idleMs);
         }
         tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector",
-                api.address(endpoint), before, config.idleMs > 0 ? config.idleMs : before, -1, config.headerMs));
+                api.address(endpoint), before, config().idleMs > 0 ? config().idleMs : before, -1, config().headerMs));
         return api;
     }
 
@@ -229,8 +264,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
         }
         s = registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, api.local(wrapper), api.remote(wrapper),
                 System.currentTimeMillis()));
-        if (waiting && config.idleMs > 0) {
-            api.setReadTimeout(wrapper, config.idleMs);
+        if (waiting && config().idleMs > 0) {
+            api.setReadTimeout(wrapper, config().idleMs);
         }
         return s;
     }

@@ -23,12 +23,27 @@ public final class TomcatInstrumentationModule implements InstrumentationModule 
                 new Http11InputBufferInstrumentation());
     }
 
+    private volatile TomcatConnections connections;
+
     @Override
     public void start(AgentContext context) {
-        TomcatConnections connections = new TomcatConnections(new ConnectionTracker(family(), context,
+        connections = new TomcatConnections(new ConnectionTracker(family(), context,
                 "9.0.", "10.1.", "11.0."));
         TomcatHooks.set(connections);
         // connectionTimeout bounds the gap between reads only: a byte-at-a-time header is never cut
         new HeaderDeadline(connections.tracker(), connections).start();
+    }
+
+    @Override
+    public void reconfigured() {
+        TomcatConnections c = connections;
+        if (c != null) {
+            c.reconfigured();
+        }
+    }
+
+    @Override
+    public void stop() {
+        TomcatHooks.set(null);
     }
 }

@@ -22,7 +22,6 @@ final class UndertowConnections extends UndertowHooks {
     private static final long UNDERTOW_DEFAULT_IDLE_MS = 60_000;
 
     private final ConnectionTracker tracker;
-    private final Config config;
     private final ConnectionRegistry registry;
     private final Set<String> reported = Collections.synchronizedSet(new HashSet<>());
     private final ThreadLocal<Object> reading = new ThreadLocal<>();
@@ -30,8 +29,12 @@ final class UndertowConnections extends UndertowHooks {
 
     UndertowConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
-        this.config = tracker.config();
         this.registry = tracker.registry();
+    }
+
+    /** The settings in force, read each time: an attach may change them while the server runs. */
+    private Config config() {
+        return tracker.config();
     }
 
     @Override
@@ -72,11 +75,11 @@ final class UndertowConnections extends UndertowHooks {
                 if (s.requestStartNanos == 0) {
                     s.requestStartNanos = System.nanoTime();
                 }
-                return config.headerMs > 0 ? config.headerMs : timeoutMs;
+                return config().headerMs > 0 ? config().headerMs : timeoutMs;
             }
             s.requestStartNanos = 0;
             s.idleSinceMillis = System.currentTimeMillis();
-            return config.idleMs > 0 ? config.idleMs : timeoutMs;
+            return config().idleMs > 0 ? config().idleMs : timeoutMs;
         } catch (Throwable t) {
             tracker.failed(t);
             return timeoutMs;
@@ -85,7 +88,7 @@ final class UndertowConnections extends UndertowHooks {
 
     @Override
     public Object updater(Object connection, Object updater) {
-        if (updater != null || (config.idleMs <= 0 && config.headerMs <= 0)) {
+        if (updater != null || (config().idleMs <= 0 && config().headerMs <= 0)) {
             return updater;
         }
         try {
@@ -94,7 +97,7 @@ final class UndertowConnections extends UndertowHooks {
                 return null;
             }
             // both of Undertow's timeouts unset: no timer at all, so the agent brings one
-            return api.newUpdater(connection, config.headerMs, config.idleMs);
+            return api.newUpdater(connection, config().headerMs, config().idleMs);
         } catch (Throwable t) {
             tracker.failed(t);
             return null;
@@ -121,7 +124,7 @@ final class UndertowConnections extends UndertowHooks {
                     return expireTime;
                 }
                 long own = parsing ? ownParse : ownIdle;
-                long ours = parsing ? config.headerMs : config.idleMs;
+                long ours = parsing ? config().headerMs : config().idleMs;
                 if (expireTime > 0 && own > 0) {
                     if (!parsing) {
                         s.idleSinceMillis = expireTime - own;
@@ -130,6 +133,9 @@ final class UndertowConnections extends UndertowHooks {
                         expireTime = expireTime - own + ours;
                     }
                 }
+            } else if (!parsing && config().idleMs > 0 && expireTime > 0) {
+                // armed with the agent's value of its time: settings changed since then take over
+                expireTime = s.idleSinceMillis + config().idleMs;
             }
             if (expireTime > 0 && expireTime <= System.currentTimeMillis()) {
                 s.mark(parsing ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE,
@@ -222,6 +228,6 @@ final class UndertowConnections extends UndertowHooks {
         }
         long parse = api.parseMs(options);
         tracker.context().log().report(new EndpointReport(FAMILY, api.version, "listener", address, idle,
-                config.idleMs > 0 ? config.idleMs : idle, parse, config.headerMs > 0 ? config.headerMs : parse));
+                config().idleMs > 0 ? config().idleMs : idle, parse, config().headerMs > 0 ? config().headerMs : parse));
     }
 }

@@ -27,4 +27,9 @@ public final class UndertowInstrumentationModule implements InstrumentationModul
         // Undertow enforces both timeouts itself, on time: the agent only changes what it arms
         UndertowHooks.set(new UndertowConnections(new ConnectionTracker(family(), context, "2.2.", "2.3.")));
     }
+
+    @Override
+    public void stop() {
+        UndertowHooks.set(null);
+    }
 }

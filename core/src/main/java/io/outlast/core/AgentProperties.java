@@ -1,0 +1,75 @@
+package io.outlast.core;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The JVM's agent properties: a property set apart from the system properties, which the attach API reads
+ * ({@code VirtualMachine.getAgentProperties()}) and the application does not see. The agent says there that
+ * it is loaded, with what settings and servers, and answers the command line's commands; no file, no port.
+ */
+final class AgentProperties {
+    static final String VERSION = "outlast.version";
+    static final String SETTINGS = "outlast.settings";
+    static final String ENDPOINTS = "outlast.endpoints";
+    static final String REPLY = "outlast.reply";
+
+    private static volatile Properties properties;
+
+    private AgentProperties() {
+    }
+
+    /** The JVM's agent properties, or null where they cannot be reached (nothing is reported then). */
+    static synchronized Properties get(Instrumentation inst) {
+        if (properties == null) {
+            try {
+                properties = find(inst);
+            } catch (Exception | LinkageError e) {
+                return null;
+            }
+        }
+        return properties;
+    }
+
+    private static Properties find(Instrumentation inst) throws Exception {
+        Class<?> support;
+        try {
+            support = Class.forName("jdk.internal.vm.VMSupport");
+            exportToAgent(inst, support, "jdk.internal.vm");
+        } catch (ClassNotFoundException java8) {
+            support = Class.forName("sun.misc.VMSupport");
+        }
+        Method get = support.getMethod("getAgentProperties");
+        return (Properties) get.invoke(null);
+    }
+
+    /** A package of java.base for the agent's class loader alone (Java 9+ module API, reached reflectively). */
+    static void exportToAgent(Instrumentation inst, Class<?> inPackage, String pkg) throws Exception {
+        Class<?> moduleType = Class.forName("java.lang.Module");
+        Method getModule = Class.class.getMethod("getModule");
+        Object module = getModule.invoke(inPackage);
+        Object agent = getModule.invoke(AgentProperties.class);
+        Map<String, Set<Object>> exports = new HashMap<>();
+        exports.put(pkg, Collections.singleton(agent));
+        Instrumentation.class.getMethod("redefineModule", moduleType, Set.class, Map.class, Map.class, Set.class,
+                Map.class).invoke(inst, module, new HashSet<>(), exports, new HashMap<>(), new HashSet<>(),
+                new HashMap<>());
+    }
+
+    static void set(Instrumentation inst, String key, String value) {
+        Properties p = get(inst);
+        if (p != null) {
+            if (value == null) {
+                p.remove(key);
+            } else {
+                p.setProperty(key, value);
+            }
+        }
+    }
+}

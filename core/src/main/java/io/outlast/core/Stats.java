@@ -1,0 +1,49 @@
+package io.outlast.core;
+
+import io.outlast.bootstrap.CloseEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The endpoints found and their closes, for {@code status} and the MBeans. Keyed by family and port: a
+ * connection's local address is the interface it came in on, the endpoint's may be the wildcard.
+ */
+final class Stats {
+    private final ConcurrentHashMap<String, EndpointStats> endpoints = new ConcurrentHashMap<>();
+    private final LongSupplier proxyMs;
+    final long startedMillis = System.currentTimeMillis();
+
+    Stats(LongSupplier proxyMs) {
+        this.proxyMs = proxyMs;
+    }
+
+    /** On the closing server thread: a map lookup and a few atomic increments. */
+    void record(CloseEvent e) {
+        int port = Addresses.port(e.local);
+        if (port >= 0) {
+            endpoint(e.server, port).record(e, proxyMs.getAsLong());
+        }
+    }
+
+    /** Records the endpoint's line; its stats are made on the first sight of it. */
+    EndpointStats report(EndpointReport r) {
+        EndpointStats s = endpoint(r.family, Addresses.port(r.address));
+        s.report = r;
+        return s;
+    }
+
+    private EndpointStats endpoint(String family, int port) {
+        String key = family + ' ' + port;
+        EndpointStats s = endpoints.get(key);
+        return s != null ? s : endpoints.computeIfAbsent(key, k -> new EndpointStats(family, port));
+    }
+
+    List<EndpointStats> endpoints() {
+        List<EndpointStats> out = new ArrayList<>(endpoints.values());
+        out.sort((a, b) -> a.family.equals(b.family) ? Integer.compare(a.port, b.port) : a.family.compareTo(b.family));
+        return out;
+    }
+}

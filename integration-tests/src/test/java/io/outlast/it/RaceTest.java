@@ -1,0 +1,209 @@
+package io.outlast.it;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The 502 race, reproduced through a real nginx and cured. nginx keeps idle upstream connections 3 s; each
+ * server's own idle is 1 s, shorter; a relay delays everything 50 ms each way, as a network does. Clients
+ * send POSTs (nginx retries idempotent requests on a fresh connection, which would hide the failure) after
+ * idle gaps around the server's idle. Without the agent nginx must answer some with 502 (the test can
+ * fail); with the agent told nginx's timeout ({@code proxy=3s}), at start or attached, none.
+ */
+class RaceTest {
+    static final int NGINX_KEEPALIVE_S = 3;
+    static final long SERVER_IDLE_MS = 1000;
+    static final long RELAY_DELAY_MS = 50;
+    static final int LOOPS = 8;
+    static final int REQUESTS_PER_LOOP = 30;
+
+    /** Each family's test-app, and how late past its idle the server's own close may come. */
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        Object[][] apps = {{"jetty-12.0", 100}, {"tomcat-10.1", 1000}, {"undertow-2.3", 100}, {"jdk-httpserver", 200},
+                {"netty-4.1", 100}};
+        for (Object[] app : apps) {
+            for (String mode : new String[] {"no agent", "-javaagent", "attached"}) {
+                out.add(Arguments.of(app[0], mode, app[1]));
+            }
+        }
+        return out.stream();
+    }
+
+    record Traffic(int requests, int ok, int badGateway, List<String> other) {
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("cases")
+    void race(String app, String mode, int lateMs) throws Exception {
+        Assumptions.assumeTrue(Nginx.available(), "nginx is installed by scripts/setup.sh");
+        String agent = mode.equals("-javaagent") ? "proxy=" + NGINX_KEEPALIVE_S + "s" : null;
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, agent, "-Dapp.idle=" + SERVER_IDLE_MS);
+             DelayingRelay relay = new DelayingRelay(server.port, RELAY_DELAY_MS);
+             Nginx nginx = new Nginx(relay.port(), NGINX_KEEPALIVE_S, LOOPS)) {
+            if (mode.equals("attached")) {
+                server.attach("proxy=" + NGINX_KEEPALIVE_S + "s");
+            }
+            // the race window is the gaps that end while the server's FIN is in flight: just below its idle
+            long min = SERVER_IDLE_MS - 2 * RELAY_DELAY_MS - 100;
+            long max = SERVER_IDLE_MS + lateMs + 50;
+            Traffic t = traffic(nginx.port, min, max);
+            System.out.println("race " + app + ", " + mode + ": " + t.requests() + " POSTs through nginx, "
+                    + t.badGateway() + " answered 502" + (t.other().isEmpty() ? "" : ", other: " + t.other()));
+            assertEquals(LOOPS * REQUESTS_PER_LOOP, t.requests());
+            if (mode.equals("no agent")) {
+                assertTrue(t.badGateway() > 0, "no 502 without the agent: the test cannot see the race\n" + nginx.log());
+            } else {
+                assertEquals(0, t.badGateway(), "502s with the agent\n" + nginx.log() + "\n" + server.output());
+                assertEquals(t.requests(), t.ok(), "answers other than 200: " + t.other());
+            }
+        }
+    }
+
+    /**
+     * {@link #LOOPS} clients at once, each on its own kept-alive connection to nginx and through its own upstream
+     * pool, POSTing after gaps in [min, max].
+     */
+    static Traffic traffic(int port, long minGapMs, long maxGapMs) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(LOOPS);
+        try {
+            List<Future<Traffic>> loops = new ArrayList<>();
+            for (int i = 0; i < LOOPS; i++) {
+                int pool = i;
+                loops.add(executor.submit(() -> loop(port, "/p" + pool + "/orders", minGapMs, maxGapMs)));
+            }
+            int requests = 0;
+            int ok = 0;
+            int bad = 0;
+            List<String> other = new ArrayList<>();
+            for (Future<Traffic> f : loops) {
+                Traffic t = f.get();
+                requests += t.requests();
+                ok += t.ok();
+                bad += t.badGateway();
+                other.addAll(t.other());
+            }
+            return new Traffic(requests, ok, bad, other);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static Traffic loop(int port, String path, long minGapMs, long maxGapMs) throws Exception {
+        int ok = 0;
+        int bad = 0;
+        List<String> other = new ArrayList<>();
+        Socket s = null;
+        try {
+            for (int i = 0; i < REQUESTS_PER_LOOP; i++) {
+                // spread the loops' first requests, then idle gaps
+                Thread.sleep(i == 0 ? ThreadLocalRandom.current().nextLong(0, maxGapMs)
+                        : ThreadLocalRandom.current().nextLong(minGapMs, maxGapMs + 1));
+                if (s == null || s.isClosed()) {
+                    s = new Socket(InetAddress.getLoopbackAddress(), port);
+                    s.setSoTimeout(15_000);
+                }
+                String status;
+                try {
+                    status = post(s, path);
+                } catch (IOException e) {
+                    other.add("client connection to nginx failed: " + e);
+                    s.close();
+                    continue;
+                }
+                if (status.equals("200")) {
+                    ok++;
+                } else if (status.equals("502")) {
+                    bad++;
+                } else {
+                    other.add(status);
+                }
+            }
+        } finally {
+            if (s != null) {
+                s.close();
+            }
+        }
+        return new Traffic(REQUESTS_PER_LOOP, ok, bad, other);
+    }
+
+    /** One POST and its response; returns the status code. */
+    private static String post(Socket s, String path) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: race\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("nginx closed the connection: " + head);
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.US_ASCII);
+        int length = 0;
+        boolean chunked = false;
+        for (String line : headers.split("\r\n")) {
+            String lower = line.toLowerCase();
+            if (lower.startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            readChunked(in);
+        } else {
+            in.readNBytes(length);
+        }
+        return headers.substring(9, 12);
+    }
+
+    private static void readChunked(InputStream in) throws IOException {
+        while (true) {
+            String size = line(in);
+            int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+            if (n == 0) {
+                while (!line(in).isEmpty()) {
+                    // trailers
+                }
+                return;
+            }
+            in.readNBytes(n);
+            line(in);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
+    }
+}

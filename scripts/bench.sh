@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The agent's cost, measured side by side with and without it (not part of the tests): start-up, throughput
+# (wrk), attach time, memory per connection. Prints the figures docs/performance.md records.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+mvn -B -q -Dstyle.color=never install -DskipTests
+ulimit -n 65536 2>/dev/null || true
+exec java -Doutlast.test.jdk25="$(cat .jdk25)" -cp integration-tests/target/test-classes io.outlast.it.Benchmark "$@"
