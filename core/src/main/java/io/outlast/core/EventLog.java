@@ -41,6 +41,8 @@ public final class EventLog extends EventSink implements Runnable {
     private volatile ClassLoader appLoader;
     private AppLogger appLogger;
     private volatile boolean stopped;
+    private long isoSecond = Long.MIN_VALUE;
+    private String isoPrefix;
 
     /** Who else hears of closes (on the closing thread: must be quick) and endpoints (on the log's thread). */
     interface Listener {
@@ -239,10 +241,20 @@ public final class EventLog extends EventSink implements Runnable {
         return "warning".equals(m.level) ? "warning: " + m.text : m.text;
     }
 
-    private static String iso(long millis) {
-        SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-        f.setTimeZone(TimeZone.getTimeZone("UTC"));
-        return f.format(new Date(millis));
+    /**
+     * UTC, to the millisecond. Called on the log's thread only (under {@link #write}'s lock): the part up to
+     * the second is formatted once a second, a date format per line would cost more than the rest of it.
+     */
+    private String iso(long millis) {
+        long second = Math.floorDiv(millis, 1000);
+        if (second != isoSecond) {
+            SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.");
+            f.setTimeZone(TimeZone.getTimeZone("UTC"));
+            isoPrefix = f.format(new Date(second * 1000));
+            isoSecond = second;
+        }
+        int ms = (int) Math.floorMod(millis, 1000);
+        return isoPrefix + (ms < 10 ? "00" : ms < 100 ? "0" : "") + ms + "Z";
     }
 
     private static final class Message {

@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.concurrent.FutureTask;
 
 /**
- * The only transformer the JVM calls for every class. It compares the class name with the targets'
- * names and returns at once for everything else; Byte Buddy, prepared on another thread while the
- * application starts, is asked only about the few target classes.
+ * The only transformer the JVM calls for every class once it is added (after the application's start, see
+ * {@link AgentInstaller}). It compares the class name with the targets' names and returns at once for
+ * everything else; Byte Buddy is asked only about the few target classes.
  */
 final class OutlastTransformer implements ClassFileTransformer {
     private final Map<String, TypeInstrumentation> targets;
@@ -35,13 +35,6 @@ final class OutlastTransformer implements ClassFileTransformer {
     /** Prepares Byte Buddy now, on the calling thread. */
     void prepare() {
         weaver.run();
-    }
-
-    /** Prepares it on a thread of its own, overlapping the application's start. */
-    void prepareInBackground() {
-        Thread t = new Thread(weaver, "outlast-init");
-        t.setDaemon(true);
-        t.start();
     }
 
     boolean targets(String className) {

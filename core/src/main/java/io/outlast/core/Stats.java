@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * connection's local address is the interface it came in on, the endpoint's may be the wildcard.
  */
 final class Stats {
-    private final ConcurrentHashMap<String, EndpointStats> endpoints = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, EndpointStats> endpoints = new ConcurrentHashMap<>();
     private final LongSupplier proxyMs;
     final long startedMillis = System.currentTimeMillis();
 
@@ -36,7 +36,8 @@ final class Stats {
     }
 
     private EndpointStats endpoint(String family, int port) {
-        String key = family + ' ' + port;
+        // a family's name is one of a few constants: its hash and the port make the key, no string is built
+        long key = ((long) family.hashCode() << 32) | (port & 0xffffffffL);
         EndpointStats s = endpoints.get(key);
         return s != null ? s : endpoints.computeIfAbsent(key, k -> new EndpointStats(family, port));
     }

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * The agent's cost, measured side by side (with and without it, alternating) and printed: start-up,
  * throughput (wrk, kept-alive and a connection per request with close events logged to a file), attach
- * time, memory per open connection and its return to zero. Not a test: {@code scripts/bench.sh} runs it.
+ * time, memory per open connection and its return to zero. Not a test: {@code scripts/bench.sh [startup]
+ * [throughput] [attach] [memory]} runs it (all four without arguments).
  */
 public final class Benchmark {
     private static final String AGENT = "proxy=aws-alb";
@@ -33,14 +34,23 @@ public final class Benchmark {
         int runs = Integer.getInteger("bench.runs", 10);
         System.out.println("# outlast benchmark: " + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
-        for (String app : new String[] {"jetty-12.0", "spring-boot-tomcat"}) {
-            startup(app, runs);
+        java.util.Set<String> only = new java.util.HashSet<>(List.of(args));
+        if (only.isEmpty() || only.contains("startup")) {
+            for (String app : new String[] {"jetty-12.0", "spring-boot-tomcat"}) {
+                startup(app, runs);
+            }
         }
-        for (String app : new String[] {"jetty-12.0", "tomcat-10.1", "netty-4.1"}) {
-            throughput(app);
+        if (only.isEmpty() || only.contains("throughput")) {
+            for (String app : new String[] {"jetty-12.0", "tomcat-10.1", "netty-4.1"}) {
+                throughput(app);
+            }
         }
-        attach("jetty-12.0");
-        memory("jetty-12.0", 2000, 100_000);
+        if (only.isEmpty() || only.contains("attach")) {
+            attach("jetty-12.0");
+        }
+        if (only.isEmpty() || only.contains("memory")) {
+            memory("jetty-12.0", 2000, 100_000);
+        }
     }
 
     // --- start-up ---

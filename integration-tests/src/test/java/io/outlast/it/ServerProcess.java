@@ -61,7 +61,33 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-jar");
         cmd.add(APPS.resolve(app).resolve("target/app.jar").toString());
-        return new ServerProcess(jdk, cmd);
+        ServerProcess server = new ServerProcess(jdk, cmd);
+        if (agentArgs != null) {
+            server.awaitAgent(agentArgs);
+        }
+        return server;
+    }
+
+    /** At start the agent installs once the application has started: tests measure from then on. */
+    private void awaitAgent(String agentArgs) {
+        Matcher file = Pattern.compile("(?:^|,)log=([^,]+)").matcher(agentArgs);
+        if (file.find() && !List.of("stderr", "stdout", "app").contains(file.group(1))) {
+            Path log = Path.of(file.group(1));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            try {
+                while (!(java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains("outlast: started"))) {
+                    if (System.nanoTime() > end) {
+                        throw new AssertionError("the agent did not start; its log: " + log + "\n" + output());
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return;
+        }
+        await(l -> l.startsWith("outlast: started") || l.startsWith("outlast: error")
+                || l.startsWith("outlast: disabled"), Duration.ofSeconds(30));
     }
 
     record CliResult(int exit, String output) {
