@@ -15,21 +15,29 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.TimeZone;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes close events and reports on its own thread. Server threads only offer to a bounded queue:
+ * Writes close events and reports on its own thread. Server threads only append to a bounded queue:
  * when the output cannot keep up, events are counted as dropped and the count is logged, rather than
  * a server thread ever waiting on a disk or a pipe.
  */
 public final class EventLog extends EventSink implements Runnable {
     static final int CAPACITY = 8192;
+    /** How often the log's thread looks for lines when there were none: they wait that long at most. */
+    private static final long WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
     /** {@code log=app}: the application's own SLF4J, where the closing thread's class loader has it. */
     static final String APP = "app";
 
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+    /**
+     * Lock-free: a closing server thread appends and goes on (a blocking queue's lock was the agent's
+     * hottest spot with a connection per request); the log's thread looks every few milliseconds.
+     */
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final Writer out;
     private final boolean json;
@@ -104,8 +112,8 @@ public final class EventLog extends EventSink implements Runnable {
         if (appLoader == null && APP.equals(config.log)) {
             appLoader = Thread.currentThread().getContextClassLoader();
         }
-        if (config.logs(event.serverInitiated()) && !queue.offer(event)) {
-            dropped.incrementAndGet();
+        if (config.logs(event.serverInitiated())) {
+            offer(event);
         }
     }
 
@@ -122,8 +130,20 @@ public final class EventLog extends EventSink implements Runnable {
     }
 
     private void offer(Object line) {
-        if (!queue.offer(line)) {
+        if (queued.incrementAndGet() > CAPACITY) {
+            queued.decrementAndGet();
             dropped.incrementAndGet();
+            return;
+        }
+        queue.offer(line);
+    }
+
+    /** Up to {@code max} queued lines into {@code batch}. */
+    private void drainTo(List<Object> batch, int max) {
+        Object o;
+        while (batch.size() < max && (o = queue.poll()) != null) {
+            queued.decrementAndGet();
+            batch.add(o);
         }
     }
 
@@ -138,12 +158,14 @@ public final class EventLog extends EventSink implements Runnable {
     public void run() {
         List<Object> batch = new ArrayList<>();
         while (!stopped) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                return;
+            drainTo(batch, 1024);
+            if (batch.isEmpty()) {
+                LockSupport.parkNanos(WAIT_NANOS);
+                if (Thread.interrupted()) {
+                    return;
+                }
+                continue;
             }
-            queue.drainTo(batch, 1023);
             write(batch);
             batch.clear();
         }
@@ -151,7 +173,7 @@ public final class EventLog extends EventSink implements Runnable {
 
     private synchronized void drain() {
         List<Object> batch = new ArrayList<>();
-        queue.drainTo(batch);
+        drainTo(batch, Integer.MAX_VALUE);
         write(batch);
     }
 

@@ -27,6 +27,10 @@ class OperatorTest {
     void listShowsTheJvmsAndWhatOutlastFound() throws Exception {
         try (ServerProcess with = ServerProcess.start(Jdk.JDK17, "jetty-12.0", "idle=5s");
              ServerProcess without = ServerProcess.start(Jdk.JDK17, "netty-4.1", null)) {
+            try (Probe probe = new Probe(with.port)) {
+                // an agent given at start meets a server at its first connection
+                probe.request(false);
+            }
             with.await(l -> l.startsWith("outlast: jetty "), Duration.ofSeconds(10));
             ServerProcess.CliResult r = ServerProcess.cli(Jdk.JDK17, "list", null);
             assertEquals(0, r.exit(), r.output());

@@ -75,7 +75,7 @@ final class ServerProcess implements AutoCloseable {
             Path log = Path.of(file.group(1));
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             try {
-                while (!(java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains("outlast: started"))) {
+                while (!(java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains("started ("))) {
                     if (System.nanoTime() > end) {
                         throw new AssertionError("the agent did not start; its log: " + log + "\n" + output());
                     }

@@ -40,8 +40,6 @@ final class NettyApi {
     private final Class<?> requestDecoder;
     private final Class<?> responseEncoder;
     private final Class<?> serverCodec;
-    private final Class<?> byteBuf;
-    private final Method isReadable;
 
     static NettyApi of(Class<?> nettyClass) {
         return CACHE.get(nettyClass);
@@ -70,8 +68,6 @@ final class NettyApi {
         serverCodec = Class.forName("io.netty.handler.codec.http.HttpServerCodec", false, cl);
         status = httpResponse.getMethod("status");
         statusCode = Class.forName("io.netty.handler.codec.http.HttpResponseStatus", false, cl).getMethod("code");
-        byteBuf = Class.forName("io.netty.buffer.ByteBuf", false, cl);
-        isReadable = byteBuf.getMethod("isReadable");
         Class<?> idle = null;
         Method state = null;
         Method reader = null;
@@ -190,10 +186,6 @@ final class NettyApi {
 
     boolean isLastContent(Object msg) {
         return lastHttpContent.isInstance(msg);
-    }
-
-    boolean isReadable(Object buf) throws ReflectiveOperationException {
-        return byteBuf.isInstance(buf) && (Boolean) isReadable.invoke(buf);
     }
 
     /** The status code of a response head, or -1 for something else. */

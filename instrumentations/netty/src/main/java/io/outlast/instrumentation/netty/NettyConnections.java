@@ -82,7 +82,8 @@ final class NettyConnections extends NettyHooks {
                 c.http = true;
                 report(api, channel, c);
             }
-            if (!c.inBody && s.headerStartNanos == 0 && api.isReadable(in)) {
+            // Netty decodes only while there are bytes to read: a decode outside a request is a header's first byte
+            if (!c.inBody && s.headerStartNanos == 0) {
                 s.headerStartNanos = System.nanoTime();
             }
             c.outMark = out.size();
