@@ -6,4 +6,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 mvn -B -q -Dstyle.color=never install -DskipTests
 ulimit -n 65536 2>/dev/null || true
-exec java -Doutlast.test.jdk25="$(cat .jdk25)" -cp integration-tests/target/test-classes io.outlast.it.Benchmark "$@"
+pin=()
+if [ "$(nproc)" -ge 2 ]; then
+  # wrk on one core, the server (and the agent's threads) on another: less noise, and the agent's own work
+  # shows as the server's loss
+  pin=(-Doutlast.wrk.cpus=0 -Doutlast.server.cpus=1)
+fi
+exec java -Doutlast.test.jdk25="$(cat .jdk25)" "${pin[@]}" -cp integration-tests/target/test-classes io.outlast.it.Benchmark "$@"

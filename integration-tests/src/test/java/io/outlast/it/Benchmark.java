@@ -108,7 +108,8 @@ public final class Benchmark {
         Path log = Files.createTempFile("outlast-bench", ".log");
         double[] keepAlive = new double[2];
         double[] perRequest = new double[2];
-        for (int round = 0; round < 2; round++) {
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        for (int round = 0; round < rounds; round++) {
             for (int agent = 0; agent < 2; agent++) {
                 try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, agent == 0 ? null : AGENT + ",log=" + log)) {
                     String url = "http://127.0.0.1:" + server.port + "/";
@@ -121,15 +122,20 @@ public final class Benchmark {
         long lines = Files.lines(log).count();
         Files.delete(log);
         System.out.printf(Locale.ROOT, "throughput %-17s kept-alive: without %.0f req/s, with %.0f req/s, ratio %.3f"
-                        + " (goal >= 0.99)%n", app, keepAlive[0] / 2, keepAlive[1] / 2, keepAlive[1] / keepAlive[0]);
+                        + " (goal >= 0.99)%n", app, keepAlive[0] / rounds, keepAlive[1] / rounds, keepAlive[1] / keepAlive[0]);
         System.out.printf(Locale.ROOT, "throughput %-17s new connection per request, closes logged to a file (%d lines):"
                         + " without %.0f req/s, with %.0f req/s, ratio %.3f (goal >= 0.95)%n", app, lines,
-                perRequest[0] / 2, perRequest[1] / 2, perRequest[1] / perRequest[0]);
+                perRequest[0] / rounds, perRequest[1] / rounds, perRequest[1] / perRequest[0]);
     }
 
     /** Requests per second wrk measured: 2 threads, 32 connections (each request on its own if {@code close}). */
     static double wrk(String url, int seconds, boolean close) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("wrk", "-t2", "-c32", "-d" + seconds + "s"));
+        List<String> cmd = new ArrayList<>();
+        String cpus = System.getProperty("outlast.wrk.cpus");
+        if (cpus != null) {
+            cmd.addAll(List.of("taskset", "-c", cpus));
+        }
+        cmd.addAll(List.of("wrk", "-t2", "-c32", "-d" + seconds + "s"));
         if (close) {
             cmd.addAll(List.of("-H", "Connection: close"));
         }

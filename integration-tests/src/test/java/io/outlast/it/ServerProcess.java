@@ -49,6 +49,11 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
         jdk.require();
         List<String> cmd = new ArrayList<>();
+        String cpus = System.getProperty("outlast.server.cpus");
+        if (cpus != null) {
+            // the benchmark keeps the server and its load generator on separate cores
+            cmd.addAll(List.of("taskset", "-c", cpus));
+        }
         cmd.add(jdk.java().toString());
         cmd.add("-Xshare:auto");
         if (app.endsWith("@nio2")) {
