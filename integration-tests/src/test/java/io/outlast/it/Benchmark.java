@@ -41,7 +41,8 @@ public final class Benchmark {
             }
         }
         if (only.isEmpty() || only.contains("throughput")) {
-            for (String app : new String[] {"jetty-12.0", "tomcat-10.1", "netty-4.1"}) {
+            String apps = System.getProperty("bench.apps", "jetty-12.0,tomcat-10.1,netty-4.1");
+            for (String app : apps.split(",")) {
                 throughput(app);
             }
         }
@@ -111,7 +112,9 @@ public final class Benchmark {
         int rounds = Integer.getInteger("bench.rounds", 3);
         for (int round = 0; round < rounds; round++) {
             for (int agent = 0; agent < 2; agent++) {
-                try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, agent == 0 ? null : AGENT + ",log=" + log)) {
+                // -Dbench.agent=enabled=false measures the method itself (an A/A run: the agent loaded, doing nothing)
+                String with = System.getProperty("bench.agent", AGENT + ",log=" + log);
+                try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, agent == 0 ? null : with)) {
                     String url = "http://127.0.0.1:" + server.port + "/";
                     wrk(url, 3, false);
                     keepAlive[agent] += wrk(url, 10, false);
@@ -119,7 +122,10 @@ public final class Benchmark {
                 }
             }
         }
-        long lines = Files.lines(log).count();
+        long lines;
+        try (java.util.stream.Stream<String> l = Files.lines(log)) {
+            lines = l.count();
+        }
         Files.delete(log);
         System.out.printf(Locale.ROOT, "throughput %-17s kept-alive: without %.0f req/s, with %.0f req/s, ratio %.3f"
                         + " (goal >= 0.99)%n", app, keepAlive[0] / rounds, keepAlive[1] / rounds, keepAlive[1] / keepAlive[0]);
