@@ -12,4 +12,5 @@ if [ "$(nproc)" -ge 2 ]; then
   # shows as the server's loss
   pin=(-Doutlast.wrk.cpus=0 -Doutlast.server.cpus=1)
 fi
-exec java -Doutlast.test.jdk25="$(cat .jdk25)" "${pin[@]}" -cp integration-tests/target/test-classes io.outlast.it.Benchmark "$@"
+exec java -Doutlast.test.jdk25="$(cat .jdk25)" -Doutlast.agent.jar=agent/target/outlast-agent.jar \
+  -Doutlast.test.apps=test-apps "${pin[@]}" -cp integration-tests/target/test-classes io.outlast.it.Benchmark "$@"

@@ -25,10 +25,11 @@ public abstract class NettyHooks {
     }
 
     /**
-     * Entry of {@code HttpObjectDecoder.decode(ctx, in, out)}: returns what {@link #decoded} needs, or null
-     * for a decoder the agent does not follow (a client's, one on a client channel).
+     * Entry of {@code HttpObjectDecoder.decode(ctx, in, out)} of an {@code HttpRequestDecoder}, with its
+     * channel: returns what {@link #decoded} needs, or null for one the agent does not follow (on a client
+     * channel, an upgraded one).
      */
-    public Object decoding(Object decoder, Object ctx, Object in, List<?> out) {
+    public Object decoding(Object decoder, Object channel, List<?> out) {
         return null;
     }
 
@@ -36,8 +37,11 @@ public abstract class NettyHooks {
     public void decoded(Object connection, List<?> out) {
     }
 
-    /** Entry of {@code HttpObjectEncoder.encode(ctx, msg, out)}: a response, or part of one, is written. */
-    public void encoding(Object encoder, Object ctx, Object msg) {
+    /**
+     * Entry of {@code HttpObjectEncoder.encode(ctx, msg, out)} of an {@code HttpResponseEncoder}, for a
+     * response's head ({@code status} its code, else -1) or its last content ({@code last}), or both.
+     */
+    public void encoding(Object encoder, Object channel, int status, boolean last) {
     }
 
     /** Entry of {@code DefaultChannelPipeline$HeadContext.close(ctx, promise)}: the channel is closed through its pipeline. */

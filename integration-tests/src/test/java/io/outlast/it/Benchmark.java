@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 public final class Benchmark {
     private static final String AGENT = "proxy=aws-alb";
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
 
     private Benchmark() {
     }
@@ -105,20 +106,62 @@ public final class Benchmark {
 
     // --- throughput ---
 
+    /** What wrk measured and what it cost the server: its process's CPU time (all threads) over the run. */
+    record Load(double rps, long requests, double cpuMs) {
+        double cpuMicrosPerRequest() {
+            return cpuMs * 1000 / requests;
+        }
+    }
+
+    /**
+     * Two servers on the same core, one without the agent and one with it, under load at the same time (a wrk
+     * each): whatever the machine does to that core (a noisy neighbour, a slower period) it does to both at
+     * once, so their CPU time per request compares the agent's cost alone. With the core saturated, the rate
+     * is the inverse of it (measured equal). {@code -Dbench.mode=turns} instead loads one at a time in short
+     * windows, the order alternating: the rate itself, but the machine's noise between windows shows in it.
+     * Measured only once both are warm: on one core the JIT takes 10-15 s to settle a server's rate
+     * (measured); a short warm-up measures mostly how fast each one compiles. Several pairs of processes,
+     * since each JIT settles a little differently; each window gives a ratio, reported as the median and
+     * quartiles of all.
+     */
     static void throughput(String app) throws Exception {
         Path log = Files.createTempFile("outlast-bench", ".log");
-        double[] keepAlive = new double[2];
-        double[] perRequest = new double[2];
-        int rounds = Integer.getInteger("bench.rounds", 3);
-        for (int round = 0; round < rounds; round++) {
-            for (int agent = 0; agent < 2; agent++) {
-                // -Dbench.agent=enabled=false measures the method itself (an A/A run: the agent loaded, doing nothing)
-                String with = System.getProperty("bench.agent", AGENT + ",log=" + log);
-                try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, agent == 0 ? null : with)) {
-                    String url = "http://127.0.0.1:" + server.port + "/";
-                    wrk(url, 3, false);
-                    keepAlive[agent] += wrk(url, 10, false);
-                    perRequest[agent] += wrk(url, 10, true);
+        int pairs = Integer.getInteger("bench.pairs", 3);
+        int windows = Integer.getInteger("bench.windows", 8);
+        int seconds = Integer.getInteger("bench.seconds", 3);
+        int warmup = Integer.getInteger("bench.warmup", 15);
+        boolean together = !"turns".equals(System.getProperty("bench.mode"));
+        // -Dbench.agent=enabled=false measures the method itself (an A/A run: the agent loaded, doing nothing)
+        String with = System.getProperty("bench.agent", AGENT + ",log=" + log);
+        List<List<Load>> keepAlive = List.of(new ArrayList<>(), new ArrayList<>());
+        List<List<Load>> perRequest = List.of(new ArrayList<>(), new ArrayList<>());
+        for (int pair = 0; pair < pairs; pair++) {
+            try (ServerProcess without = ServerProcess.start(Jdk.JDK17, app, System.getProperty("bench.baseline"));
+                 ServerProcess agent = ServerProcess.start(Jdk.JDK17, app, with)) {
+                List<ServerProcess> servers = List.of(without, agent);
+                if (together) {
+                    load(servers, warmup, true);
+                    load(servers, warmup, false);
+                } else {
+                    for (ServerProcess server : servers) {
+                        load(List.of(server), warmup, true);
+                        load(List.of(server), warmup, false);
+                    }
+                }
+                for (boolean close : new boolean[] {false, true}) {
+                    List<List<Load>> into = close ? perRequest : keepAlive;
+                    for (int w = 0; w < windows; w++) {
+                        if (together) {
+                            List<Load> both = load(servers, seconds, close);
+                            into.get(0).add(both.get(0));
+                            into.get(1).add(both.get(1));
+                        } else {
+                            for (int i = 0; i < 2; i++) {
+                                int which = (w + i) % 2;
+                                into.get(which).add(load(List.of(servers.get(which)), seconds, close).get(0));
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -127,33 +170,95 @@ public final class Benchmark {
             lines = l.count();
         }
         Files.delete(log);
-        System.out.printf(Locale.ROOT, "throughput %-17s kept-alive: without %.0f req/s, with %.0f req/s, ratio %.3f"
-                        + " (goal >= 0.99)%n", app, keepAlive[0] / rounds, keepAlive[1] / rounds, keepAlive[1] / keepAlive[0]);
-        System.out.printf(Locale.ROOT, "throughput %-17s new connection per request, closes logged to a file (%d lines):"
-                        + " without %.0f req/s, with %.0f req/s, ratio %.3f (goal >= 0.95)%n", app, lines,
-                perRequest[0] / rounds, perRequest[1] / rounds, perRequest[1] / perRequest[0]);
+        report(app, "kept-alive", keepAlive, 0.99);
+        report(app, "connection per request, closes logged to a file (" + lines + " lines)", perRequest, 0.95);
     }
 
-    /** Requests per second wrk measured: 2 threads, 32 connections (each request on its own if {@code close}). */
-    static double wrk(String url, int seconds, boolean close) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        String cpus = System.getProperty("outlast.wrk.cpus");
-        if (cpus != null) {
-            cmd.addAll(List.of("taskset", "-c", cpus));
+    private static void report(String app, String what, List<List<Load>> loads, double goal) {
+        List<Double> rate = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (int r = 0; r < loads.get(0).size(); r++) {
+            Load without = loads.get(0).get(r);
+            Load with = loads.get(1).get(r);
+            rate.add(with.rps() / without.rps());
+            // as a rate: the requests the server's CPU time buys, with / without
+            cpu.add(without.cpuMicrosPerRequest() / with.cpuMicrosPerRequest());
         }
-        cmd.addAll(List.of("wrk", "-t2", "-c32", "-d" + seconds + "s"));
-        if (close) {
-            cmd.addAll(List.of("-H", "Connection: close"));
+        System.out.printf(Locale.ROOT, "throughput %-13s %s: without %.0f req/s (%.1f us CPU each), with %.0f req/s"
+                        + " (%.1f us CPU each); ratio, median of %d windows [quartiles]: rate %.3f [%.3f..%.3f], by CPU"
+                        + " time %.3f [%.3f..%.3f] (goal >= %.2f)%n", app, what,
+                medianOf(loads.get(0), Load::rps), medianOf(loads.get(0), Load::cpuMicrosPerRequest),
+                medianOf(loads.get(1), Load::rps), medianOf(loads.get(1), Load::cpuMicrosPerRequest),
+                rate.size(), medianD(rate), quantile(rate, 0.25), quantile(rate, 0.75),
+                medianD(cpu), quantile(cpu, 0.25), quantile(cpu, 0.75), goal);
+    }
+
+    private static double medianOf(List<Load> loads, java.util.function.ToDoubleFunction<Load> f) {
+        List<Double> values = new ArrayList<>();
+        for (Load l : loads) {
+            values.add(f.applyAsDouble(l));
         }
-        cmd.add(url);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        Matcher m = RPS.matcher(out);
-        if (!m.find()) {
-            throw new IOException("wrk: " + out);
+        return medianD(values);
+    }
+
+    private static double quantile(List<Double> values, double q) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get((int) Math.round(q * (sorted.size() - 1)));
+    }
+
+    private static double medianD(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /**
+     * wrk against each server at the same time, 2 threads and 32 connections in all (each request on its own
+     * if {@code close}): what each answered, and the CPU time it took.
+     */
+    static List<Load> load(List<ServerProcess> servers, int seconds, boolean close) throws Exception {
+        List<Process> wrks = new ArrayList<>();
+        long[] cpuBefore = new long[servers.size()];
+        for (int i = 0; i < servers.size(); i++) {
+            ServerProcess server = servers.get(i);
+            List<String> cmd = new ArrayList<>();
+            String cpus = System.getProperty("outlast.wrk.cpus");
+            if (cpus != null) {
+                cmd.addAll(List.of("taskset", "-c", cpus));
+            }
+            int threads = Math.max(1, 2 / servers.size());
+            cmd.addAll(List.of("wrk", "-t" + threads, "-c" + 32 / servers.size(), "-d" + seconds + "s"));
+            if (close) {
+                cmd.addAll(List.of("-H", "Connection: close"));
+            }
+            cmd.add("http://127.0.0.1:" + server.port + "/");
+            cpuBefore[i] = cpuMillis(server.process.pid());
+            wrks.add(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         }
-        return Double.parseDouble(m.group(1));
+        List<Load> loads = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            Process p = wrks.get(i);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            long cpuAfter = cpuMillis(servers.get(i).process.pid());
+            Matcher m = RPS.matcher(out);
+            Matcher n = REQUESTS.matcher(out);
+            if (!m.find() || !n.find()) {
+                throw new IOException("wrk: " + out);
+            }
+            loads.add(new Load(Double.parseDouble(m.group(1)), Long.parseLong(n.group(1)), cpuAfter - cpuBefore[i]));
+        }
+        return loads;
+    }
+
+    /** The process's CPU time, all its threads, user and system, from /proc (clock ticks of 10 ms). */
+    static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     }
 
     // --- attach ---

@@ -1,5 +1,7 @@
 package io.outlast.instrumentation.netty;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.outlast.bootstrap.NettyHooks;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -25,11 +27,20 @@ final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
         return builder.visit(Advice.to(DecodeAdvice.class).on(named("decode").and(takesArguments(3))));
     }
 
+    /**
+     * Runs once per read on every HTTP/1 connection: the checks and the channel are Netty's own calls here,
+     * inlined into Netty's class (where its types resolve), so that only a server's request decoder costs a
+     * hook call, and no reflection is on this path. Parameters stay {@code Object}: the agent's loader
+     * cannot see Netty.
+     */
     public static final class DecodeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static Object enter(@Advice.This Object decoder, @Advice.Argument(0) Object ctx,
-                                   @Advice.Argument(1) Object in, @Advice.Argument(2) List<?> out) {
-            return NettyHooks.get().decoding(decoder, ctx, in, out);
+                                   @Advice.Argument(2) List<?> out) {
+            if (!(decoder instanceof HttpRequestDecoder)) {
+                return null;
+            }
+            return NettyHooks.get().decoding(decoder, ((ChannelHandlerContext) ctx).channel(), out);
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)

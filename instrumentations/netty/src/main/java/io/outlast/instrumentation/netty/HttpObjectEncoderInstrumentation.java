@@ -1,5 +1,9 @@
 package io.outlast.instrumentation.netty;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.outlast.bootstrap.NettyHooks;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -20,11 +24,19 @@ final class HttpObjectEncoderInstrumentation implements TypeInstrumentation {
         return builder.visit(Advice.to(EncodeAdvice.class).on(named("encode").and(takesArguments(3))));
     }
 
+    /** As the decoder's: Netty's own calls inlined, a hook call only for a response's head or its end. */
     public static final class EncodeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object encoder, @Advice.Argument(0) Object ctx,
                                  @Advice.Argument(1) Object msg) {
-            NettyHooks.get().encoding(encoder, ctx, msg);
+            if (!(encoder instanceof HttpResponseEncoder)) {
+                return;
+            }
+            int status = msg instanceof HttpResponse ? ((HttpResponse) msg).status().code() : -1;
+            boolean last = msg instanceof LastHttpContent;
+            if (status >= 0 || last) {
+                NettyHooks.get().encoding(encoder, ((ChannelHandlerContext) ctx).channel(), status, last);
+            }
         }
     }
 }

@@ -28,17 +28,13 @@ final class NettyApi {
     private final Method localAddress;
     private final Method remoteAddress;
     private final Method close;
-    private final Method status;
-    private final Method statusCode;
     private final Class<?> idleHandler;
     private final Method eventState;
     private final Method readerIdleMs;
     private final Method allIdleMs;
     private final Class<?> httpRequest;
-    private final Class<?> httpResponse;
     private final Class<?> lastHttpContent;
     private final Class<?> requestDecoder;
-    private final Class<?> responseEncoder;
     private final Class<?> serverCodec;
 
     static NettyApi of(Class<?> nettyClass) {
@@ -61,13 +57,13 @@ final class NettyApi {
         Class<?> pipelineType = Class.forName("io.netty.channel.ChannelPipeline", false, cl);
         pipelineChannel = pipelineType.getMethod("channel");
         httpRequest = Class.forName("io.netty.handler.codec.http.HttpRequest", false, cl);
-        httpResponse = Class.forName("io.netty.handler.codec.http.HttpResponse", false, cl);
         lastHttpContent = Class.forName("io.netty.handler.codec.http.LastHttpContent", false, cl);
         requestDecoder = Class.forName("io.netty.handler.codec.http.HttpRequestDecoder", false, cl);
-        responseEncoder = Class.forName("io.netty.handler.codec.http.HttpResponseEncoder", false, cl);
         serverCodec = Class.forName("io.netty.handler.codec.http.HttpServerCodec", false, cl);
-        status = httpResponse.getMethod("status");
-        statusCode = Class.forName("io.netty.handler.codec.http.HttpResponseStatus", false, cl).getMethod("code");
+        // what the codec advice calls in Netty's own classes: a Netty without it is left alone
+        Class.forName("io.netty.handler.codec.http.HttpResponseEncoder", false, cl);
+        Class.forName("io.netty.handler.codec.http.HttpResponse", false, cl).getMethod("status").getReturnType()
+                .getMethod("code");
         Class<?> idle = null;
         Method state = null;
         Method reader = null;
@@ -172,25 +168,12 @@ final class NettyApi {
         return false;
     }
 
-    boolean isRequestDecoder(Object decoder) {
-        return requestDecoder.isInstance(decoder);
-    }
-
-    boolean isResponseEncoder(Object encoder) {
-        return responseEncoder.isInstance(encoder);
-    }
-
     boolean isRequest(Object msg) {
         return httpRequest.isInstance(msg);
     }
 
     boolean isLastContent(Object msg) {
         return lastHttpContent.isInstance(msg);
-    }
-
-    /** The status code of a response head, or -1 for something else. */
-    int status(Object msg) throws ReflectiveOperationException {
-        return httpResponse.isInstance(msg) ? (Integer) statusCode.invoke(status.invoke(msg)) : -1;
     }
 
     /** The idle timeout of an idle handler in the channel's pipeline (the application's own), or -1 for none. */

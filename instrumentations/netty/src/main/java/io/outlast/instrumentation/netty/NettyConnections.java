@@ -66,21 +66,16 @@ final class NettyConnections extends NettyHooks {
     }
 
     @Override
-    public Object decoding(Object decoder, Object ctx, Object in, List<?> out) {
+    public Object decoding(Object decoder, Object channel, List<?> out) {
         try {
-            NettyApi api = NettyApi.of(decoder.getClass());
-            if (api == null || !api.isRequestDecoder(decoder)) {
-                return null;
-            }
-            Object channel = api.channel(ctx);
-            ConnectionState s = track(api, channel);
+            ConnectionState s = track(decoder, channel);
             if (s == null) {
                 return null;
             }
             NettyConnection c = (NettyConnection) s.support;
             if (!c.http) {
                 c.http = true;
-                report(api, channel, c);
+                report(c.api, channel, c);
             }
             // Netty decodes only while there are bytes to read: a decode outside a request is a header's first byte
             if (!c.inBody && s.headerStartNanos == 0) {
@@ -116,18 +111,13 @@ final class NettyConnections extends NettyHooks {
     }
 
     @Override
-    public void encoding(Object encoder, Object ctx, Object msg) {
+    public void encoding(Object encoder, Object channel, int status, boolean last) {
         try {
-            NettyApi api = NettyApi.of(encoder.getClass());
-            if (api == null || !api.isResponseEncoder(encoder)) {
-                return;
-            }
-            ConnectionState s = track(api, api.channel(ctx));
+            ConnectionState s = track(encoder, channel);
             if (s == null) {
                 return;
             }
             NettyConnection c = (NettyConnection) s.support;
-            int status = api.status(msg);
             if (status >= 100 && status < 200) {
                 // informational: the request goes on; 101 hands the connection to another protocol
                 if (status == 101) {
@@ -135,7 +125,7 @@ final class NettyConnections extends NettyHooks {
                 }
                 return;
             }
-            if (api.isLastContent(msg)) {
+            if (last) {
                 long responses = c.responses + 1;
                 c.responses = responses;
                 if (responses >= s.requests) {
@@ -248,7 +238,7 @@ final class NettyConnections extends NettyHooks {
             Object channel = api.channel(ctx);
             long handlerMs = api.idleEventTimeoutMs(handler, event);
             boolean known = registry.get(channel) != null;
-            ConnectionState s = handlerMs < 0 ? null : track(api, channel);
+            ConnectionState s = handlerMs < 0 ? null : track(handler, channel);
             if (s == null) {
                 return false;
             }
@@ -282,7 +272,7 @@ final class NettyConnections extends NettyHooks {
         try {
             NettyApi api = NettyApi.of(pipeline.getClass());
             if (api != null) {
-                ConnectionState s = track(api, api.pipelineChannel(pipeline));
+                ConnectionState s = track(pipeline, api.pipelineChannel(pipeline));
                 if (s != null) {
                     ((NettyConnection) s.support).ownIdleMs = idleTimeout == null ? -1 : ((Duration) idleTimeout).toMillis();
                 }
@@ -364,12 +354,14 @@ final class NettyConnections extends NettyHooks {
     }
 
     /** The connection's state, made when it is first met after an attach; null for a client's channel. */
-    private ConnectionState track(NettyApi api, Object channel) throws ReflectiveOperationException {
+    /** The state of a server connection, met here if new; null for one the agent does not follow. */
+    private ConnectionState track(Object nettyObject, Object channel) throws ReflectiveOperationException {
         ConnectionState s = registry.get(channel);
         if (s != null) {
             return ((NettyConnection) s.support).upgraded ? null : s;
         }
-        if (!api.isServerChild(channel) || !supported(api)) {
+        NettyApi api = NettyApi.of(nettyObject.getClass());
+        if (api == null || !api.isServerChild(channel) || !supported(api)) {
             return null;
         }
         return registry.putIfAbsent(channel, newState(api, channel));
