@@ -49,6 +49,25 @@ class ConnectionRegistryTest {
         assertTrue(held.size() > 0);
     }
 
+    /** A thread's last entry found never outlives the connection's removal, by this thread or another. */
+    @Test
+    void lastFoundIsForgottenOnRemoval() throws InterruptedException {
+        ConnectionRegistry r = new ConnectionRegistry();
+        Object connection = new Object();
+        ConnectionState first = state();
+        r.putIfAbsent(connection, first);
+        assertSame(first, r.get(connection));
+        Thread other = new Thread(() -> r.remove(connection));
+        other.start();
+        other.join();
+        assertNull(r.get(connection));
+        ConnectionState second = state();
+        r.putIfAbsent(connection, second);
+        assertSame(second, r.get(connection));
+        assertNull(r.get(new Object()));
+        assertSame(second, r.get(connection));
+    }
+
     @Test
     void firstMarkWins() {
         ConnectionState s = state();

@@ -8,9 +8,14 @@ final class NettyConnection {
     final NettyApi api;
     /** Size of the decoder's output list when a decode began, to find what that decode added. */
     int outMark;
+    /*
+     * Written per request on the event loop, so plain fields (a volatile write is a fence, measured): the
+     * sweep may read them late, and decides nothing on them alone; the close is decided again on the event
+     * loop, where they are current.
+     */
     /** A request's body is being read (its headers are in, its last content is not). */
-    volatile boolean inBody;
-    volatile long responses;
+    boolean inBody;
+    long responses;
     /** Seen an HTTP/1 request decoder on it: a connection to which HTTP's timeouts apply. */
     volatile boolean http;
     /** Switched protocols (WebSocket, h2c): HTTP/1's timeouts no longer apply. */
