@@ -1,10 +1,8 @@
 package io.outlast.core;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The server objects a family has met (connectors, endpoints, servers), each met once, and held weakly: a
@@ -23,10 +21,15 @@ public final class ServerObjects<V> {
 
     private static final Object UNTOUCHED = new Object();
 
-    private final Map<Object, Object> met = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * The servers met, read without a lock: hooks ask on every connection (Tomcat's poller on every turn),
+     * and a synchronized map there was a lock shared by all of a server's threads. A handful of servers, by
+     * identity; rewritten (dead ones dropped) only when one is met.
+     */
+    private volatile Met[] met = new Met[0];
 
     public boolean met(Object server) {
-        return met.containsKey(server);
+        return lookup(server) != null;
     }
 
     /** The server's value, meeting it first if it is new. */
@@ -41,18 +44,25 @@ public final class ServerObjects<V> {
      */
     @SuppressWarnings("unchecked")
     public V get(Object server, Meeting<V> meeting, Then<V> then) throws Exception {
-        Object known = met.get(server);
+        Object known = lookup(server);
         if (known != null) {
             return known == UNTOUCHED ? null : (V) known;
         }
         V value;
-        synchronized (met) {
-            known = met.get(server);
+        synchronized (this) {
+            known = lookup(server);
             if (known != null) {
                 return known == UNTOUCHED ? null : (V) known;
             }
             value = meeting.meet(server);
-            met.put(server, value == null ? UNTOUCHED : value);
+            List<Met> next = new ArrayList<>();
+            for (Met m : met) {
+                if (m.server.get() != null) {
+                    next.add(m);
+                }
+            }
+            next.add(new Met(server, value == null ? UNTOUCHED : value));
+            met = next.toArray(new Met[0]);
         }
         if (value != null) {
             then.after(server, value);
@@ -63,13 +73,31 @@ public final class ServerObjects<V> {
     /** The servers met and not left untouched, still alive. */
     public List<Object> servers() {
         List<Object> out = new ArrayList<>();
-        synchronized (met) {
-            for (Map.Entry<Object, Object> e : met.entrySet()) {
-                if (e.getValue() != UNTOUCHED) {
-                    out.add(e.getKey());
-                }
+        for (Met m : met) {
+            Object server = m.server.get();
+            if (server != null && m.value != UNTOUCHED) {
+                out.add(server);
             }
         }
         return out;
+    }
+
+    private Object lookup(Object server) {
+        for (Met m : met) {
+            if (m.server.get() == server) {
+                return m.value;
+            }
+        }
+        return null;
+    }
+
+    private static final class Met {
+        final WeakReference<Object> server;
+        final Object value;
+
+        Met(Object server, Object value) {
+            this.server = new WeakReference<>(server);
+            this.value = value;
+        }
     }
 }
