@@ -12,5 +12,15 @@ if [ "$(nproc)" -ge 2 ]; then
   # shows as the server's loss
   pin=(-Doutlast.wrk.cpus=0 -Doutlast.server.cpus=1)
 fi
+# -Dbench.* arguments are options (docs/performance.md), the others the parts to run
+opts=()
+parts=()
+for a in "$@"; do
+  case "$a" in
+    -D*) opts+=("$a") ;;
+    *) parts+=("$a") ;;
+  esac
+done
 exec java -Doutlast.test.jdk25="$(cat .jdk25)" -Doutlast.agent.jar=agent/target/outlast-agent.jar \
-  -Doutlast.test.apps=test-apps "${pin[@]}" -cp integration-tests/target/test-classes io.outlast.it.Benchmark "$@"
+  -Doutlast.test.apps=test-apps "${pin[@]}" "${opts[@]}" -cp integration-tests/target/test-classes \
+  io.outlast.it.Benchmark "${parts[@]}"
