@@ -136,7 +136,7 @@ public final class Benchmark {
         List<List<Load>> keepAlive = List.of(new ArrayList<>(), new ArrayList<>());
         List<List<Load>> perRequest = List.of(new ArrayList<>(), new ArrayList<>());
         for (int pair = 0; pair < pairs; pair++) {
-            try (ServerProcess without = ServerProcess.start(Jdk.JDK17, app, System.getProperty("bench.baseline"));
+            try (ServerProcess without = ServerProcess.start(Jdk.JDK17, app, null);
                  ServerProcess agent = ServerProcess.start(Jdk.JDK17, app, with)) {
                 List<ServerProcess> servers = List.of(without, agent);
                 if (together) {
