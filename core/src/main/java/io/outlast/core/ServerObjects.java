@@ -27,6 +27,8 @@ public final class ServerObjects<V> {
      * identity; rewritten (dead ones dropped) only when one is met.
      */
     private volatile Met[] met = new Met[0];
+    /** Held while a server is met: the object is the family's, and a lock on it could be anyone's. */
+    private final Object lock = new Object();
 
     public boolean met(Object server) {
         return lookup(server) != null;
@@ -49,7 +51,7 @@ public final class ServerObjects<V> {
             return known == UNTOUCHED ? null : (V) known;
         }
         V value;
-        synchronized (this) {
+        synchronized (lock) {
             known = lookup(server);
             if (known != null) {
                 return known == UNTOUCHED ? null : (V) known;
