@@ -31,8 +31,6 @@ public final class ConnectionState {
 
     /** Requests completed on the connection, for servers that do not count them. */
     public volatile long requests;
-    /** The first wait for a request is yet to be armed (a server that arms it with another timeout than idle). */
-    public volatile boolean firstWaitPending;
     /** When the current request's first byte arrived, while its headers are incomplete; 0 otherwise. */
     public volatile long requestStartNanos;
     /** When the connection last began waiting for a request (opened, or a response completed). */

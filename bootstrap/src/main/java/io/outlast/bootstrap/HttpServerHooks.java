@@ -21,10 +21,6 @@ public abstract class HttpServerHooks {
     public void started(Object server) {
     }
 
-    /** Entry of {@code ServerImpl$Dispatcher.handleException(SelectionKey, Exception)}: a failed connection. */
-    public void failed(Object selectionKeyAttachment) {
-    }
-
     /** Entry of {@code ServerImpl.markNewlyAccepted(HttpConnection)}: a new connection. */
     public void accepted(Object server, Object connection) {
     }

@@ -21,8 +21,11 @@ public abstract class TomcatHooks {
     public void endpointStarted(Object endpoint) {
     }
 
-    /** Entry of {@code NioEndpoint$Poller.timeout(int, boolean)}: about once a second per poller. */
-    public void pollerTick(Object endpoint) {
+    /**
+     * Entry of {@code NioEndpoint$NioSocketWrapper.getLastRead()}, which only the poller's timeout pass calls:
+     * about once a second for each connection waiting to read.
+     */
+    public void timeoutCheck(Object socketWrapper) {
     }
 
     /** Exit of the {@code SocketWrapperBase} constructor: a new connection (NIO and NIO2). */

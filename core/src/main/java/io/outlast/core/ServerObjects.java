@@ -22,17 +22,13 @@ public final class ServerObjects<V> {
     private static final Object UNTOUCHED = new Object();
 
     /**
-     * The servers met, read without a lock: hooks ask on every connection (Tomcat's poller on every turn),
+     * The servers met, read without a lock: hooks ask on every connection,
      * and a synchronized map there was a lock shared by all of a server's threads. A handful of servers, by
      * identity; rewritten (dead ones dropped) only when one is met.
      */
     private volatile Met[] met = new Met[0];
     /** Held while a server is met: the object is the family's, and a lock on it could be anyone's. */
     private final Object lock = new Object();
-
-    public boolean met(Object server) {
-        return lookup(server) != null;
-    }
 
     /** The server's value, meeting it first if it is new. */
     public V get(Object server, Meeting<V> meeting) throws Exception {

@@ -37,7 +37,7 @@ public final class Benchmark {
                 + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
         java.util.Set<String> only = new java.util.HashSet<>(List.of(args));
         if (only.isEmpty() || only.contains("startup")) {
-            for (String app : new String[] {"jetty-12.0", "spring-boot-tomcat"}) {
+            for (String app : System.getProperty("bench.startup", "jetty-12.0,spring-boot-tomcat").split(",")) {
                 startup(app, runs);
             }
         }
@@ -53,6 +53,12 @@ public final class Benchmark {
         if (only.isEmpty() || only.contains("memory")) {
             memory("jetty-12.0", 2000, 100_000);
         }
+    }
+
+    /** {@code -Dbench.jvmargs="-Dx=y ..."}: JVM options for the server with the agent (an experiment's switches). */
+    static String[] experimentArgs() {
+        String args = System.getProperty("bench.jvmargs", "").trim();
+        return args.isEmpty() ? new String[0] : args.split("\\s+");
     }
 
     // --- start-up ---
@@ -77,6 +83,7 @@ public final class Benchmark {
         List<String> cmd = new ArrayList<>(List.of(Jdk.JDK17.java().toString(), "-Xshare:auto"));
         if (agent != null) {
             cmd.add("-javaagent:" + ServerProcess.AGENT_JAR + "=" + agent);
+            cmd.addAll(List.of(experimentArgs()));
         }
         cmd.addAll(List.of("-jar", ServerProcess.APPS.resolve(app).resolve("target/app.jar").toString()));
         long start = System.nanoTime();
@@ -131,24 +138,32 @@ public final class Benchmark {
         int seconds = Integer.getInteger("bench.seconds", 3);
         int warmup = Integer.getInteger("bench.warmup", 15);
         boolean together = !"turns".equals(System.getProperty("bench.mode"));
+        // -Dbench.loads=kept-alive (or per-connection) measures one of the two loads, in half the time
+        String loads = System.getProperty("bench.loads", "kept-alive,per-connection");
+        boolean[] closes = loads.equals("kept-alive") ? new boolean[] {false}
+                : loads.equals("per-connection") ? new boolean[] {true} : new boolean[] {false, true};
         // -Dbench.agent=enabled=false measures the method itself (an A/A run: the agent loaded, doing nothing)
         String with = System.getProperty("bench.agent", AGENT + ",log=" + log);
+        if (with.equals("none")) {
+            with = null; // -Dbench.agent=none: neither has the agent, the method's own spread
+        }
+        String[] jvmArgs = experimentArgs();
         List<List<Load>> keepAlive = List.of(new ArrayList<>(), new ArrayList<>());
         List<List<Load>> perRequest = List.of(new ArrayList<>(), new ArrayList<>());
         for (int pair = 0; pair < pairs; pair++) {
             try (ServerProcess without = ServerProcess.start(Jdk.JDK17, app, null);
-                 ServerProcess agent = ServerProcess.start(Jdk.JDK17, app, with)) {
+                 ServerProcess agent = ServerProcess.start(Jdk.JDK17, app, with, jvmArgs)) {
                 List<ServerProcess> servers = List.of(without, agent);
-                if (together) {
-                    load(servers, warmup, true);
-                    load(servers, warmup, false);
-                } else {
-                    for (ServerProcess server : servers) {
-                        load(List.of(server), warmup, true);
-                        load(List.of(server), warmup, false);
+                for (boolean close : closes) {
+                    if (together) {
+                        load(servers, warmup, close);
+                    } else {
+                        for (ServerProcess server : servers) {
+                            load(List.of(server), warmup, close);
+                        }
                     }
                 }
-                for (boolean close : new boolean[] {false, true}) {
+                for (boolean close : closes) {
                     List<List<Load>> into = close ? perRequest : keepAlive;
                     for (int w = 0; w < windows; w++) {
                         if (together) {
@@ -170,8 +185,12 @@ public final class Benchmark {
             lines = l.count();
         }
         Files.delete(log);
-        report(app, "kept-alive", keepAlive, 0.99);
-        report(app, "connection per request, closes logged to a file (" + lines + " lines)", perRequest, 0.95);
+        if (!keepAlive.get(0).isEmpty()) {
+            report(app, "kept-alive", keepAlive, 0.99);
+        }
+        if (!perRequest.get(0).isEmpty()) {
+            report(app, "connection per request, closes logged to a file (" + lines + " lines)", perRequest, 0.95);
+        }
     }
 
     private static void report(String app, String what, List<List<Load>> loads, double goal) {

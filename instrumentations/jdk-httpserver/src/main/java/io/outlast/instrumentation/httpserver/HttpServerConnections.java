@@ -65,14 +65,6 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     }
 
     @Override
-    public void failed(Object connection) {
-        ConnectionState s = connection == null ? null : registry.get(connection);
-        if (s != null) {
-            s.mark(CloseEvent.ERROR, System.currentTimeMillis() - s.idleSinceMillis);
-        }
-    }
-
-    @Override
     public void accepted(Object server, Object connection) {
         try {
             HttpServerApi api = adopt(server);

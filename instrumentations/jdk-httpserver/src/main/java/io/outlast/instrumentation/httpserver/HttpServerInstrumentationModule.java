@@ -28,7 +28,6 @@ public final class HttpServerInstrumentationModule implements InstrumentationMod
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return Arrays.asList(new ServerImplInstrumentation(), new IdleTimeoutTaskInstrumentation(),
-                new DispatcherInstrumentation(),
                 new ExchangeInstrumentation(), new RequestInstrumentation(), new ExchangeImplInstrumentation(),
                 new HttpConnectionInstrumentation());
     }

@@ -10,7 +10,13 @@ import java.nio.ByteBuffer;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** Reads that fail: Tomcat throws EOFException for the peer's FIN and does not keep it in getError(). */
+/**
+ * Reads that fail (Tomcat throws EOFException for the peer's FIN and does not keep it in getError()), and the
+ * poller's timeout pass, which reads each waiting connection's last read: after an attach, the connections
+ * open already are met there, within a second and before the pass reads their timeout. Not the poller
+ * itself: a class retransformed while a thread runs its loop keeps that loop interpreted for good (see
+ * docs/design.md).
+ */
 final class NioSocketWrapperInstrumentation implements TypeInstrumentation {
     @Override
     public String typeName() {
@@ -19,8 +25,10 @@ final class NioSocketWrapperInstrumentation implements TypeInstrumentation {
 
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
-        return builder.visit(Advice.to(FillAdvice.class).on(named("fillReadBuffer")
-                .and(takesArguments(boolean.class, ByteBuffer.class))));
+        return builder
+                .visit(Advice.to(FillAdvice.class).on(named("fillReadBuffer")
+                        .and(takesArguments(boolean.class, ByteBuffer.class))))
+                .visit(Advice.to(LastReadAdvice.class).on(named("getLastRead").and(takesArguments(0))));
     }
 
     public static final class FillAdvice {
@@ -29,6 +37,13 @@ final class NioSocketWrapperInstrumentation implements TypeInstrumentation {
             if (thrown != null) {
                 TomcatHooks.get().readFailed(socketWrapper, thrown);
             }
+        }
+    }
+
+    public static final class LastReadAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object socketWrapper) {
+            TomcatHooks.get().timeoutCheck(socketWrapper);
         }
     }
 }

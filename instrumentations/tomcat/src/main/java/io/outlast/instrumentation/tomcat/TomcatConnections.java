@@ -30,6 +30,13 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     private final ConnectionRegistry registry;
     /** Endpoints met, each with its API handle. */
     private final ServerObjects<TomcatApi> endpoints = new ServerObjects<>();
+    /**
+     * The connection this thread has just created, until its first timeout is armed: Tomcat arms it on the
+     * same thread right after (setSocketOptions, 9.0 to 11.0, NIO and NIO2). Every later timeout Tomcat arms,
+     * twice a request, is then told apart by one thread-local read, not a registry lookup. Holds at most one
+     * connection per accepting thread.
+     */
+    private final ThreadLocal<Object> awaitingFirstWait = new ThreadLocal<>();
     /** Each endpoint's own keep-alive timeout, put back when the agent's idle is unset. */
     private final Map<Object, Integer> ownKeepAlive = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -57,12 +64,17 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     @Override
-    public void pollerTick(Object endpoint) {
-        if (endpoints.met(endpoint)) {
+    public void timeoutCheck(Object wrapper) {
+        if (registry.get(wrapper) != null) {
             return;
         }
         try {
-            adopt(endpoint);
+            // open before an attach and waiting: met now, its endpoint too, before the pass reads its timeout
+            TomcatApi api = TomcatApi.of(wrapper.getClass());
+            api = api == null ? null : adopt(api.endpointOf(wrapper));
+            if (api != null) {
+                track(api, wrapper, !api.hasProcessor(wrapper));
+            }
         } catch (Throwable t) {
             tracker.failed(t);
         }
@@ -75,8 +87,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
             api = api == null ? null : adopt(api.endpointOf(wrapper));
             if (api != null) {
                 // inside the constructor: the socket's addresses are taken when its first wait is armed
-                registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, null, null,
-                        System.currentTimeMillis())).firstWaitPending = true;
+                registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, null, null, System.currentTimeMillis()));
+                awaitingFirstWait.set(wrapper);
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -123,16 +135,16 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     @Override
     public long readTimeout(Object wrapper, long timeoutMs) {
-        if (config().idleMs <= 0) {
+        if (awaitingFirstWait.get() != wrapper) {
             return timeoutMs;
         }
+        awaitingFirstWait.set(null);
         ConnectionState s = registry.get(wrapper);
-        if (s == null || !s.firstWaitPending) {
+        if (s == null) {
             return timeoutMs;
         }
         // the first timeout armed on a new connection is its wait for the first request (Tomcat arms it with
         // connectionTimeout); later waits for a request use keepAliveTimeout, which is the agent's already
-        s.firstWaitPending = false;
         try {
             TomcatApi api = (TomcatApi) s.support;
             s.local = api.local(wrapper);
@@ -140,7 +152,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
         } catch (Throwable t) {
             tracker.failed(t);
         }
-        return config().idleMs;
+        return config().idleMs > 0 ? config().idleMs : timeoutMs;
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class TomcatInstrumentationModule implements InstrumentationModule 
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return Arrays.asList(new AbstractEndpointInstrumentation(), new PollerInstrumentation(),
+        return Arrays.asList(new AbstractEndpointInstrumentation(),
                 new NioSocketWrapperInstrumentation(), new SocketWrapperBaseInstrumentation(),
                 new Http11InputBufferInstrumentation());
     }
