@@ -66,16 +66,24 @@ public final class Benchmark {
     static void startup(String app, int runs) throws Exception {
         List<Long> without = new ArrayList<>();
         List<Long> with = new ArrayList<>();
+        String agent = System.getProperty("bench.agent", AGENT);
         launchToFirstResponse(app, null);
-        launchToFirstResponse(app, AGENT);
+        launchToFirstResponse(app, agent);
         for (int i = 0; i < runs; i++) {
             without.add(launchToFirstResponse(app, null));
-            with.add(launchToFirstResponse(app, AGENT));
+            with.add(launchToFirstResponse(app, agent));
         }
         long a = median(without);
         long b = median(with);
-        System.out.printf(Locale.ROOT, "startup %-20s launch to first response, median of %d: without %d ms, with %d ms,"
-                + " added %+d ms%n", app, runs, a, b, b - a);
+        // each run with the agent against the run without it just before: the machine's drift over the
+        // minutes of the runs cancels out of each difference
+        List<Double> added = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            added.add((double) (with.get(i) - without.get(i)));
+        }
+        System.out.printf(Locale.ROOT, "startup %-20s launch to first response, median of %d: without %d ms, with %d ms;"
+                + " added, median of the %d differences [quartiles]: %+.0f ms [%+.0f..%+.0f]%n", app, runs, a, b, runs,
+                medianD(added), quantile(added, 0.25), quantile(added, 0.75));
     }
 
     /** Milliseconds from launching the JVM until the app answers its first request. */
