@@ -1,0 +1,62 @@
+package io.outlast.agent;
+
+import io.outlast.core.InstrumentationModule;
+import io.outlast.core.TypeInstrumentation;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The agent installs by retransforming classes already loaded; a thread inside an endless loop of a
+ * retransformed class stays on the old method, which HotSpot never compiles again (docs/design.md). So no
+ * family may target a class that holds a server thread's loop: these are the ones the five families' servers
+ * run (Tomcat's poller was one, found interpreted in a profile).
+ */
+class NoLoopTargetsTest {
+    private static final Set<String> LOOPS = new HashSet<>(Arrays.asList(
+            "org.apache.tomcat.util.net.NioEndpoint$Poller",
+            "org.apache.tomcat.util.net.Acceptor",
+            "org.apache.tomcat.util.net.AbstractEndpoint$Acceptor",
+            "org.apache.tomcat.util.threads.ThreadPoolExecutor$Worker",
+            "org.apache.tomcat.util.threads.TaskThread$WrappingRunnable",
+            "sun.net.httpserver.ServerImpl$Dispatcher",
+            "org.eclipse.jetty.io.ManagedSelector",
+            "org.eclipse.jetty.io.ManagedSelector$SelectorProducer",
+            "org.eclipse.jetty.server.AbstractConnector$Acceptor",
+            "org.eclipse.jetty.util.thread.QueuedThreadPool$Runner",
+            "org.eclipse.jetty.util.thread.strategy.AdaptiveExecutionStrategy",
+            "io.netty.channel.nio.NioEventLoop",
+            "io.netty.channel.epoll.EpollEventLoop",
+            "io.netty.channel.SingleThreadIoEventLoop",
+            "io.netty.util.concurrent.SingleThreadEventExecutor",
+            "io.netty.util.concurrent.SingleThreadEventExecutor$4",
+            "io.netty.util.concurrent.FastThreadLocalRunnable",
+            "org.xnio.nio.WorkerThread",
+            "org.xnio.nio.NioXnioWorker",
+            "java.lang.Thread",
+            "java.util.concurrent.ThreadPoolExecutor$Worker"));
+
+    @Test
+    void noFamilyTargetsAClassThatHoldsAThreadsLoop() {
+        List<String> families = new ArrayList<>();
+        List<String> offending = new ArrayList<>();
+        for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class)) {
+            families.add(module.family());
+            for (TypeInstrumentation ti : module.typeInstrumentations()) {
+                if (LOOPS.contains(ti.typeName())) {
+                    offending.add(module.family() + ": " + ti.typeName());
+                }
+            }
+        }
+        assertEquals(5, families.size(), "all five families found: " + families);
+        assertTrue(offending.isEmpty(), "targets holding a thread's loop: " + offending);
+    }
+}
