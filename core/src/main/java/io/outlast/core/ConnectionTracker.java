@@ -64,11 +64,20 @@ public final class ConnectionTracker {
     public void closed(ConnectionState s, boolean stopping, String unmarked, long unmarkedIdleMs, long requests) {
         String closer = s.closer();
         long idleMs = s.idleAtMarkMs();
-        if (closer == null || (stopping && closer.equals(CloseEvent.ERROR))) {
+        if (readsUnmarked(s, stopping)) {
             closer = stopping ? CloseEvent.SHUTDOWN : unmarked;
             idleMs = unmarkedIdleMs;
         }
         close(s, closer, idleMs, requests);
+    }
+
+    /**
+     * Whether {@link #closed} will use the family's unmarked closer and idle for this connection: a family
+     * reads them (reflective calls at every close) only then.
+     */
+    public static boolean readsUnmarked(ConnectionState s, boolean stopping) {
+        String closer = s.closer();
+        return closer == null || (stopping && closer.equals(CloseEvent.ERROR));
     }
 
     private void close(ConnectionState s, String closer, long idleMs, long requests) {

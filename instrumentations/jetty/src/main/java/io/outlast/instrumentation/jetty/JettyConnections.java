@@ -76,10 +76,10 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
                 // closed before the agent saw it open (attach); what is left of it still tells a story
                 s = newState(api, endPoint);
             }
+            boolean stopping = !api.isRunning(connector);
             // the idle of an unexplained close only: marked ones carry theirs (four calls saved per connection)
-            String marked = s.closer();
-            long unmarkedIdle = marked == null || marked.equals(CloseEvent.ERROR) ? waitingIdle(api, endPoint) : 0;
-            tracker.closed(s, !api.isRunning(connector), CloseEvent.SERVER, unmarkedIdle, api.requests(endPoint));
+            long unmarkedIdle = ConnectionTracker.readsUnmarked(s, stopping) ? waitingIdle(api, endPoint) : 0;
+            tracker.closed(s, stopping, CloseEvent.SERVER, unmarkedIdle, api.requests(endPoint));
         } catch (Throwable t) {
             tracker.failed(t);
         }

@@ -163,8 +163,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
                 return;
             }
             TomcatApi api = (TomcatApi) s.support;
-            tracker.closed(s, api.stopping(api.endpointOf(wrapper)), unmarkedCloser(api, wrapper),
-                    waitingIdle(api, wrapper, s), s.requests);
+            boolean stopping = api.stopping(api.endpointOf(wrapper));
+            // the closer and idle of an unexplained close only: marked ones carry theirs
+            boolean unmarked = ConnectionTracker.readsUnmarked(s, stopping);
+            tracker.closed(s, stopping, unmarked ? unmarkedCloser(api, wrapper) : null,
+                    unmarked ? waitingIdle(api, wrapper, s) : 0, s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
         }
