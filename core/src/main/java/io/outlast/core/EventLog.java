@@ -167,7 +167,15 @@ public final class EventLog extends EventSink implements Runnable {
         List<Object> batch = new ArrayList<>();
         long wait = WAIT_NANOS;
         while (!stopped) {
-            drainTo(batch, 1024);
+            // taken and written under the lock the shutdown's drain takes: a batch this thread has taken is
+            // written before the drain returns, not lost when the JVM halts after it (seen: a close at
+            // shutdown missing from the log)
+            synchronized (this) {
+                drainTo(batch, 1024);
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
+            }
             if (batch.isEmpty()) {
                 LockSupport.parkNanos(wait);
                 if (Thread.interrupted()) {
@@ -177,7 +185,6 @@ public final class EventLog extends EventSink implements Runnable {
                 continue;
             }
             wait = WAIT_NANOS;
-            write(batch);
             batch.clear();
         }
     }
