@@ -7,7 +7,7 @@ import java.net.URI;
 import java.util.jar.JarFile;
 
 /**
- * The agent jar's entry points, and with {@link AgentClassLoader} the only classes at the jar's root, where
+ * The agent jar's entry points, and with {@link AgentClassLoader} and {@link Starter} the only classes at the jar's root, where
  * the application could see them (-javaagent puts the jar on its class path). Everything else is stored as
  * {@code inst/**.classdata}, which no ordinary class loader loads: the agent's own classes are defined by
  * {@link AgentClassLoader}, the bootstrap API in the bootstrap loader by {@code BootstrapInjector}.
@@ -18,8 +18,13 @@ public final class OutlastAgent {
     private OutlastAgent() {
     }
 
+    /**
+     * Returns at once: the application's start waits for none of the agent's work (its class loader, the
+     * bootstrap API, the settings, the log; about 20 ms measured on the main thread), which a thread does
+     * beside it. Not a lambda: the first one in a JVM costs the main thread its own milliseconds.
+     */
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst, true);
+        new Starter(args, inst).start();
     }
 
     public static void agentmain(String args, Instrumentation inst) {
@@ -34,22 +39,27 @@ public final class OutlastAgent {
         System.exit((Integer) code);
     }
 
-    private static synchronized void start(String args, Instrumentation inst, boolean premain) {
+    /** Not under the launcher's lock: at premain the installer waits for the application's start. */
+    static void start(String args, Instrumentation inst, boolean premain) {
         try {
-            if (agentLoader == null) {
-                String jar = jarPath();
-                agentLoader = new AgentClassLoader(new JarFile(jar), AgentClassLoader.platformLoader());
-                if (!onBootstrapPath()) {
-                    agentLoader.loadClass("io.outlast.core.BootstrapInjector")
-                            .getMethod("inject", Instrumentation.class, String.class).invoke(null, inst, jar);
-                }
-            }
-            agentLoader.loadClass("io.outlast.core.AgentInstaller")
+            loader(inst).loadClass("io.outlast.core.AgentInstaller")
                     .getMethod("install", Instrumentation.class, String.class, boolean.class)
                     .invoke(null, inst, args, premain);
         } catch (Throwable t) {
             System.err.println("outlast: error: could not start (" + t + "); the server runs unchanged");
         }
+    }
+
+    private static synchronized ClassLoader loader(Instrumentation inst) throws Exception {
+        if (agentLoader == null) {
+            String jar = jarPath();
+            agentLoader = new AgentClassLoader(new JarFile(jar), AgentClassLoader.platformLoader());
+            if (!onBootstrapPath()) {
+                agentLoader.loadClass("io.outlast.core.BootstrapInjector")
+                        .getMethod("inject", Instrumentation.class, String.class).invoke(null, inst, jar);
+            }
+        }
+        return agentLoader;
     }
 
     /** Asks the bootstrap loader alone, so that no other loader defines the class on the way. */

@@ -51,6 +51,8 @@ public final class AgentInstaller implements EventLog.Listener {
         String problem = install(inst, args, premain, null);
         if (problem != null) {
             System.err.println(problem);
+        } else if (premain) {
+            runOnceStarted(inst);
         }
     }
 
@@ -86,9 +88,7 @@ public final class AgentInstaller implements EventLog.Listener {
         }
         log.start();
         installed = new AgentInstaller(inst, log, config, arguments);
-        if (premain) {
-            installed.runOnceStarted();
-        } else {
+        if (!premain) {
             installed.run(false);
         }
         if (done != null) {
@@ -101,37 +101,21 @@ public final class AgentInstaller implements EventLog.Listener {
      * At start, the agent does nothing more until the application has started: then it installs as an
      * attach does (its advice into classes already loaded, connections already open met at their next
      * activity). The application's start pays for neither Byte Buddy (some 800 classes, loaded and verified)
-     * nor a transformer seeing each of its classes load, only for reading the settings: measured in
-     * docs/performance.md. A server's own timeouts are seconds long; the agent's arrive well before any of them
-     * can matter. "Started" is judged by class loading, which stops when the application is up: fewer than
-     * 10 new classes in each of 3 tenths of a second, or 15 s at most.
+     * nor a transformer seeing each of its classes load: measured in docs/performance.md. A server's own
+     * timeouts are seconds long; the agent's arrive well before any of them can matter ({@link StartWatch}
+     * tells when). Runs on the premain's own thread, outside the installer's lock, so that an attach meanwhile
+     * is not kept waiting.
      */
-    private void runOnceStarted() {
-        Thread t = new Thread(() -> {
-            awaitStarted(inst);
-            synchronized (AgentInstaller.class) {
-                if (installed == this) {
-                    run(true);
-                }
+    private static void runOnceStarted(Instrumentation inst) {
+        AgentInstaller pending = installed();
+        if (pending == null || pending.transformer != null) {
+            return;
+        }
+        StartWatch.await(inst);
+        synchronized (AgentInstaller.class) {
+            if (installed == pending && pending.transformer == null) {
+                pending.run(true);
             }
-        }, "outlast-init");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void awaitStarted(Instrumentation inst) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-        int last = inst.getAllLoadedClasses().length;
-        int quiet = 0;
-        while (quiet < 3 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                return;
-            }
-            int now = inst.getAllLoadedClasses().length;
-            quiet = now - last < 10 ? quiet + 1 : 0;
-            last = now;
         }
     }
 
@@ -228,8 +212,11 @@ public final class AgentInstaller implements EventLog.Listener {
         for (InstrumentationModule m : a.modules) {
             m.reconfigured();
         }
-        a.inst.removeTransformer(a.transformer);
-        a.retransform(a.loadedTargets(false));
+        if (a.transformer != null) {
+            // null while a premain still waits for the application's start: nothing woven yet
+            a.inst.removeTransformer(a.transformer);
+            a.retransform(a.loadedTargets(false));
+        }
         for (InstrumentationModule m : a.modules) {
             m.stop();
         }
