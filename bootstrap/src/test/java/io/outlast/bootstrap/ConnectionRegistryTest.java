@@ -20,9 +20,12 @@ class ConnectionRegistryTest {
         ConnectionState sa = state();
         r.putIfAbsent(a, sa);
         assertSame(sa, r.get(a));
+        assertSame(sa, r.find(a));
         assertNull(r.get(b));
+        assertNull(r.find(b));
         assertSame(sa, r.putIfAbsent(a, state()));
         assertSame(sa, r.remove(a));
+        assertNull(r.find(a));
         assertEquals(0, r.size());
     }
 

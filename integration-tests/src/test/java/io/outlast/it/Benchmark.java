@@ -122,9 +122,14 @@ public final class Benchmark {
     // --- throughput ---
 
     /** What wrk measured and what it cost the server: its process's CPU time (all threads) over the run. */
-    record Load(double rps, long requests, double cpuMs) {
+    record Load(double rps, long requests, double cpuMs, double jitMs) {
         double cpuMicrosPerRequest() {
             return cpuMs * 1000 / requests;
+        }
+
+        /** Without the JIT compiler threads' share: the work of serving alone, compiling aside. */
+        double servingMicrosPerRequest() {
+            return (cpuMs - jitMs) * 1000 / requests;
         }
     }
 
@@ -204,12 +209,14 @@ public final class Benchmark {
     private static void report(String app, String what, List<List<Load>> loads, double goal) {
         List<Double> rate = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
+        List<Double> serving = new ArrayList<>();
         for (int r = 0; r < loads.get(0).size(); r++) {
             Load without = loads.get(0).get(r);
             Load with = loads.get(1).get(r);
             rate.add(with.rps() / without.rps());
             // as a rate: the requests the server's CPU time buys, with / without
             cpu.add(without.cpuMicrosPerRequest() / with.cpuMicrosPerRequest());
+            serving.add(without.servingMicrosPerRequest() / with.servingMicrosPerRequest());
         }
         System.out.printf(Locale.ROOT, "throughput %-13s %s: without %.0f req/s (%.1f us CPU each), with %.0f req/s"
                         + " (%.1f us CPU each); ratio, median of %d windows [quartiles]: rate %.3f [%.3f..%.3f], by CPU"
@@ -218,6 +225,13 @@ public final class Benchmark {
                 medianOf(loads.get(1), Load::rps), medianOf(loads.get(1), Load::cpuMicrosPerRequest),
                 rate.size(), medianD(rate), quantile(rate, 0.25), quantile(rate, 0.75),
                 medianD(cpu), quantile(cpu, 0.25), quantile(cpu, 0.75), goal);
+        // the JIT still compiles (and recompiles after deoptimizations) long after a warm-up; its share is
+        // counted above, and apart here, where the agent's cost is the serving's alone
+        System.out.printf(Locale.ROOT, "throughput %-13s %s: JIT compiler threads %.2f -> %.2f us per request;"
+                        + " by CPU time without them %.3f [%.3f..%.3f]%n", app, what,
+                medianOf(loads.get(0), l -> l.jitMs() * 1000 / l.requests()),
+                medianOf(loads.get(1), l -> l.jitMs() * 1000 / l.requests()),
+                medianD(serving), quantile(serving, 0.25), quantile(serving, 0.75));
     }
 
     private static double medianOf(List<Load> loads, java.util.function.ToDoubleFunction<Load> f) {
@@ -248,6 +262,7 @@ public final class Benchmark {
     static List<Load> load(List<ServerProcess> servers, int seconds, boolean close) throws Exception {
         List<Process> wrks = new ArrayList<>();
         long[] cpuBefore = new long[servers.size()];
+        long[] jitBefore = new long[servers.size()];
         for (int i = 0; i < servers.size(); i++) {
             ServerProcess server = servers.get(i);
             List<String> cmd = new ArrayList<>();
@@ -262,6 +277,7 @@ public final class Benchmark {
             }
             cmd.add("http://127.0.0.1:" + server.port + "/");
             cpuBefore[i] = cpuMillis(server.process.pid());
+            jitBefore[i] = jitMillis(server.process.pid());
             wrks.add(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         }
         List<Load> loads = new ArrayList<>();
@@ -270,12 +286,14 @@ public final class Benchmark {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             long cpuAfter = cpuMillis(servers.get(i).process.pid());
+            long jitAfter = jitMillis(servers.get(i).process.pid());
             Matcher m = RPS.matcher(out);
             Matcher n = REQUESTS.matcher(out);
             if (!m.find() || !n.find()) {
                 throw new IOException("wrk: " + out);
             }
-            loads.add(new Load(Double.parseDouble(m.group(1)), Long.parseLong(n.group(1)), cpuAfter - cpuBefore[i]));
+            loads.add(new Load(Double.parseDouble(m.group(1)), Long.parseLong(n.group(1)), cpuAfter - cpuBefore[i],
+                    jitAfter - jitBefore[i]));
         }
         return loads;
     }
@@ -286,6 +304,27 @@ public final class Benchmark {
         // fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    }
+
+    /** CPU time of the process's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"), from /proc. */
+    static long jitMillis(long pid) throws IOException {
+        long ms = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ms += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+                }
+            }
+        }
+        return ms;
     }
 
     // --- attach ---

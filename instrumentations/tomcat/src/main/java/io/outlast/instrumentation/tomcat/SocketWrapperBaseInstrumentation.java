@@ -10,8 +10,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * Every connection, NIO or NIO2, from its creation; every read timeout Tomcat arms (the first, the wait for
- * the first request, gets the idle timeout); and every close (9.0.21+ route all of them through here).
+ * Every connection, NIO or NIO2, from its creation; the first read timeout Tomcat arms (the wait for the
+ * first request, which gets the idle timeout); and every close (9.0.21+ route all of them through here).
  */
 final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
     @Override
@@ -34,11 +34,17 @@ final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
         }
     }
 
+    /**
+     * Tomcat's timeout is -1 until it arms the first, the wait for the first request (9.0 to 11.0), and later
+     * only where it has none: the two it arms per request cost one field read, not a call.
+     */
     public static final class ReadTimeoutAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object socketWrapper,
+        public static void enter(@Advice.This Object socketWrapper, @Advice.FieldValue("readTimeout") long current,
                                  @Advice.Argument(value = 0, readOnly = false) long timeout) {
-            timeout = TomcatHooks.get().readTimeout(socketWrapper, timeout);
+            if (current == -1) {
+                timeout = TomcatHooks.get().readTimeout(socketWrapper, timeout);
+            }
         }
     }
 

@@ -30,13 +30,6 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     private final ConnectionRegistry registry;
     /** Endpoints met, each with its API handle. */
     private final ServerObjects<TomcatApi> endpoints = new ServerObjects<>();
-    /**
-     * The connection this thread has just created, until its first timeout is armed: Tomcat arms it on the
-     * same thread right after (setSocketOptions, 9.0 to 11.0, NIO and NIO2). Every later timeout Tomcat arms,
-     * twice a request, is then told apart by one thread-local read, not a registry lookup. Holds at most one
-     * connection per accepting thread.
-     */
-    private final ThreadLocal<Object> awaitingFirstWait = new ThreadLocal<>();
     /** Each endpoint's own keep-alive timeout, put back when the agent's idle is unset. */
     private final Map<Object, Integer> ownKeepAlive = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -65,7 +58,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     @Override
     public void timeoutCheck(Object wrapper) {
-        if (registry.get(wrapper) != null) {
+        if (registry.find(wrapper) != null) {
             return;
         }
         try {
@@ -88,7 +81,6 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
             if (api != null) {
                 // inside the constructor: the socket's addresses are taken when its first wait is armed
                 registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, null, null, System.currentTimeMillis()));
-                awaitingFirstWait.set(wrapper);
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -98,7 +90,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     @Override
     public void requestDone(Object wrapper) {
         try {
-            ConnectionState s = registry.get(wrapper);
+            ConnectionState s = registry.find(wrapper);
             if (s == null) {
                 // open before an attach: met here, before the keep-alive wait reads its timeout
                 TomcatApi api = TomcatApi.of(wrapper.getClass());
@@ -107,7 +99,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
                     return;
                 }
                 track(api, wrapper, false);
-                s = registry.get(wrapper);
+                s = registry.find(wrapper);
             }
             s.requests++;
             s.idleSinceMillis = System.currentTimeMillis();
@@ -119,7 +111,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     @Override
     public void readFailed(Object wrapper, Throwable thrown) {
         try {
-            ConnectionState s = registry.get(wrapper);
+            ConnectionState s = registry.find(wrapper);
             if (s == null) {
                 return;
             }
@@ -135,21 +127,19 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     @Override
     public long readTimeout(Object wrapper, long timeoutMs) {
-        if (awaitingFirstWait.get() != wrapper) {
-            return timeoutMs;
-        }
-        awaitingFirstWait.set(null);
-        ConnectionState s = registry.get(wrapper);
-        if (s == null) {
+        ConnectionState s = registry.find(wrapper);
+        if (s == null || s.local != null) {
+            // not tracked, or its first wait armed already (and Tomcat's own timeout is none since)
             return timeoutMs;
         }
         // the first timeout armed on a new connection is its wait for the first request (Tomcat arms it with
         // connectionTimeout); later waits for a request use keepAliveTimeout, which is the agent's already
         try {
             TomcatApi api = (TomcatApi) s.support;
-            s.local = api.local(wrapper);
             s.remote = api.remote(wrapper);
+            s.local = api.local(wrapper);
         } catch (Throwable t) {
+            s.local = "?";
             tracker.failed(t);
         }
         return config().idleMs > 0 ? config().idleMs : timeoutMs;
@@ -273,7 +263,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     /** {@code waiting}: no request in progress, so the read timeout in force is the wait for one. */
     private ConnectionState track(TomcatApi api, Object wrapper, boolean waiting) throws ReflectiveOperationException {
-        ConnectionState s = registry.get(wrapper);
+        ConnectionState s = registry.find(wrapper);
         if (s != null) {
             return s;
         }
