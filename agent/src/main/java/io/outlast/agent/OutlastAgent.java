@@ -7,8 +7,9 @@ import java.net.URI;
 import java.util.jar.JarFile;
 
 /**
- * The agent jar's entry points, and with {@link AgentClassLoader} and {@link Starter} the only classes at the jar's root, where
- * the application could see them (-javaagent puts the jar on its class path). Everything else is stored as
+ * The agent jar's entry points, and with {@link AgentClassLoader} and {@link Starter} the only classes at the
+ * jar's root, where the application could see them (-javaagent puts the jar on its class path). Everything
+ * else is stored as
  * {@code inst/**.classdata}, which no ordinary class loader loads: the agent's own classes are defined by
  * {@link AgentClassLoader}, the bootstrap API in the bootstrap loader by {@code BootstrapInjector}.
  */

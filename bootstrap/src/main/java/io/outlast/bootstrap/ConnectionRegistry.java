@@ -26,7 +26,7 @@ public final class ConnectionRegistry {
         if (e != null && e.key.get() == connection && !e.removed) {
             return e.state;
         }
-        e = map.get(new Lookup(connection));
+        e = entry(connection);
         if (e == null) {
             return null;
         }
@@ -39,8 +39,12 @@ public final class ConnectionRegistry {
      * pool's workers, one thread for all), where it would miss and cost a thread-local write each time.
      */
     public ConnectionState find(Object connection) {
-        Entry e = map.get(new Lookup(connection));
+        Entry e = entry(connection);
         return e == null ? null : e.state;
+    }
+
+    private Entry entry(Object connection) {
+        return map.get(new Lookup(connection));
     }
 
     /** Returns the state already registered for the connection, or registers the given one. */

@@ -108,7 +108,7 @@ public final class AgentInstaller implements EventLog.Listener {
      */
     private static void runOnceStarted(Instrumentation inst) {
         AgentInstaller pending = installed();
-        if (pending == null || pending.transformer != null) {
+        if (pending == null) {
             return;
         }
         StartWatch.await(inst);

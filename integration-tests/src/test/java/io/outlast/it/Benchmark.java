@@ -300,7 +300,11 @@ public final class Benchmark {
 
     /** The process's CPU time, all its threads, user and system, from /proc (clock ticks of 10 ms). */
     static long cpuMillis(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return statMillis(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    }
+
+    /** User and system CPU time from a process's or thread's {@code stat} line. */
+    private static long statMillis(String stat) {
         // fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
@@ -319,8 +323,7 @@ public final class Benchmark {
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ms += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+                    ms += statMillis(stat);
                 }
             }
         }
