@@ -98,8 +98,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
                 if (api == null) {
                     return;
                 }
-                track(api, wrapper, false);
-                s = registry.find(wrapper);
+                s = track(api, wrapper, false);
             }
             s.requests++;
             s.idleSinceMillis = System.currentTimeMillis();
