@@ -11,14 +11,15 @@ public final class CloseEvent {
 
     public final long timeMillis;
     public final String server;
-    public final String local;
-    public final String remote;
+    /** A {@code SocketAddress} or a server's own text, formatted by the log. */
+    public final Object local;
+    public final Object remote;
     public final String closer;
     public final long idleMs;
     public final long requests;
     public final long ageMs;
 
-    public CloseEvent(long timeMillis, String server, String local, String remote, String closer,
+    public CloseEvent(long timeMillis, String server, Object local, Object remote, String closer,
                       long idleMs, long requests, long ageMs) {
         this.timeMillis = timeMillis;
         this.server = server;

@@ -13,9 +13,12 @@ public final class ConnectionState {
     /** What the family's code needs to reach the connection; must not refer to the connection itself. */
     public final Object support;
     public final String server;
-    /** Addresses, taken while the socket is open (some servers clear them on close); null until known. */
-    public volatile String local;
-    public volatile String remote;
+    /**
+     * Addresses, taken while the socket is open (some servers clear them on close); null until known. The
+     * server's own {@code SocketAddress} objects, or its text: formatted only when the close is logged.
+     */
+    public volatile Object local;
+    public volatile Object remote;
     public final long openedMillis;
 
     private volatile String closer;
@@ -36,7 +39,7 @@ public final class ConnectionState {
     /** When the connection last began waiting for a request (opened, or a response completed). */
     public volatile long idleSinceMillis;
 
-    public ConnectionState(Object support, String server, String local, String remote, long openedMillis) {
+    public ConnectionState(Object support, String server, Object local, Object remote, long openedMillis) {
         this.support = support;
         this.server = server;
         this.local = local;

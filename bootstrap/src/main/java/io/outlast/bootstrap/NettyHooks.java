@@ -1,5 +1,6 @@
 package io.outlast.bootstrap;
 
+import java.net.SocketAddress;
 import java.util.List;
 
 /**
@@ -20,8 +21,11 @@ public abstract class NettyHooks {
         current = hooks == null ? NONE : hooks;
     }
 
-    /** Entry of {@code DefaultChannelPipeline.fireChannelActive()}: a channel connected (a server's: accepted). */
-    public void active(Object channel) {
+    /**
+     * Entry of {@code DefaultChannelPipeline.fireChannelActive()} of a server's connection (its parent a server
+     * channel), with what the advice read from Netty directly: no reflection per connection.
+     */
+    public void active(Object channel, Object parent, SocketAddress local, SocketAddress remote) {
     }
 
     /**
@@ -44,11 +48,15 @@ public abstract class NettyHooks {
     public void encoding(Object encoder, Object channel, int status, boolean last) {
     }
 
-    /** Entry of {@code DefaultChannelPipeline$HeadContext.close(ctx, promise)}: the channel is closed through its pipeline. */
-    public void closing(Object headContext) {
+    /**
+     * Entry of {@code DefaultChannelPipeline$HeadContext.close(ctx, promise)} of a server's connection: it is
+     * closed through its pipeline; {@code stopping} when its server channel is closed or its event loop shuts
+     * down.
+     */
+    public void closing(Object channel, boolean stopping) {
     }
 
-    /** Entry of {@code DefaultChannelPipeline.close()}: a close asked for, from any thread, before it runs. */
+    /** Entry of {@code DefaultChannelPipeline.close()} of a server channel: a close asked for, from any thread, before it runs. */
     public void closeRequested(Object channel) {
     }
 

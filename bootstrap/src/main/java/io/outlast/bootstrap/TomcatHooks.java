@@ -28,8 +28,8 @@ public abstract class TomcatHooks {
     public void timeoutCheck(Object socketWrapper) {
     }
 
-    /** Exit of the {@code SocketWrapperBase} constructor: a new connection (NIO and NIO2). */
-    public void created(Object socketWrapper) {
+    /** Exit of the {@code SocketWrapperBase} constructor: a new connection (NIO and NIO2) of the endpoint. */
+    public void created(Object socketWrapper, Object endpoint) {
     }
 
     /** Entry of {@code Http11InputBuffer.nextRequest()}: a request completed, the next wait begins. */
@@ -48,7 +48,10 @@ public abstract class TomcatHooks {
         return timeoutMs;
     }
 
-    /** Entry of {@code SocketWrapperBase.close()}. */
-    public void closing(Object socketWrapper) {
+    /**
+     * Entry of {@code SocketWrapperBase.close()}, with what the advice read from Tomcat directly: whether its
+     * endpoint stops (not running, or paused), the socket's error, its current processor.
+     */
+    public void closing(Object socketWrapper, boolean stopping, Throwable error, Object processor) {
     }
 }

@@ -1,33 +1,69 @@
 package io.outlast.core;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
-/** Socket addresses as events print them: {@code 10.0.0.5:8080}, {@code [::1]:8080}, never a host name lookup. */
+/**
+ * Socket addresses as events print them: {@code 10.0.0.5:8080}, {@code [::1]:8080}, never a host name lookup.
+ * A connection keeps the server's own address object and the log's thread formats it into its line: no
+ * string is made per connection on a server thread.
+ */
 public final class Addresses {
     private Addresses() {
     }
 
     public static String format(SocketAddress a) {
-        if (a == null) {
-            return "-";
-        }
-        if (!(a instanceof InetSocketAddress)) {
-            return a.toString();
-        }
-        InetSocketAddress i = (InetSocketAddress) a;
-        String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+        return text(a);
     }
 
-    /** The port of an address as {@link #format} prints it, or -1. */
-    static int port(String address) {
-        int colon = address == null ? -1 : address.lastIndexOf(':');
+    /** An address kept by a connection (a {@link SocketAddress}, or a server's own text) as printed. */
+    static String text(Object a) {
+        StringBuilder b = new StringBuilder(24);
+        append(b, a);
+        return b.toString();
+    }
+
+    static void append(StringBuilder b, Object a) {
+        if (a == null) {
+            b.append('-');
+        } else if (a instanceof InetSocketAddress) {
+            InetSocketAddress i = (InetSocketAddress) a;
+            InetAddress ip = i.getAddress();
+            if (ip instanceof Inet4Address) {
+                byte[] q = ip.getAddress();
+                b.append(q[0] & 255).append('.').append(q[1] & 255).append('.').append(q[2] & 255).append('.')
+                        .append(q[3] & 255);
+            } else {
+                String host = ip != null ? ip.getHostAddress() : i.getHostString();
+                if (host.indexOf(':') >= 0) {
+                    b.append('[').append(host).append(']');
+                } else {
+                    b.append(host);
+                }
+            }
+            b.append(':').append(i.getPort());
+        } else {
+            b.append(a);
+        }
+    }
+
+    /** The port of an address as {@link #append} prints it, or -1. */
+    static int port(Object address) {
+        if (address instanceof InetSocketAddress) {
+            return ((InetSocketAddress) address).getPort();
+        }
+        if (!(address instanceof String)) {
+            return -1;
+        }
+        String s = (String) address;
+        int colon = s.lastIndexOf(':');
         if (colon < 0) {
             return -1;
         }
         try {
-            return Integer.parseInt(address.substring(colon + 1));
+            return Integer.parseInt(s.substring(colon + 1));
         } catch (NumberFormatException e) {
             return -1;
         }

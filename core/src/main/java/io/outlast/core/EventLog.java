@@ -267,8 +267,8 @@ public final class EventLog extends EventSink implements Runnable {
             String body;
             if (o instanceof CloseEvent) {
                 CloseEvent e = (CloseEvent) o;
-                body = "\"event\":\"close\",\"server\":" + Json.str(e.server) + ",\"local\":" + Json.str(e.local)
-                        + ",\"remote\":" + Json.str(e.remote) + ",\"closer\":" + Json.str(e.closer)
+                body = "\"event\":\"close\",\"server\":" + Json.str(e.server) + ",\"local\":" + Json.str(Addresses.text(e.local))
+                        + ",\"remote\":" + Json.str(Addresses.text(e.remote)) + ",\"closer\":" + Json.str(e.closer)
                         + ",\"idle_ms\":" + e.idleMs + ",\"requests\":" + e.requests + ",\"age_ms\":" + e.ageMs;
             } else if (o instanceof EndpointReport) {
                 body = ((EndpointReport) o).json();
@@ -300,8 +300,11 @@ public final class EventLog extends EventSink implements Runnable {
     private static void text(StringBuilder b, Object o) {
         if (o instanceof CloseEvent) {
             CloseEvent e = (CloseEvent) o;
-            b.append("close server=").append(e.server).append(" local=").append(e.local).append(" remote=")
-                    .append(e.remote).append(" closer=").append(e.closer).append(" idle_ms=").append(e.idleMs)
+            b.append("close server=").append(e.server).append(" local=");
+            Addresses.append(b, e.local);
+            b.append(" remote=");
+            Addresses.append(b, e.remote);
+            b.append(" closer=").append(e.closer).append(" idle_ms=").append(e.idleMs)
                     .append(" requests=").append(e.requests).append(" age_ms=").append(e.ageMs);
         } else if (o instanceof EndpointReport) {
             b.append(((EndpointReport) o).text());

@@ -139,8 +139,8 @@ public final class Benchmark {
      * once, so their CPU time per request compares the agent's cost alone. With the core saturated, the rate
      * is the inverse of it (measured equal). {@code -Dbench.mode=turns} instead loads one at a time in short
      * windows, the order alternating: the rate itself, but the machine's noise between windows shows in it.
-     * Measured only once both are warm: on one core the JIT takes 10-15 s to settle a server's rate
-     * (measured); a short warm-up measures mostly how fast each one compiles. Several pairs of processes,
+     * Measured only once both are warm, their JIT settled ({@link #warmUp}); a short warm-up measures mostly
+     * how fast each one compiles. Several pairs of processes,
      * since each JIT settles a little differently; each window gives a ratio, reported as the median and
      * quartiles of all.
      */
@@ -150,6 +150,7 @@ public final class Benchmark {
         int windows = Integer.getInteger("bench.windows", 8);
         int seconds = Integer.getInteger("bench.seconds", 3);
         int warmup = Integer.getInteger("bench.warmup", 15);
+        int warmupMax = Integer.getInteger("bench.warmup.max", 150);
         boolean together = !"turns".equals(System.getProperty("bench.mode"));
         // -Dbench.loads=kept-alive (or per-connection) measures one of the two loads, in half the time
         String loads = System.getProperty("bench.loads", "kept-alive,per-connection");
@@ -169,7 +170,10 @@ public final class Benchmark {
                 List<ServerProcess> servers = List.of(without, agent);
                 for (boolean close : closes) {
                     if (together) {
-                        load(servers, warmup, close);
+                        int spent = warmUp(servers, warmup, warmupMax, close);
+                        System.out.printf(Locale.ROOT, "throughput %-13s pair %d, %s: warmed %d s%s%n", app, pair + 1,
+                                close ? "connection per request" : "kept-alive", spent,
+                                spent >= warmupMax ? " (the JIT still compiling at the limit)" : " (the JIT settled)");
                     } else {
                         for (ServerProcess server : servers) {
                             load(List.of(server), warmup, close);
@@ -204,6 +208,30 @@ public final class Benchmark {
         if (!perRequest.get(0).isEmpty()) {
             report(app, "connection per request, closes logged to a file (" + lines + " lines)", perRequest, 0.95);
         }
+    }
+
+    /**
+     * Loads both servers at least {@code min} seconds, then on in 5 s slices until the JIT has settled in each
+     * (its compiler threads under 2% of the server's CPU in a slice), {@code max} seconds at most; returns the
+     * seconds spent. Measured: with the agent the JIT takes ~40 s to settle alone on a core (~2,000 more
+     * compiles: the install runs Byte Buddy), twice that on half a core; windows before it measure the
+     * compiling, a one-time cost, rather than the serving.
+     */
+    static int warmUp(List<ServerProcess> servers, int min, int max, boolean close) throws Exception {
+        load(servers, min, close);
+        int spent = min;
+        while (spent < max) {
+            List<Load> slice = load(servers, 5, close);
+            spent += 5;
+            boolean settled = true;
+            for (Load l : slice) {
+                settled &= l.jitMs() <= 0.02 * l.cpuMs();
+            }
+            if (settled) {
+                break;
+            }
+        }
+        return spent;
     }
 
     private static void report(String app, String what, List<List<Load>> loads, double goal) {

@@ -1,10 +1,8 @@
 package io.outlast.instrumentation.jetty;
 
-import io.outlast.core.Addresses;
 import io.outlast.core.ApiCache;
 
 import java.lang.reflect.Method;
-import java.net.SocketAddress;
 import java.util.Collection;
 
 /**
@@ -155,11 +153,12 @@ final class JettyApi {
         return (Long) created.invoke(ep);
     }
 
-    String local(Object ep) {
+    /** The endpoint's own address object, formatted only when its close is logged. */
+    Object local(Object ep) {
         return address(ep, localAddress);
     }
 
-    String remote(Object ep) {
+    Object remote(Object ep) {
         return address(ep, remoteAddress);
     }
 
@@ -205,9 +204,9 @@ final class JettyApi {
         return beginNanos == null ? Long.MIN_VALUE : (Long) beginNanos.invoke(parser);
     }
 
-    private static String address(Object ep, Method m) {
+    private static Object address(Object ep, Method m) {
         try {
-            return Addresses.format((SocketAddress) m.invoke(ep));
+            return m.invoke(ep);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return "-";
         }

@@ -1,5 +1,8 @@
 package io.outlast.instrumentation.netty;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ServerChannel;
 import io.outlast.bootstrap.NettyHooks;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -20,10 +23,16 @@ final class HeadContextInstrumentation implements TypeInstrumentation {
         return builder.visit(Advice.to(CloseAdvice.class).on(named("close").and(takesArguments(2))));
     }
 
+    /** Netty's own calls, inlined into Netty's class: no reflection on a server's every close. */
     public static final class CloseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object head) {
-            NettyHooks.get().closing(head);
+        public static void enter(@Advice.Argument(0) Object ctx) {
+            // parameters stay Object: the agent's loader, which reads this advice, cannot see Netty
+            Channel channel = ((ChannelHandlerContext) ctx).channel();
+            Channel parent = channel.parent();
+            if (parent instanceof ServerChannel) {
+                NettyHooks.get().closing(channel, !parent.isOpen() || channel.eventLoop().isShuttingDown());
+            }
         }
     }
 }

@@ -6,6 +6,8 @@ package io.outlast.instrumentation.netty;
  */
 final class NettyConnection {
     final NettyApi api;
+    /** The server channel that accepted it (a child's own reference: keeps nothing alive that it does not). */
+    final Object parent;
     /** Size of the decoder's output list when a decode began, to find what that decode added. */
     int outMark;
     /*
@@ -27,7 +29,8 @@ final class NettyConnection {
     /** Reactor Netty's own idle timeout on this connection as the application set it (-1: none), -2 until seen. */
     volatile long ownIdleMs = -2;
 
-    NettyConnection(NettyApi api) {
+    NettyConnection(NettyApi api, Object parent) {
         this.api = api;
+        this.parent = parent;
     }
 }

@@ -10,6 +10,7 @@ import io.outlast.core.EndpointReport;
 import io.outlast.core.ServerObjects;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -37,6 +38,8 @@ final class NettyConnections extends NettyHooks {
     private final ThreadLocal<Integer> vertxOwnIdleRaw = new ThreadLocal<>();
     /** Server channels asked to close: their connections' closes from then on are shutdown closes. */
     private final Set<Object> stoppingServers = Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
+    /** Whether any server channel was asked to close: until then a close asks nothing of that set's lock. */
+    private volatile boolean serversStopping;
 
     NettyConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
@@ -53,12 +56,13 @@ final class NettyConnections extends NettyHooks {
     }
 
     @Override
-    public void active(Object child) {
+    public void active(Object child, Object parent, SocketAddress local, SocketAddress remote) {
         try {
             NettyApi api = NettyApi.of(child.getClass());
-            if (api != null && api.isServerChild(child) && supported(api)) {
+            if (api != null && supported(api)) {
                 // not known to be HTTP yet: its pipeline is set up once it is registered
-                registry.putIfAbsent(child, newState(api, child));
+                registry.putIfAbsent(child, new ConnectionState(new NettyConnection(api, parent), FAMILY, local, remote,
+                        System.currentTimeMillis()));
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -138,17 +142,12 @@ final class NettyConnections extends NettyHooks {
     }
 
     @Override
-    public void closing(Object headContext) {
+    public void closing(Object channel, boolean stopping) {
         try {
-            NettyApi api = NettyApi.of(headContext.getClass());
-            if (api == null) {
-                return;
-            }
-            Object channel = api.channel(headContext);
             ConnectionState s = registry.get(channel);
             if (s != null) {
                 String closer = idleFiring.get() == channel ? CloseEvent.SERVER_IDLE
-                        : stopping(api, channel, s) ? CloseEvent.SHUTDOWN : CloseEvent.SERVER;
+                        : stopping || stopping((NettyConnection) s.support) ? CloseEvent.SHUTDOWN : CloseEvent.SERVER;
                 s.mark(closer, waitedMs(s));
             }
         } catch (Throwable t) {
@@ -182,6 +181,7 @@ final class NettyConnections extends NettyHooks {
             NettyApi api = NettyApi.of(channel.getClass());
             if (api != null && api.isServerChannel(channel)) {
                 stoppingServers.add(channel);
+                serversStopping = true;
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -222,7 +222,8 @@ final class NettyConnections extends NettyHooks {
                 return;
             }
             // a close no one marked is the peer's end of input: Netty closes it without passing the pipeline
-            tracker.closed(s, stopping(api, channel, s), CloseEvent.PEER, waitedMs(s), s.requests);
+            boolean stopping = ConnectionTracker.readsUnmarked(s, true) && stopping(api, channel, s);
+            tracker.closed(s, stopping, CloseEvent.PEER, waitedMs(s), s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
         }
@@ -329,9 +330,13 @@ final class NettyConnections extends NettyHooks {
      * loop shuts down, or the server said so.
      */
     private boolean stopping(NettyApi api, Object channel, ConnectionState s) throws ReflectiveOperationException {
-        Object parent = api.parent(channel);
-        return ((NettyConnection) s.support).shutdown || (parent != null && (!api.isOpen(parent) || stoppingServers.contains(parent)))
-                || api.isShuttingDown(api.eventLoop(channel));
+        NettyConnection c = (NettyConnection) s.support;
+        return stopping(c) || !api.isOpen(c.parent) || api.isShuttingDown(api.eventLoop(channel));
+    }
+
+    /** What Netty's own state does not tell: the server said it stops, or its channel was asked to close. */
+    private boolean stopping(NettyConnection c) {
+        return c.shutdown || (serversStopping && stoppingServers.contains(c.parent));
     }
 
     /** Waiting for a request: every request answered, no header or body arriving. */
@@ -368,14 +373,13 @@ final class NettyConnections extends NettyHooks {
     }
 
     private ConnectionState newState(NettyApi api, Object channel) throws ReflectiveOperationException {
-        return new ConnectionState(new NettyConnection(api), FAMILY, api.local(channel), api.remote(channel),
-                System.currentTimeMillis());
+        return new ConnectionState(new NettyConnection(api, api.parent(channel)), FAMILY, api.local(channel),
+                api.remote(channel), System.currentTimeMillis());
     }
 
     /** One line per server channel, at its first HTTP connection. */
     private void report(NettyApi api, Object channel, NettyConnection c) throws Exception {
-        Object server = api.parent(channel);
-        servers.get(server, srv -> Boolean.TRUE, (srv, v) -> {
+        servers.get(c.parent, srv -> Boolean.TRUE, (srv, v) -> {
             // Vert.x's options as the application set them; Reactor Netty's setting; else an idle handler of the
             // application's (one made before the agent came)
             long own = vertxOwnIdleMs > -2 ? vertxOwnIdleMs : c.ownIdleMs > -2 ? c.ownIdleMs : api.pipelineIdleMs(channel);

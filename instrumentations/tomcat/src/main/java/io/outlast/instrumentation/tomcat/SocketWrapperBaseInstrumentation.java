@@ -1,6 +1,8 @@
 package io.outlast.instrumentation.tomcat;
 
 import io.outlast.bootstrap.TomcatHooks;
+import org.apache.tomcat.util.net.AbstractEndpoint;
+import org.apache.tomcat.util.net.SocketWrapperBase;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
@@ -29,8 +31,8 @@ final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
 
     public static final class CreatedAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.This Object socketWrapper) {
-            TomcatHooks.get().created(socketWrapper);
+        public static void exit(@Advice.This Object socketWrapper, @Advice.FieldValue("endpoint") Object endpoint) {
+            TomcatHooks.get().created(socketWrapper, endpoint);
         }
     }
 
@@ -48,10 +50,17 @@ final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
         }
     }
 
+    /**
+     * Once per connection: Tomcat's own calls, inlined into Tomcat's class, instead of reflective ones in the
+     * hook. Parameters stay {@code Object}: the agent's loader, which reads this advice, cannot see Tomcat.
+     */
     public static final class CloseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object socketWrapper) {
-            TomcatHooks.get().closing(socketWrapper);
+        public static void enter(@Advice.This Object socketWrapper, @Advice.FieldValue("endpoint") Object endpoint) {
+            AbstractEndpoint<?, ?> e = (AbstractEndpoint<?, ?>) endpoint;
+            SocketWrapperBase<?> w = (SocketWrapperBase<?>) socketWrapper;
+            TomcatHooks.get().closing(socketWrapper, !e.isRunning() || e.isPaused(), w.getError(),
+                    w.getCurrentProcessor());
         }
     }
 }

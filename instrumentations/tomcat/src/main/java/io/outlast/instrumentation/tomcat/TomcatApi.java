@@ -23,15 +23,12 @@ final class TomcatApi {
     private final Method address;
     private final Method localPort;
     private final Method name;
-    private final Method isRunning;
-    private final Method isPaused;
     private final Method processSocket;
     private final Object errorEvent;
     private final Method endpoint;
     private final Method currentProcessor;
     private final Method getReadTimeout;
     private final Method setReadTimeout;
-    private final Method getError;
     private final Method setError;
     private final Method close;
     private final Method remoteAddr;
@@ -62,8 +59,6 @@ final class TomcatApi {
         address = endpointType.getMethod("getAddress");
         localPort = endpointType.getMethod("getLocalPort");
         name = endpointType.getMethod("getName");
-        isRunning = endpointType.getMethod("isRunning");
-        isPaused = endpointType.getMethod("isPaused");
         Class<?> wrapperType = load(cl, "org.apache.tomcat.util.net.SocketWrapperBase");
         Class<?> eventType = load(cl, "org.apache.tomcat.util.net.SocketEvent");
         processSocket = endpointType.getMethod("processSocket", wrapperType, eventType, boolean.class);
@@ -72,7 +67,6 @@ final class TomcatApi {
         currentProcessor = wrapperType.getMethod("getCurrentProcessor");
         getReadTimeout = wrapperType.getMethod("getReadTimeout");
         setReadTimeout = wrapperType.getMethod("setReadTimeout", long.class);
-        getError = wrapperType.getMethod("getError");
         setError = wrapperType.getMethod("setError", IOException.class);
         close = wrapperType.getMethod("close");
         remoteAddr = wrapperType.getMethod("getRemoteAddr");
@@ -133,10 +127,6 @@ final class TomcatApi {
         return String.valueOf(name.invoke(endpoint));
     }
 
-    boolean stopping(Object endpoint) throws ReflectiveOperationException {
-        return !(Boolean) isRunning.invoke(endpoint) || (Boolean) isPaused.invoke(endpoint);
-    }
-
     /** Tomcat's own path for a timed-out socket: the error, then an ERROR event on a worker thread. */
     void timeOut(Object endpoint, Object wrapper, String why) throws ReflectiveOperationException {
         setError.invoke(wrapper, new java.net.SocketTimeoutException(why));
@@ -153,10 +143,6 @@ final class TomcatApi {
         setReadTimeout.invoke(wrapper, ms);
     }
 
-    Object error(Object wrapper) throws ReflectiveOperationException {
-        return getError.invoke(wrapper);
-    }
-
     boolean hasProcessor(Object wrapper) throws ReflectiveOperationException {
         return currentProcessor.invoke(wrapper) != null;
     }
@@ -171,7 +157,11 @@ final class TomcatApi {
 
     /** The HTTP/1.1 input buffer of the request being processed on the connection, or null. */
     Object inputBuffer(Object wrapper) throws ReflectiveOperationException {
-        Object processor = currentProcessor.invoke(wrapper);
+        return inputBufferOf(currentProcessor.invoke(wrapper));
+    }
+
+    /** The HTTP/1.1 input buffer of a connection's current processor, or null. */
+    Object inputBufferOf(Object processor) throws IllegalAccessException {
         return http11Processor.isInstance(processor) ? inputBuffer.get(processor) : null;
     }
 

@@ -74,10 +74,10 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     @Override
-    public void created(Object wrapper) {
+    public void created(Object wrapper, Object endpoint) {
         try {
             TomcatApi api = TomcatApi.of(wrapper.getClass());
-            api = api == null ? null : adopt(api.endpointOf(wrapper));
+            api = api == null ? null : adopt(endpoint);
             if (api != null) {
                 // inside the constructor: the socket's addresses are taken when its first wait is armed
                 registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, null, null, System.currentTimeMillis()));
@@ -145,29 +145,27 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     @Override
-    public void closing(Object wrapper) {
+    public void closing(Object wrapper, boolean stopping, Throwable error, Object processor) {
         try {
             ConnectionState s = registry.remove(wrapper);
             if (s == null) {
                 return;
             }
             TomcatApi api = (TomcatApi) s.support;
-            boolean stopping = api.stopping(api.endpointOf(wrapper));
             // the closer and idle of an unexplained close only: marked ones carry theirs
             boolean unmarked = ConnectionTracker.readsUnmarked(s, stopping);
-            tracker.closed(s, stopping, unmarked ? unmarkedCloser(api, wrapper) : null,
-                    unmarked ? waitingIdle(api, wrapper, s) : 0, s.requests);
+            tracker.closed(s, stopping, unmarked ? unmarkedCloser(api, error, processor) : null,
+                    unmarked ? idleOf(api, api.inputBufferOf(processor), s) : 0, s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
         }
     }
 
     /** Tomcat keeps a close's cause in the socket's error; none is the server closing after a response. */
-    private static String unmarkedCloser(TomcatApi api, Object wrapper) throws ReflectiveOperationException {
-        Object error = api.error(wrapper);
+    private static String unmarkedCloser(TomcatApi api, Throwable error, Object processor) throws ReflectiveOperationException {
         if (error instanceof SocketTimeoutException || error instanceof InterruptedByTimeoutException) {
             // Tomcat's read timeout: keepAliveTimeout while waiting, connectionTimeout within a request
-            Object buffer = api.inputBuffer(wrapper);
+            Object buffer = api.inputBufferOf(processor);
             return buffer != null && api.inHeaders(buffer) ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE;
         }
         if (error instanceof EOFException) {
@@ -276,7 +274,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     /** How long the connection has waited for a request; 0 while one is in progress. */
     private static long waitingIdle(TomcatApi api, Object wrapper, ConnectionState s) throws ReflectiveOperationException {
-        Object buffer = api.inputBuffer(wrapper);
+        return idleOf(api, api.inputBuffer(wrapper), s);
+    }
+
+    /** The same, from the connection's input buffer (null: none, it waits). */
+    private static long idleOf(TomcatApi api, Object buffer, ConnectionState s) throws IllegalAccessException {
         if (buffer != null && !api.waiting(buffer)) {
             return 0;
         }
