@@ -14,12 +14,8 @@ public final class Addresses {
     private Addresses() {
     }
 
-    public static String format(SocketAddress a) {
-        return text(a);
-    }
-
-    /** An address kept by a connection (a {@link SocketAddress}, or a server's own text) as printed. */
-    static String text(Object a) {
+    /** An address (a {@link SocketAddress}, or a server's own text) as printed. */
+    public static String format(Object a) {
         StringBuilder b = new StringBuilder(24);
         append(b, a);
         return b.toString();

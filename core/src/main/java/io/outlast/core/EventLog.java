@@ -267,8 +267,8 @@ public final class EventLog extends EventSink implements Runnable {
             String body;
             if (o instanceof CloseEvent) {
                 CloseEvent e = (CloseEvent) o;
-                body = "\"event\":\"close\",\"server\":" + Json.str(e.server) + ",\"local\":" + Json.str(Addresses.text(e.local))
-                        + ",\"remote\":" + Json.str(Addresses.text(e.remote)) + ",\"closer\":" + Json.str(e.closer)
+                body = "\"event\":\"close\",\"server\":" + Json.str(e.server) + ",\"local\":" + Json.str(Addresses.format(e.local))
+                        + ",\"remote\":" + Json.str(Addresses.format(e.remote)) + ",\"closer\":" + Json.str(e.closer)
                         + ",\"idle_ms\":" + e.idleMs + ",\"requests\":" + e.requests + ",\"age_ms\":" + e.ageMs;
             } else if (o instanceof EndpointReport) {
                 body = ((EndpointReport) o).json();

@@ -116,10 +116,6 @@ final class NettyApi {
         return serverChannel.isInstance(parent.invoke(channel));
     }
 
-    boolean isServerChannel(Object channel) {
-        return serverChannel.isInstance(channel);
-    }
-
     Object eventLoop(Object channel) throws ReflectiveOperationException {
         return eventLoop.invoke(channel);
     }

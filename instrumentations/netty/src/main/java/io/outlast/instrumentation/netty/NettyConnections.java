@@ -177,15 +177,9 @@ final class NettyConnections extends NettyHooks {
 
     @Override
     public void closeRequested(Object channel) {
-        try {
-            NettyApi api = NettyApi.of(channel.getClass());
-            if (api != null && api.isServerChannel(channel)) {
-                stoppingServers.add(channel);
-                serversStopping = true;
-            }
-        } catch (Throwable t) {
-            tracker.failed(t);
-        }
+        // the advice calls this for server channels only
+        stoppingServers.add(channel);
+        serversStopping = true;
     }
 
     @Override
@@ -358,7 +352,6 @@ final class NettyConnections extends NettyHooks {
         return tracker.supports(api.version);
     }
 
-    /** The connection's state, made when it is first met after an attach; null for a client's channel. */
     /** The state of a server connection, met here if new; null for one the agent does not follow. */
     private ConnectionState track(Object nettyObject, Object channel) throws ReflectiveOperationException {
         ConnectionState s = registry.get(channel);
