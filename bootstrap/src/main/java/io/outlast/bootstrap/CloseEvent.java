@@ -11,9 +11,12 @@ public final class CloseEvent {
 
     public final long timeMillis;
     public final String server;
-    /** A {@code SocketAddress} or a server's own text, formatted by the log. */
+    /** A {@code SocketAddress} or a server's own text, formatted by the log; null if packed or not known. */
     public final Object local;
     public final Object remote;
+    /** The addresses as {@link PackedAddress}es, or 0. */
+    public final long localPacked;
+    public final long remotePacked;
     public final String closer;
     public final long idleMs;
     public final long requests;
@@ -21,10 +24,17 @@ public final class CloseEvent {
 
     public CloseEvent(long timeMillis, String server, Object local, Object remote, String closer,
                       long idleMs, long requests, long ageMs) {
+        this(timeMillis, server, local, 0, remote, 0, closer, idleMs, requests, ageMs);
+    }
+
+    public CloseEvent(long timeMillis, String server, Object local, long localPacked, Object remote,
+                      long remotePacked, String closer, long idleMs, long requests, long ageMs) {
         this.timeMillis = timeMillis;
         this.server = server;
         this.local = local;
         this.remote = remote;
+        this.localPacked = localPacked;
+        this.remotePacked = remotePacked;
         this.closer = closer;
         this.idleMs = idleMs;
         this.requests = requests;

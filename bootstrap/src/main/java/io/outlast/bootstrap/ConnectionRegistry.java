@@ -23,7 +23,7 @@ public final class ConnectionRegistry {
     /** Called on server threads, per request on some servers: looks up without a weak reference. */
     public ConnectionState get(Object connection) {
         Entry e = last.get();
-        if (e != null && e.key.get() == connection && !e.removed) {
+        if (e != null && e.get() == connection && !e.removed) {
             return e.state;
         }
         e = entry(connection);
@@ -47,12 +47,17 @@ public final class ConnectionRegistry {
         return map.get(new Lookup(connection));
     }
 
-    /** Returns the state already registered for the connection, or registers the given one. */
+    /**
+     * Returns the state already registered for the connection, or registers the given one. It becomes the
+     * thread's last entry: the thread that opens a connection usually makes the next call for it too.
+     */
     public ConnectionState putIfAbsent(Object connection, ConnectionState state) {
         expunge();
-        Key key = new Key(connection, collected);
-        Entry prior = map.putIfAbsent(key, new Entry(key, state));
-        return prior != null ? prior.state : state;
+        Entry e = new Entry(connection, collected, state);
+        Entry prior = map.putIfAbsent(e, e);
+        e = prior != null ? prior : e;
+        last.set(e);
+        return e.state;
     }
 
     public ConnectionState remove(Object connection) {
@@ -67,7 +72,7 @@ public final class ConnectionRegistry {
 
     public void forEach(BiConsumer<Object, ConnectionState> action) {
         for (Entry e : map.values()) {
-            Object connection = e.key.get();
+            Object connection = e.get();
             if (connection != null) {
                 action.accept(connection, e.state);
             }
@@ -77,7 +82,10 @@ public final class ConnectionRegistry {
     private void expunge() {
         Object ref;
         while ((ref = collected.poll()) != null) {
-            removed(map.remove(ref));
+            // an entry is its own key: removed only if it is still the one mapped
+            if (map.remove(ref, ref)) {
+                removed((Entry) ref);
+            }
         }
     }
 
@@ -90,24 +98,19 @@ public final class ConnectionRegistry {
         return e.state;
     }
 
-    private static final class Entry {
-        final Key key;
+    /**
+     * The stored key and value at once (one object per connection, not three): weak, so that the registry
+     * never keeps a connection alive.
+     */
+    private static final class Entry extends WeakReference<Object> {
+        private final int hash;
         final ConnectionState state;
         volatile boolean removed;
 
-        Entry(Key key, ConnectionState state) {
-            this.key = key;
+        Entry(Object connection, ReferenceQueue<Object> queue, ConnectionState state) {
+            super(connection, queue);
+            this.hash = System.identityHashCode(connection);
             this.state = state;
-        }
-    }
-
-    /** The stored key: weak, so that the registry never keeps a connection alive. */
-    private static final class Key extends WeakReference<Object> {
-        private final int hash;
-
-        Key(Object referent, ReferenceQueue<Object> queue) {
-            super(referent, queue);
-            hash = System.identityHashCode(referent);
         }
 
         @Override
@@ -124,7 +127,7 @@ public final class ConnectionRegistry {
             if (o instanceof Lookup) {
                 return mine != null && mine == ((Lookup) o).connection;
             }
-            return o instanceof Key && mine != null && mine == ((Key) o).get();
+            return o instanceof Entry && mine != null && mine == ((Entry) o).get();
         }
     }
 
@@ -145,7 +148,7 @@ public final class ConnectionRegistry {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key && connection == ((Key) o).get();
+            return o instanceof Entry && connection == ((Entry) o).get();
         }
     }
 }

@@ -14,11 +14,13 @@ public final class ConnectionState {
     public final Object support;
     public final String server;
     /**
-     * Addresses, taken while the socket is open (some servers clear them on close); null until known. The
-     * server's own {@code SocketAddress} objects, or its text: formatted only when the close is logged.
+     * Addresses, taken while the socket is open (some servers clear them on close): IPv4 ones packed, others
+     * as the server's own {@code SocketAddress} objects or text, formatted only when the close is logged.
      */
-    public volatile Object local;
-    public volatile Object remote;
+    private volatile Object local;
+    private volatile Object remote;
+    private volatile long localPacked;
+    private volatile long remotePacked;
     public final long openedMillis;
 
     private volatile String closer;
@@ -42,10 +44,41 @@ public final class ConnectionState {
     public ConnectionState(Object support, String server, Object local, Object remote, long openedMillis) {
         this.support = support;
         this.server = server;
-        this.local = local;
-        this.remote = remote;
+        addresses(local, remote);
         this.openedMillis = openedMillis;
         this.idleSinceMillis = openedMillis;
+    }
+
+    /** Either may be null (not known). */
+    public void addresses(Object local, Object remote) {
+        long l = PackedAddress.pack(local);
+        long r = PackedAddress.pack(remote);
+        this.local = l != 0 ? null : local;
+        this.remote = r != 0 ? null : remote;
+        this.localPacked = l;
+        this.remotePacked = r;
+    }
+
+    public boolean addressed() {
+        return local != null || localPacked != 0;
+    }
+
+    /** The local address when it is not packed, else null. */
+    public Object local() {
+        return local;
+    }
+
+    public Object remote() {
+        return remote;
+    }
+
+    /** The local address packed ({@link PackedAddress}), or 0. */
+    public long localPacked() {
+        return localPacked;
+    }
+
+    public long remotePacked() {
+        return remotePacked;
     }
 
     /**

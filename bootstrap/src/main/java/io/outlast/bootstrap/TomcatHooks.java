@@ -42,9 +42,10 @@ public abstract class TomcatHooks {
 
     /**
      * Entry of {@code SocketWrapperBase.setReadTimeout(long)}: the timeout Tomcat is about to arm, replaced
-     * by what this returns (NIO2 captures it in each pending read, so it must be right when it is set).
+     * by what this returns (NIO2 captures it in each pending read, so it must be right when it is set). Only
+     * while none is armed yet (the first wait), with the socket's JDK channel for its addresses.
      */
-    public long readTimeout(Object socketWrapper, long timeoutMs) {
+    public long readTimeout(Object socketWrapper, long timeoutMs, Object ioChannel) {
         return timeoutMs;
     }
 

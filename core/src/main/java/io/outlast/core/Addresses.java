@@ -1,5 +1,7 @@
 package io.outlast.core;
 
+import io.outlast.bootstrap.PackedAddress;
+
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +21,25 @@ public final class Addresses {
         StringBuilder b = new StringBuilder(24);
         append(b, a);
         return b.toString();
+    }
+
+    /** An event's address: packed, or else its object. */
+    static void append(StringBuilder b, long packed, Object a) {
+        if (packed != 0) {
+            PackedAddress.append(b, packed);
+        } else {
+            append(b, a);
+        }
+    }
+
+    static String format(long packed, Object a) {
+        StringBuilder b = new StringBuilder(24);
+        append(b, packed, a);
+        return b.toString();
+    }
+
+    static int port(long packed, Object address) {
+        return packed != 0 ? PackedAddress.port(packed) : port(address);
     }
 
     static void append(StringBuilder b, Object a) {

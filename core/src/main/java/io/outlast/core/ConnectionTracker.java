@@ -82,7 +82,8 @@ public final class ConnectionTracker {
 
     private void close(ConnectionState s, String closer, long idleMs, long requests) {
         long now = System.currentTimeMillis();
-        EventSink.get().close(new CloseEvent(now, family, s.local, s.remote, closer, Math.max(0, idleMs), requests,
+        EventSink.get().close(new CloseEvent(now, family, s.local(), s.localPacked(), s.remote(), s.remotePacked(), closer,
+                Math.max(0, idleMs), requests,
                 Math.max(0, now - s.openedMillis)));
     }
 

@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
 final class Stats {
     private final ConcurrentHashMap<Long, EndpointStats> endpoints = new ConcurrentHashMap<>();
     private final LongSupplier proxyMs;
+    /** The endpoint last recorded: a server usually has one, so a close finds it without the map. */
+    private volatile EndpointStats last;
     final long startedMillis = System.currentTimeMillis();
 
     Stats(LongSupplier proxyMs) {
@@ -22,10 +24,15 @@ final class Stats {
 
     /** On the closing server thread: a map lookup and a few atomic increments. */
     void record(CloseEvent e) {
-        int port = Addresses.port(e.local);
-        if (port >= 0) {
-            endpoint(e.server, port).record(e, proxyMs.getAsLong());
+        int port = Addresses.port(e.localPacked, e.local);
+        if (port < 0) {
+            return;
         }
+        EndpointStats s = last;
+        if (s == null || s.port != port || !s.family.equals(e.server)) {
+            last = s = endpoint(e.server, port);
+        }
+        s.record(e, proxyMs.getAsLong());
     }
 
     /** Records the endpoint's line; its stats are made on the first sight of it. */

@@ -57,7 +57,11 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
         try {
             JettyApi api = adopt(connector);
             if (api != null) {
-                track(api, endPoint);
+                // new: no lookup first (only the adoption of its connector just now may have tracked it)
+                ConnectionState s = newState(api, endPoint);
+                if (registry.putIfAbsent(endPoint, s) == s) {
+                    setIdle(api, endPoint);
+                }
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -276,6 +280,10 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
             return;
         }
         registry.putIfAbsent(endPoint, newState(api, endPoint));
+        setIdle(api, endPoint);
+    }
+
+    private void setIdle(JettyApi api, Object endPoint) throws ReflectiveOperationException {
         if (config().idleMs > 0) {
             api.setIdle(endPoint, config().idleMs);
         }

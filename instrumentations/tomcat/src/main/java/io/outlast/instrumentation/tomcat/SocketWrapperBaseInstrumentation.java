@@ -2,6 +2,8 @@ package io.outlast.instrumentation.tomcat;
 
 import io.outlast.bootstrap.TomcatHooks;
 import org.apache.tomcat.util.net.AbstractEndpoint;
+import org.apache.tomcat.util.net.Nio2Channel;
+import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -38,14 +40,18 @@ final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
 
     /**
      * Tomcat's timeout is -1 until it arms the first, the wait for the first request (9.0 to 11.0), and later
-     * only where it has none: the two it arms per request cost one field read, not a call.
+     * only where it has none: the two it arms per request cost one field read, not a call. The socket's JDK
+     * channel is set by then, and its addresses are objects it holds already: none made per connection.
      */
     public static final class ReadTimeoutAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object socketWrapper, @Advice.FieldValue("readTimeout") long current,
                                  @Advice.Argument(value = 0, readOnly = false) long timeout) {
             if (current == -1) {
-                timeout = TomcatHooks.get().readTimeout(socketWrapper, timeout);
+                Object socket = ((SocketWrapperBase<?>) socketWrapper).getSocket();
+                Object channel = socket instanceof NioChannel ? ((NioChannel) socket).getIOChannel()
+                        : socket instanceof Nio2Channel ? ((Nio2Channel) socket).getIOChannel() : null;
+                timeout = TomcatHooks.get().readTimeout(socketWrapper, timeout, channel);
             }
         }
     }

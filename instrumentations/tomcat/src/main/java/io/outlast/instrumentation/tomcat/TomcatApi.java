@@ -31,10 +31,11 @@ final class TomcatApi {
     private final Method setReadTimeout;
     private final Method setError;
     private final Method close;
-    private final Method remoteAddr;
-    private final Method remotePort;
-    private final Method localAddr;
-    private final Method wrapperLocalPort;
+    private final Method socket;
+    private final Class<?> nioChannel;
+    private final Method nioIoChannel;
+    private final Class<?> nio2Channel;
+    private final Method nio2IoChannel;
     private final Class<?> http11Processor;
     private final Field inputBuffer;
     private final Field parsingHeader;
@@ -69,10 +70,11 @@ final class TomcatApi {
         setReadTimeout = wrapperType.getMethod("setReadTimeout", long.class);
         setError = wrapperType.getMethod("setError", IOException.class);
         close = wrapperType.getMethod("close");
-        remoteAddr = wrapperType.getMethod("getRemoteAddr");
-        remotePort = wrapperType.getMethod("getRemotePort");
-        localAddr = wrapperType.getMethod("getLocalAddr");
-        wrapperLocalPort = wrapperType.getMethod("getLocalPort");
+        socket = wrapperType.getMethod("getSocket");
+        nioChannel = load(cl, "org.apache.tomcat.util.net.NioChannel");
+        nioIoChannel = nioChannel.getMethod("getIOChannel");
+        nio2Channel = load(cl, "org.apache.tomcat.util.net.Nio2Channel");
+        nio2IoChannel = nio2Channel.getMethod("getIOChannel");
         http11Processor = load(cl, "org.apache.coyote.http11.Http11Processor");
         inputBuffer = accessible(http11Processor.getDeclaredField("inputBuffer"));
         Class<?> buffer = load(cl, "org.apache.coyote.http11.Http11InputBuffer");
@@ -147,12 +149,10 @@ final class TomcatApi {
         return currentProcessor.invoke(wrapper) != null;
     }
 
-    String remote(Object wrapper) throws ReflectiveOperationException {
-        return remoteAddr.invoke(wrapper) + ":" + remotePort.invoke(wrapper);
-    }
-
-    String local(Object wrapper) throws ReflectiveOperationException {
-        return localAddr.invoke(wrapper) + ":" + wrapperLocalPort.invoke(wrapper);
+    /** The connection's JDK channel (NIO or NIO2), or null: what the read-timeout advice finds directly. */
+    Object ioChannel(Object wrapper) throws ReflectiveOperationException {
+        Object s = socket.invoke(wrapper);
+        return nioChannel.isInstance(s) ? nioIoChannel.invoke(s) : nio2Channel.isInstance(s) ? nio2IoChannel.invoke(s) : null;
     }
 
     /** The HTTP/1.1 input buffer of the request being processed on the connection, or null. */

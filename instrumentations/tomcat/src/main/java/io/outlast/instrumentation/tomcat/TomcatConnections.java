@@ -13,7 +13,9 @@ import io.outlast.core.ServerObjects;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -125,20 +127,19 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     @Override
-    public long readTimeout(Object wrapper, long timeoutMs) {
-        ConnectionState s = registry.find(wrapper);
-        if (s == null || s.local != null) {
+    public long readTimeout(Object wrapper, long timeoutMs, Object ioChannel) {
+        // the thread that created the connection arms its first wait: its last entry
+        ConnectionState s = registry.get(wrapper);
+        if (s == null || s.addressed()) {
             // not tracked, or its first wait armed already (and Tomcat's own timeout is none since)
             return timeoutMs;
         }
         // the first timeout armed on a new connection is its wait for the first request (Tomcat arms it with
         // connectionTimeout); later waits for a request use keepAliveTimeout, which is the agent's already
         try {
-            TomcatApi api = (TomcatApi) s.support;
-            s.remote = api.remote(wrapper);
-            s.local = api.local(wrapper);
+            addresses(s, ioChannel);
         } catch (Throwable t) {
-            s.local = "?";
+            s.addresses("?", null);
             tracker.failed(t);
         }
         return config().idleMs > 0 ? config().idleMs : timeoutMs;
@@ -259,17 +260,31 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     /** {@code waiting}: no request in progress, so the read timeout in force is the wait for one. */
-    private ConnectionState track(TomcatApi api, Object wrapper, boolean waiting) throws ReflectiveOperationException {
+    private ConnectionState track(TomcatApi api, Object wrapper, boolean waiting) throws ReflectiveOperationException, IOException {
         ConnectionState s = registry.find(wrapper);
         if (s != null) {
             return s;
         }
-        s = registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, api.local(wrapper), api.remote(wrapper),
-                System.currentTimeMillis()));
+        ConnectionState fresh = new ConnectionState(api, FAMILY, null, null, System.currentTimeMillis());
+        addresses(fresh, api.ioChannel(wrapper));
+        s = registry.putIfAbsent(wrapper, fresh);
         if (waiting && config().idleMs > 0) {
             api.setReadTimeout(wrapper, config().idleMs);
         }
         return s;
+    }
+
+    /** The JDK channel's own address objects (NIO or NIO2); {@code "?"} if it has none. */
+    private static void addresses(ConnectionState s, Object ioChannel) throws IOException {
+        if (ioChannel instanceof SocketChannel) {
+            SocketChannel c = (SocketChannel) ioChannel;
+            s.addresses(c.getLocalAddress(), c.getRemoteAddress());
+        } else if (ioChannel instanceof AsynchronousSocketChannel) {
+            AsynchronousSocketChannel c = (AsynchronousSocketChannel) ioChannel;
+            s.addresses(c.getLocalAddress(), c.getRemoteAddress());
+        } else {
+            s.addresses("?", null);
+        }
     }
 
     /** How long the connection has waited for a request; 0 while one is in progress. */
