@@ -12,6 +12,12 @@ public abstract class NettyHooks {
     private static final NettyHooks NONE = new NettyHooks() {
     };
     private static volatile NettyHooks current = NONE;
+    /**
+     * The name of the channel attribute that holds a connection's state, for the per-request hooks: a
+     * channel's own attributes are at hand where a shared map's entry is not (that lookup was the agent's
+     * costliest step per kept-alive request, measured).
+     */
+    public static final String STATE_KEY = "io.outlast.connection";
 
     public static NettyHooks get() {
         return current;
@@ -23,29 +29,36 @@ public abstract class NettyHooks {
 
     /**
      * Entry of {@code DefaultChannelPipeline.fireChannelActive()} of a server's connection (its parent a server
-     * channel), with what the advice read from Netty directly: no reflection per connection.
+     * channel), with what the advice read from Netty directly: no reflection per connection. Returns the
+     * connection's state, which the advice keeps in the channel's {@link #STATE_KEY} attribute, or null.
      */
-    public void active(Object channel, Object parent, SocketAddress local, SocketAddress remote) {
+    public Object active(Object channel, Object parent, SocketAddress local, SocketAddress remote) {
+        return null;
     }
 
     /**
      * Entry of {@code HttpObjectDecoder.decode(ctx, in, out)} of an {@code HttpRequestDecoder}, with its
-     * channel: returns what {@link #decoded} needs, or null for one the agent does not follow (on a client
-     * channel, an upgraded one).
+     * channel and its {@link #STATE_KEY} attribute: returns what {@link #decoded} needs, or null for one the
+     * agent does not follow (on a client channel, an upgraded one).
      */
-    public Object decoding(Object decoder, Object channel, List<?> out) {
+    public Object decoding(Object decoder, Object channel, Object state) {
         return null;
     }
 
-    /** Exit of {@code HttpObjectDecoder.decode}: what it added to {@code out} (requests, their last content). */
-    public void decoded(Object connection, List<?> out) {
+    /**
+     * Exit of {@code HttpObjectDecoder.decode} that output something, as the advice read it: how many requests
+     * began, and whether the last of what it output leaves a request's body being read (1), ends one (0), or
+     * neither (-1).
+     */
+    public void decoded(Object connection, int requests, int inBody) {
     }
 
     /**
      * Entry of {@code HttpObjectEncoder.encode(ctx, msg, out)} of an {@code HttpResponseEncoder}, for a
-     * response's head ({@code status} its code, else -1) or its last content ({@code last}), or both.
+     * response's head ({@code status} its code, else -1) or its last content ({@code last}), or both; with the
+     * channel's {@link #STATE_KEY} attribute.
      */
-    public void encoding(Object encoder, Object channel, int status, boolean last) {
+    public void encoding(Object encoder, Object channel, Object state, int status, boolean last) {
     }
 
     /**

@@ -1,7 +1,11 @@
 package io.outlast.instrumentation.netty;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import io.outlast.bootstrap.NettyHooks;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -28,25 +32,43 @@ final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
     }
 
     /**
-     * Runs once per read on every HTTP/1 connection: the checks and the channel are Netty's own calls here,
-     * inlined into Netty's class (where its types resolve), so that only a server's request decoder costs a
-     * hook call, and no reflection is on this path. Parameters stay {@code Object}: the agent's loader
-     * cannot see Netty.
+     * Runs once per read on every HTTP/1 connection: the checks, the channel and the reading of what the
+     * decode output are Netty's own calls here, inlined into Netty's class (where its types resolve and its
+     * type checks are the JIT's fastest), so that only a server's request decoder costs a hook call, and no
+     * reflection is on this path. Parameters stay {@code Object}: the agent's loader cannot see Netty.
      */
     public static final class DecodeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static Object enter(@Advice.This Object decoder, @Advice.Argument(0) Object ctx,
-                                   @Advice.Argument(2) List<?> out) {
+                                   @Advice.Argument(2) List<?> out, @Advice.Local("mark") int mark) {
             if (!(decoder instanceof HttpRequestDecoder)) {
                 return null;
             }
-            return NettyHooks.get().decoding(decoder, ((ChannelHandlerContext) ctx).channel(), out);
+            mark = out.size();
+            Channel channel = ((ChannelHandlerContext) ctx).channel();
+            return NettyHooks.get().decoding(decoder, channel, channel.attr(AttributeKey.valueOf(NettyHooks.STATE_KEY)).get());
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter Object connection, @Advice.Argument(2) List<?> out) {
-            if (connection != null) {
-                NettyHooks.get().decoded(connection, out);
+        public static void exit(@Advice.Enter Object connection, @Advice.Argument(2) List<?> out,
+                                @Advice.Local("mark") int mark) {
+            if (connection == null) {
+                return;
+            }
+            int requests = 0;
+            int inBody = -1;
+            for (int i = mark; i < out.size(); i++) {
+                Object msg = out.get(i);
+                if (msg instanceof HttpRequest) {
+                    requests++;
+                    inBody = 1;
+                }
+                if (msg instanceof LastHttpContent) {
+                    inBody = 0;
+                }
+            }
+            if (inBody >= 0) {
+                NettyHooks.get().decoded(connection, requests, inBody);
             }
         }
     }

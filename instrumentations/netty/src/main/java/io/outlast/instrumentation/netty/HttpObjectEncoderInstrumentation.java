@@ -1,8 +1,10 @@
 package io.outlast.instrumentation.netty;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.outlast.bootstrap.NettyHooks;
 import io.outlast.core.TypeInstrumentation;
@@ -35,7 +37,9 @@ final class HttpObjectEncoderInstrumentation implements TypeInstrumentation {
             int status = msg instanceof HttpResponse ? ((HttpResponse) msg).status().code() : -1;
             boolean last = msg instanceof LastHttpContent;
             if (status >= 0 || last) {
-                NettyHooks.get().encoding(encoder, ((ChannelHandlerContext) ctx).channel(), status, last);
+                Channel channel = ((ChannelHandlerContext) ctx).channel();
+                NettyHooks.get().encoding(encoder, channel, channel.attr(AttributeKey.valueOf(NettyHooks.STATE_KEY)).get(),
+                        status, last);
             }
         }
     }

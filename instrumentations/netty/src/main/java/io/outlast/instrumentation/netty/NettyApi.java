@@ -32,8 +32,6 @@ final class NettyApi {
     private final Method eventState;
     private final Method readerIdleMs;
     private final Method allIdleMs;
-    private final Class<?> httpRequest;
-    private final Class<?> lastHttpContent;
     private final Class<?> requestDecoder;
     private final Class<?> serverCodec;
 
@@ -56,8 +54,6 @@ final class NettyApi {
         isShuttingDown = Class.forName("io.netty.util.concurrent.EventExecutorGroup", false, cl).getMethod("isShuttingDown");
         Class<?> pipelineType = Class.forName("io.netty.channel.ChannelPipeline", false, cl);
         pipelineChannel = pipelineType.getMethod("channel");
-        httpRequest = Class.forName("io.netty.handler.codec.http.HttpRequest", false, cl);
-        lastHttpContent = Class.forName("io.netty.handler.codec.http.LastHttpContent", false, cl);
         requestDecoder = Class.forName("io.netty.handler.codec.http.HttpRequestDecoder", false, cl);
         serverCodec = Class.forName("io.netty.handler.codec.http.HttpServerCodec", false, cl);
         // what the codec advice calls in Netty's own classes: a Netty without it is left alone
@@ -162,14 +158,6 @@ final class NettyApi {
             }
         }
         return false;
-    }
-
-    boolean isRequest(Object msg) {
-        return httpRequest.isInstance(msg);
-    }
-
-    boolean isLastContent(Object msg) {
-        return lastHttpContent.isInstance(msg);
     }
 
     /** The idle timeout of an idle handler in the channel's pipeline (the application's own), or -1 for none. */

@@ -6,10 +6,13 @@ package io.outlast.instrumentation.netty;
  */
 final class NettyConnection {
     final NettyApi api;
+    /**
+     * Whose state this is: one kept in a channel's attribute by an agent since reset is not the current
+     * one's (its registry does not hold it).
+     */
+    final Object owner;
     /** The server channel that accepted it (a child's own reference: keeps nothing alive that it does not). */
     final Object parent;
-    /** Size of the decoder's output list when a decode began, to find what that decode added. */
-    int outMark;
     /*
      * Written per request on the event loop, so plain fields (a volatile write is a fence, measured): the
      * sweep may read them late, and decides nothing on them alone; the close is decided again on the event
@@ -29,7 +32,8 @@ final class NettyConnection {
     /** Reactor Netty's own idle timeout on this connection as the application set it (-1: none), -2 until seen. */
     volatile long ownIdleMs = -2;
 
-    NettyConnection(NettyApi api, Object parent) {
+    NettyConnection(Object owner, NettyApi api, Object parent) {
+        this.owner = owner;
         this.api = api;
         this.parent = parent;
     }

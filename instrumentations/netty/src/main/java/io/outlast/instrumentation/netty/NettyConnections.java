@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
@@ -56,23 +55,24 @@ final class NettyConnections extends NettyHooks {
     }
 
     @Override
-    public void active(Object child, Object parent, SocketAddress local, SocketAddress remote) {
+    public Object active(Object child, Object parent, SocketAddress local, SocketAddress remote) {
         try {
             NettyApi api = NettyApi.of(child.getClass());
             if (api != null && supported(api)) {
                 // not known to be HTTP yet: its pipeline is set up once it is registered
-                registry.putIfAbsent(child, new ConnectionState(new NettyConnection(api, parent), FAMILY, local, remote,
-                        System.currentTimeMillis()));
+                return registry.putIfAbsent(child, new ConnectionState(new NettyConnection(this, api, parent), FAMILY,
+                        local, remote, System.currentTimeMillis()));
             }
         } catch (Throwable t) {
             tracker.failed(t);
         }
+        return null;
     }
 
     @Override
-    public Object decoding(Object decoder, Object channel, List<?> out) {
+    public Object decoding(Object decoder, Object channel, Object state) {
         try {
-            ConnectionState s = track(decoder, channel);
+            ConnectionState s = track(decoder, channel, state);
             if (s == null) {
                 return null;
             }
@@ -85,7 +85,6 @@ final class NettyConnections extends NettyHooks {
             if (!c.inBody && s.headerStartNanos == 0) {
                 s.headerStartNanos = System.nanoTime();
             }
-            c.outMark = out.size();
             return s;
         } catch (Throwable t) {
             tracker.failed(t);
@@ -94,30 +93,23 @@ final class NettyConnections extends NettyHooks {
     }
 
     @Override
-    public void decoded(Object connection, List<?> out) {
+    public void decoded(Object connection, int requests, int inBody) {
         try {
             ConnectionState s = (ConnectionState) connection;
-            NettyConnection c = (NettyConnection) s.support;
-            for (int i = c.outMark; i < out.size(); i++) {
-                Object msg = out.get(i);
-                if (c.api.isRequest(msg)) {
-                    s.headerStartNanos = 0;
-                    s.requests++;
-                    c.inBody = true;
-                }
-                if (c.api.isLastContent(msg)) {
-                    c.inBody = false;
-                }
+            if (requests > 0) {
+                s.headerStartNanos = 0;
+                s.requests += requests;
             }
+            ((NettyConnection) s.support).inBody = inBody == 1;
         } catch (Throwable t) {
             tracker.failed(t);
         }
     }
 
     @Override
-    public void encoding(Object encoder, Object channel, int status, boolean last) {
+    public void encoding(Object encoder, Object channel, Object state, int status, boolean last) {
         try {
-            ConnectionState s = track(encoder, channel);
+            ConnectionState s = track(encoder, channel, state);
             if (s == null) {
                 return;
             }
@@ -354,6 +346,21 @@ final class NettyConnections extends NettyHooks {
 
     /** The state of a server connection, met here if new; null for one the agent does not follow. */
     private ConnectionState track(Object nettyObject, Object channel) throws ReflectiveOperationException {
+        return track(nettyObject, channel, null);
+    }
+
+    /**
+     * The state the channel's attribute holds (set at its start), else the registry's: a connection open before
+     * an attach is met here.
+     */
+    private ConnectionState track(Object nettyObject, Object channel, Object attached) throws ReflectiveOperationException {
+        if (attached instanceof ConnectionState) {
+            ConnectionState s = (ConnectionState) attached;
+            Object c = s.support;
+            if (c instanceof NettyConnection && ((NettyConnection) c).owner == this) {
+                return ((NettyConnection) c).upgraded ? null : s;
+            }
+        }
         ConnectionState s = registry.get(channel);
         if (s != null) {
             return ((NettyConnection) s.support).upgraded ? null : s;
@@ -366,7 +373,7 @@ final class NettyConnections extends NettyHooks {
     }
 
     private ConnectionState newState(NettyApi api, Object channel) throws ReflectiveOperationException {
-        return new ConnectionState(new NettyConnection(api, api.parent(channel)), FAMILY, api.local(channel),
+        return new ConnectionState(new NettyConnection(this, api, api.parent(channel)), FAMILY, api.local(channel),
                 api.remote(channel), System.currentTimeMillis());
     }
 

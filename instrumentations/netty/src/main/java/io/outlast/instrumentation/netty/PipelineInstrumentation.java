@@ -2,6 +2,7 @@ package io.outlast.instrumentation.netty;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ServerChannel;
+import io.netty.util.AttributeKey;
 import io.outlast.bootstrap.NettyHooks;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -44,7 +45,10 @@ final class PipelineInstrumentation implements TypeInstrumentation {
             Channel channel = (Channel) pipelineChannel;
             Channel parent = channel.parent();
             if (parent instanceof ServerChannel) {
-                NettyHooks.get().active(channel, parent, channel.localAddress(), channel.remoteAddress());
+                Object state = NettyHooks.get().active(channel, parent, channel.localAddress(), channel.remoteAddress());
+                if (state != null) {
+                    channel.attr(AttributeKey.valueOf(NettyHooks.STATE_KEY)).set(state);
+                }
             }
         }
     }
