@@ -28,16 +28,34 @@ public abstract class TomcatHooks {
     public void timeoutCheck(Object socketWrapper) {
     }
 
-    /** Exit of the {@code SocketWrapperBase} constructor: a new connection (NIO and NIO2) of the endpoint. */
-    public void created(Object socketWrapper, Object endpoint) {
+    /**
+     * Exit of the {@code SocketWrapperBase} constructor: a new connection (NIO and NIO2) of the endpoint, whose
+     * {@code maxKeepAliveRequests} it passes.
+     */
+    public void created(Object socketWrapper, Object endpoint, int maxKeepAliveRequests) {
     }
 
-    /** Entry of {@code Http11InputBuffer.nextRequest()}: a request completed, the next wait begins. */
+    /**
+     * Whether {@link #requestDone} is wanted for NIO connections too. Tomcat counts a NIO connection's
+     * requests and times its last write itself, so the agent reads those at its close instead of a hook per
+     * request; it cannot count them where {@code maxKeepAliveRequests} is 1 or unlimited.
+     */
+    public boolean everyRequest() {
+        return false;
+    }
+
+    /**
+     * Entry of {@code Http11InputBuffer.nextRequest()}: a request completed, the next wait begins. NIO2
+     * connections only, and NIO ones while {@link #everyRequest()}.
+     */
     public void requestDone(Object socketWrapper) {
     }
 
-    /** A read failed: {@code EOFException} is the peer's FIN. */
-    public void readFailed(Object socketWrapper, Throwable thrown) {
+    /**
+     * A NIO read failed: {@code EOFException} is the peer's FIN. {@code lastWrite}: Tomcat's time of the
+     * connection's last write, in millis.
+     */
+    public void readFailed(Object socketWrapper, Throwable thrown, long lastWrite) {
     }
 
     /**
@@ -51,8 +69,11 @@ public abstract class TomcatHooks {
 
     /**
      * Entry of {@code SocketWrapperBase.close()}, with what the advice read from Tomcat directly: whether its
-     * endpoint stops (not running, or paused), the socket's error, its current processor.
+     * endpoint stops (not running, or paused), the socket's error, its current processor, its last write
+     * (NIO; else -1) and its {@code keepAliveLeft} (counted down from {@code maxKeepAliveRequests} as each
+     * request arrives, where that is above 1).
      */
-    public void closing(Object socketWrapper, boolean stopping, Throwable error, Object processor) {
+    public void closing(Object socketWrapper, boolean stopping, Throwable error, Object processor, long lastWrite,
+                        int keepAliveLeft) {
     }
 }

@@ -1,6 +1,7 @@
 package io.outlast.instrumentation.tomcat;
 
 import io.outlast.bootstrap.TomcatHooks;
+import org.apache.tomcat.util.net.NioEndpoint;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
@@ -35,7 +36,8 @@ final class NioSocketWrapperInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit(@Advice.This Object socketWrapper, @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
-                TomcatHooks.get().readFailed(socketWrapper, thrown);
+                TomcatHooks.get().readFailed(socketWrapper, thrown,
+                        ((NioEndpoint.NioSocketWrapper) socketWrapper).getLastWrite());
             }
         }
     }

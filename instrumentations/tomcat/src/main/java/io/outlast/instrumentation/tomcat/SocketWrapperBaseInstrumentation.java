@@ -4,6 +4,7 @@ import io.outlast.bootstrap.TomcatHooks;
 import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.Nio2Channel;
 import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -34,7 +35,8 @@ final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
     public static final class CreatedAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object socketWrapper, @Advice.FieldValue("endpoint") Object endpoint) {
-            TomcatHooks.get().created(socketWrapper, endpoint);
+            TomcatHooks.get().created(socketWrapper, endpoint,
+                    ((AbstractEndpoint<?, ?>) endpoint).getMaxKeepAliveRequests());
         }
     }
 
@@ -62,11 +64,14 @@ final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
      */
     public static final class CloseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object socketWrapper, @Advice.FieldValue("endpoint") Object endpoint) {
+        public static void enter(@Advice.This Object socketWrapper, @Advice.FieldValue("endpoint") Object endpoint,
+                                 @Advice.FieldValue("keepAliveLeft") int keepAliveLeft) {
             AbstractEndpoint<?, ?> e = (AbstractEndpoint<?, ?>) endpoint;
             SocketWrapperBase<?> w = (SocketWrapperBase<?>) socketWrapper;
+            boolean nio = socketWrapper instanceof NioEndpoint.NioSocketWrapper;
             TomcatHooks.get().closing(socketWrapper, !e.isRunning() || e.isPaused(), w.getError(),
-                    w.getCurrentProcessor());
+                    w.getCurrentProcessor(), nio ? ((NioEndpoint.NioSocketWrapper) socketWrapper).getLastWrite() : -1,
+                    keepAliveLeft);
         }
     }
 }

@@ -19,6 +19,7 @@ final class TomcatApi {
     final String version;
     private final Method connections;
     private final Method getKeepAlive;
+    private final Method maxKeepAliveRequests;
     private final Method setKeepAlive;
     private final Method address;
     private final Method localPort;
@@ -56,6 +57,7 @@ final class TomcatApi {
         version = version(cl, endpointType);
         connections = endpointType.getMethod("getConnections");
         getKeepAlive = endpointType.getMethod("getKeepAliveTimeout");
+        maxKeepAliveRequests = endpointType.getMethod("getMaxKeepAliveRequests");
         setKeepAlive = endpointType.getMethod("setKeepAliveTimeout", int.class);
         address = endpointType.getMethod("getAddress");
         localPort = endpointType.getMethod("getLocalPort");
@@ -114,6 +116,10 @@ final class TomcatApi {
 
     int keepAliveTimeout(Object endpoint) throws ReflectiveOperationException {
         return (Integer) getKeepAlive.invoke(endpoint);
+    }
+
+    int maxKeepAliveRequests(Object endpoint) throws ReflectiveOperationException {
+        return (Integer) maxKeepAliveRequests.invoke(endpoint);
     }
 
     void setKeepAliveTimeout(Object endpoint, int ms) throws ReflectiveOperationException {

@@ -34,6 +34,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     private final ServerObjects<TomcatApi> endpoints = new ServerObjects<>();
     /** Each endpoint's own keep-alive timeout, put back when the agent's idle is unset. */
     private final Map<Object, Integer> ownKeepAlive = Collections.synchronizedMap(new WeakHashMap<>());
+    /** An endpoint with maxKeepAliveRequests 1 or unlimited was met: Tomcat does not count its requests. */
+    private volatile boolean everyRequest;
 
     TomcatConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
@@ -76,17 +78,26 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     @Override
-    public void created(Object wrapper, Object endpoint) {
+    public void created(Object wrapper, Object endpoint, int maxKeepAliveRequests) {
         try {
+            if (maxKeepAliveRequests <= 1 && !everyRequest) {
+                everyRequest = true;
+            }
             TomcatApi api = TomcatApi.of(wrapper.getClass());
             api = api == null ? null : adopt(endpoint);
             if (api != null) {
                 // inside the constructor: the socket's addresses are taken when its first wait is armed
-                registry.putIfAbsent(wrapper, new ConnectionState(api, FAMILY, null, null, System.currentTimeMillis()));
+                registry.putIfAbsent(wrapper, new ConnectionState(new TomcatConnection(api, maxKeepAliveRequests), FAMILY,
+                        null, null, System.currentTimeMillis()));
             }
         } catch (Throwable t) {
             tracker.failed(t);
         }
+    }
+
+    @Override
+    public boolean everyRequest() {
+        return everyRequest;
     }
 
     @Override
@@ -110,16 +121,16 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     @Override
-    public void readFailed(Object wrapper, Throwable thrown) {
+    public void readFailed(Object wrapper, Throwable thrown, long lastWrite) {
         try {
             ConnectionState s = registry.find(wrapper);
             if (s == null) {
                 return;
             }
             if (thrown instanceof EOFException) {
-                s.mark(CloseEvent.PEER, waitingIdle((TomcatApi) s.support, wrapper, s));
+                s.mark(CloseEvent.PEER, waitingIdle(api(s), wrapper, s, lastWrite));
             } else if (thrown instanceof IOException) {
-                s.mark(CloseEvent.ERROR, waitingIdle((TomcatApi) s.support, wrapper, s));
+                s.mark(CloseEvent.ERROR, waitingIdle(api(s), wrapper, s, lastWrite));
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -146,17 +157,19 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     }
 
     @Override
-    public void closing(Object wrapper, boolean stopping, Throwable error, Object processor) {
+    public void closing(Object wrapper, boolean stopping, Throwable error, Object processor, long lastWrite,
+                        int keepAliveLeft) {
         try {
             ConnectionState s = registry.remove(wrapper);
             if (s == null) {
                 return;
             }
-            TomcatApi api = (TomcatApi) s.support;
+            TomcatApi api = api(s);
             // the closer and idle of an unexplained close only: marked ones carry theirs
             boolean unmarked = ConnectionTracker.readsUnmarked(s, stopping);
             tracker.closed(s, stopping, unmarked ? unmarkedCloser(api, error, processor) : null,
-                    unmarked ? idleOf(api, api.inputBufferOf(processor), s) : 0, s.requests);
+                    unmarked ? idleOf(api, api.inputBufferOf(processor), s, lastWrite) : 0,
+                    requests(s, lastWrite, keepAliveLeft));
         } catch (Throwable t) {
             tracker.failed(t);
         }
@@ -178,7 +191,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     @Override
     public long headerStartNanos(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
-        TomcatApi api = (TomcatApi) s.support;
+        TomcatApi api = api(s);
         Object buffer = api.inputBuffer(wrapper);
         if (buffer == null || !api.inHeaders(buffer)) {
             return NONE;
@@ -189,17 +202,17 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     @Override
     public long readTimeoutMs(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
-        return ((TomcatApi) s.support).readTimeout(wrapper);
+        return api(s).readTimeout(wrapper);
     }
 
     @Override
     public void setReadTimeoutMs(Object wrapper, ConnectionState s, long ms) throws ReflectiveOperationException {
-        ((TomcatApi) s.support).setReadTimeout(wrapper, ms);
+        api(s).setReadTimeout(wrapper, ms);
     }
 
     @Override
     public void close(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
-        TomcatApi api = (TomcatApi) s.support;
+        TomcatApi api = api(s);
         api.timeOut(api.endpointOf(wrapper), wrapper, "outlast: request header deadline");
     }
 
@@ -265,7 +278,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
         if (s != null) {
             return s;
         }
-        ConnectionState fresh = new ConnectionState(api, FAMILY, null, null, System.currentTimeMillis());
+        ConnectionState fresh = new ConnectionState(new TomcatConnection(api, api.maxKeepAliveRequests(api.endpointOf(wrapper))),
+                FAMILY, null, null, System.currentTimeMillis());
         addresses(fresh, api.ioChannel(wrapper));
         s = registry.putIfAbsent(wrapper, fresh);
         if (waiting && config().idleMs > 0) {
@@ -287,16 +301,34 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
         }
     }
 
-    /** How long the connection has waited for a request; 0 while one is in progress. */
-    private static long waitingIdle(TomcatApi api, Object wrapper, ConnectionState s) throws ReflectiveOperationException {
-        return idleOf(api, api.inputBuffer(wrapper), s);
+    private static TomcatApi api(ConnectionState s) {
+        return ((TomcatConnection) s.support).api;
+    }
+
+    /**
+     * Requests received: Tomcat's count for a NIO connection (given its last write) where it counts them, else
+     * the agent's.
+     */
+    private static long requests(ConnectionState s, long lastWrite, int keepAliveLeft) {
+        int max = ((TomcatConnection) s.support).maxKeepAliveRequests;
+        return lastWrite >= 0 && max > 1 ? max - keepAliveLeft : s.requests;
+    }
+
+    /**
+     * How long the connection has waited for a request; 0 while one is in progress. Since its last write
+     * where Tomcat times it (NIO: {@code lastWrite} is not -1), else since the agent saw its last request end.
+     */
+    private static long waitingIdle(TomcatApi api, Object wrapper, ConnectionState s, long lastWrite)
+            throws ReflectiveOperationException {
+        return idleOf(api, api.inputBuffer(wrapper), s, lastWrite);
     }
 
     /** The same, from the connection's input buffer (null: none, it waits). */
-    private static long idleOf(TomcatApi api, Object buffer, ConnectionState s) throws IllegalAccessException {
+    private static long idleOf(TomcatApi api, Object buffer, ConnectionState s, long lastWrite)
+            throws IllegalAccessException {
         if (buffer != null && !api.waiting(buffer)) {
             return 0;
         }
-        return System.currentTimeMillis() - s.idleSinceMillis;
+        return System.currentTimeMillis() - (lastWrite >= 0 ? lastWrite : s.idleSinceMillis);
     }
 }
