@@ -18,6 +18,12 @@ public abstract class NettyHooks {
      * costliest step per kept-alive request, measured).
      */
     public static final String STATE_KEY = "io.outlast.connection";
+    /**
+     * The {@link #STATE_KEY} attribute key of the first Netty met, so that the advice per request need not
+     * look it up by name; advice in another copy of Netty (another class loader) finds it is not its own
+     * {@code AttributeKey} and looks its own up.
+     */
+    public static volatile Object stateKey;
 
     public static NettyHooks get() {
         return current;

@@ -46,7 +46,9 @@ final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
             }
             mark = out.size();
             Channel channel = ((ChannelHandlerContext) ctx).channel();
-            return NettyHooks.get().decoding(decoder, channel, channel.attr(AttributeKey.valueOf(NettyHooks.STATE_KEY)).get());
+            Object key = NettyHooks.stateKey;
+            return NettyHooks.get().decoding(decoder, channel, channel.attr(key instanceof AttributeKey
+                    ? (AttributeKey<?>) key : AttributeKey.valueOf(NettyHooks.STATE_KEY)).get());
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)

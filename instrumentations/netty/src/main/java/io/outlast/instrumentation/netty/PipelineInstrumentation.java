@@ -47,7 +47,11 @@ final class PipelineInstrumentation implements TypeInstrumentation {
             if (parent instanceof ServerChannel) {
                 Object state = NettyHooks.get().active(channel, parent, channel.localAddress(), channel.remoteAddress());
                 if (state != null) {
-                    channel.attr(AttributeKey.valueOf(NettyHooks.STATE_KEY)).set(state);
+                    AttributeKey<Object> key = AttributeKey.valueOf(NettyHooks.STATE_KEY);
+                    if (NettyHooks.stateKey == null) {
+                        NettyHooks.stateKey = key;
+                    }
+                    channel.attr(key).set(state);
                 }
             }
         }
