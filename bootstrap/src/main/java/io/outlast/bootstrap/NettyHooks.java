@@ -1,7 +1,7 @@
 package io.outlast.bootstrap;
 
+import java.lang.ref.WeakReference;
 import java.net.SocketAddress;
-import java.util.List;
 
 /**
  * What advice inlined into Netty's classes (and Reactor Netty's, Vert.x's) calls. Parameters are
@@ -21,9 +21,22 @@ public abstract class NettyHooks {
     /**
      * The {@link #STATE_KEY} attribute key of the first Netty met, so that the advice per request need not
      * look it up by name; advice in another copy of Netty (another class loader) finds it is not its own
-     * {@code AttributeKey} and looks its own up.
+     * {@code AttributeKey} and looks its own up. Weak: it must not keep that Netty's class loader alive.
      */
-    public static volatile Object stateKey;
+    private static volatile WeakReference<Object> stateKey;
+
+    /** The {@link #STATE_KEY} attribute key of the first Netty met, or null. */
+    public static Object stateKey() {
+        WeakReference<Object> k = stateKey;
+        return k == null ? null : k.get();
+    }
+
+    /** Keeps a Netty's {@link #STATE_KEY} attribute key, unless one is kept already. */
+    public static void stateKey(Object key) {
+        if (stateKey() == null) {
+            stateKey = new WeakReference<>(key);
+        }
+    }
 
     public static NettyHooks get() {
         return current;
@@ -52,9 +65,8 @@ public abstract class NettyHooks {
     }
 
     /**
-     * Exit of {@code HttpObjectDecoder.decode} that output something, as the advice read it: how many requests
-     * began, and whether the last of what it output leaves a request's body being read (1), ends one (0), or
-     * neither (-1).
+     * Exit of {@code HttpObjectDecoder.decode} that output a request or a request's end, as the advice read
+     * it: how many requests began, and whether what it output leaves a request's body being read (1) or not (0).
      */
     public void decoded(Object connection, int requests, int inBody) {
     }

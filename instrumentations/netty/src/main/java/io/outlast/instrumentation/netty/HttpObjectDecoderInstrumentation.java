@@ -46,7 +46,7 @@ final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
             }
             mark = out.size();
             Channel channel = ((ChannelHandlerContext) ctx).channel();
-            Object key = NettyHooks.stateKey;
+            Object key = NettyHooks.stateKey();
             return NettyHooks.get().decoding(decoder, channel, channel.attr(key instanceof AttributeKey
                     ? (AttributeKey<?>) key : AttributeKey.valueOf(NettyHooks.STATE_KEY)).get());
         }

@@ -38,7 +38,7 @@ final class HttpObjectEncoderInstrumentation implements TypeInstrumentation {
             boolean last = msg instanceof LastHttpContent;
             if (status >= 0 || last) {
                 Channel channel = ((ChannelHandlerContext) ctx).channel();
-                Object key = NettyHooks.stateKey;
+                Object key = NettyHooks.stateKey();
                 NettyHooks.get().encoding(encoder, channel, channel.attr(key instanceof AttributeKey
                         ? (AttributeKey<?>) key : AttributeKey.valueOf(NettyHooks.STATE_KEY)).get(), status, last);
             }

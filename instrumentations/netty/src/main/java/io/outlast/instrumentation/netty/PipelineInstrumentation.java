@@ -48,9 +48,7 @@ final class PipelineInstrumentation implements TypeInstrumentation {
                 Object state = NettyHooks.get().active(channel, parent, channel.localAddress(), channel.remoteAddress());
                 if (state != null) {
                     AttributeKey<Object> key = AttributeKey.valueOf(NettyHooks.STATE_KEY);
-                    if (NettyHooks.stateKey == null) {
-                        NettyHooks.stateKey = key;
-                    }
+                    NettyHooks.stateKey(key);
                     channel.attr(key).set(state);
                 }
             }
