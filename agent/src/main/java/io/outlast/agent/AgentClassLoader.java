@@ -1,31 +1,59 @@
 package io.outlast.agent;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
+import java.nio.channels.FileChannel;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 
-/** Defines the agent's classes from {@code inst/} in the agent jar, where only this loader looks. */
+/**
+ * Defines the agent's classes from the archives nested in the agent jar ({@link NestedArchive}), where only
+ * this loader looks: the agent's own ({@code inst/outlast.jar}) and, read only once a class is not found
+ * there, the libraries it relocated ({@code inst/libs.jar}: Byte Buddy, ASM), which are needed only when the
+ * agent instruments, after the application's start.
+ */
 final class AgentClassLoader extends ClassLoader {
-    private static final String PREFIX = "inst/";
+    static final String OWN = "inst/outlast.jar";
+    static final String LIBS = "inst/libs.jar";
+    private static final String PROTOCOL = "outlast-inst";
 
     static {
         registerAsParallelCapable();
     }
 
-    private final JarFile jar;
-    private final String jarUrl;
+    private final FileChannel jar;
+    private final NestedArchive own;
+    private volatile NestedArchive libs;
+    private final URLStreamHandler handler = new URLStreamHandler() {
+        @Override
+        protected URLConnection openConnection(URL url) throws IOException {
+            final byte[] bytes = bytes(url.getPath().substring(1));
+            if (bytes == null) {
+                throw new IOException("no " + url);
+            }
+            return new URLConnection(url) {
+                @Override
+                public void connect() {
+                }
 
-    AgentClassLoader(JarFile jar, ClassLoader parent) throws MalformedURLException {
+                @Override
+                public InputStream getInputStream() {
+                    return new ByteArrayInputStream(bytes);
+                }
+            };
+        }
+    };
+
+    AgentClassLoader(File jar, ClassLoader parent) throws IOException {
         super(parent);
-        this.jar = jar;
-        this.jarUrl = new File(jar.getName()).toURI().toURL().toString();
+        this.jar = NestedArchive.channel(jar);
+        this.own = NestedArchive.open(this.jar, OWN);
     }
 
     /**
@@ -47,35 +75,23 @@ final class AgentClassLoader extends ClassLoader {
             // one copy only, the bootstrap loader's, which every loader's advice reaches
             throw new ClassNotFoundException(name);
         }
-        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
-        if (entry == null) {
-            throw new ClassNotFoundException(name);
-        }
         byte[] bytes;
-        try (InputStream in = jar.getInputStream(entry)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-            }
-            bytes = out.toByteArray();
+        try {
+            bytes = bytes(name.replace('.', '/') + ".class");
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
+        }
+        if (bytes == null) {
+            throw new ClassNotFoundException(name);
         }
         return defineClass(name, bytes, 0, bytes.length);
     }
 
     @Override
     protected URL findResource(String name) {
-        String entry = PREFIX + (name.endsWith(".class")
-                ? name.substring(0, name.length() - ".class".length()) + ".classdata" : name);
-        if (jar.getJarEntry(entry) == null) {
-            return null;
-        }
         try {
-            return new URL("jar:" + jarUrl + "!/" + entry);
-        } catch (MalformedURLException e) {
+            return archive(name) == null ? null : new URL(PROTOCOL, "", -1, "/" + name, handler);
+        } catch (IOException e) {
             return null;
         }
     }
@@ -84,5 +100,41 @@ final class AgentClassLoader extends ClassLoader {
     protected Enumeration<URL> findResources(String name) {
         URL url = findResource(name);
         return url == null ? Collections.<URL>emptyEnumeration() : Collections.enumeration(Collections.singleton(url));
+    }
+
+    /** Without a URL in between: how Byte Buddy reads the advice classes. */
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        InputStream parents = getParent() == null ? null : getParent().getResourceAsStream(name);
+        if (parents != null) {
+            return parents;
+        }
+        try {
+            byte[] bytes = bytes(name);
+            return bytes == null ? null : new ByteArrayInputStream(bytes);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private byte[] bytes(String name) throws IOException {
+        NestedArchive a = archive(name);
+        return a == null ? null : a.read(name);
+    }
+
+    private NestedArchive archive(String name) throws IOException {
+        if (own.contains(name)) {
+            return own;
+        }
+        NestedArchive l = libs;
+        if (l == null) {
+            synchronized (this) {
+                l = libs;
+                if (l == null) {
+                    libs = l = NestedArchive.open(jar, LIBS);
+                }
+            }
+        }
+        return l.contains(name) ? l : null;
     }
 }

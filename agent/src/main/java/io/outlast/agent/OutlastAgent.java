@@ -4,14 +4,13 @@ import java.io.File;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URI;
-import java.util.jar.JarFile;
 
 /**
- * The agent jar's entry points, and with {@link AgentClassLoader} and {@link Starter} the only classes at the
- * jar's root, where the application could see them (-javaagent puts the jar on its class path). Everything
- * else is stored as
- * {@code inst/**.classdata}, which no ordinary class loader loads: the agent's own classes are defined by
- * {@link AgentClassLoader}, the bootstrap API in the bootstrap loader by {@code BootstrapInjector}.
+ * The agent jar's entry points, and with {@link AgentClassLoader}, {@link NestedArchive} and {@link Starter} the
+ * only classes at the jar's root, where the application could see them (-javaagent puts the jar on its class
+ * path). Everything else is in archives nested in the jar ({@code inst/*.jar}), which no ordinary class loader
+ * reads: the agent's own classes are defined by {@link AgentClassLoader}, the bootstrap API in the bootstrap
+ * loader by {@code BootstrapInjector}.
  */
 public final class OutlastAgent {
     private static ClassLoader agentLoader;
@@ -33,7 +32,7 @@ public final class OutlastAgent {
     }
 
     public static void main(String[] args) throws Exception {
-        ClassLoader loader = new AgentClassLoader(new JarFile(jarPath()), AgentClassLoader.platformLoader());
+        ClassLoader loader = new AgentClassLoader(new File(jarPath()), AgentClassLoader.platformLoader());
         Object code = loader.loadClass("io.outlast.core.Cli")
                 .getMethod("run", String[].class, String.class, PrintStream.class, PrintStream.class)
                 .invoke(null, args, jarPath(), System.out, System.err);
@@ -54,10 +53,10 @@ public final class OutlastAgent {
     private static synchronized ClassLoader loader(Instrumentation inst) throws Exception {
         if (agentLoader == null) {
             String jar = jarPath();
-            agentLoader = new AgentClassLoader(new JarFile(jar), AgentClassLoader.platformLoader());
+            agentLoader = new AgentClassLoader(new File(jar), AgentClassLoader.platformLoader());
             if (!onBootstrapPath()) {
                 agentLoader.loadClass("io.outlast.core.BootstrapInjector")
-                        .getMethod("inject", Instrumentation.class, String.class).invoke(null, inst, jar);
+                        .getMethod("inject", Instrumentation.class).invoke(null, inst);
             }
         }
         return agentLoader;

@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Defines the bootstrap API ({@code io.outlast.bootstrap.*}) in the bootstrap class loader, where advice
@@ -32,14 +30,14 @@ import java.util.zip.ZipFile;
  */
 public final class BootstrapInjector {
     private static final String PACKAGE = "io.outlast.bootstrap.";
-    private static final String PREFIX = "inst/io/outlast/bootstrap/";
+    private static final String PREFIX = "io/outlast/bootstrap/";
 
     private BootstrapInjector() {
     }
 
     /** Called reflectively by the launcher, before anything that uses the bootstrap API is loaded. */
-    public static void inject(Instrumentation inst, String agentJar) throws Exception {
-        Map<String, byte[]> classes = read(agentJar);
+    public static void inject(Instrumentation inst) throws Exception {
+        Map<String, byte[]> classes = read(BootstrapInjector.class.getClassLoader());
         try {
             define(inst, classes);
         } catch (Exception | LinkageError e) {
@@ -47,38 +45,25 @@ public final class BootstrapInjector {
         }
     }
 
-    private static Map<String, byte[]> read(String agentJar) throws IOException {
+    /** From the agent's loader, which reads them where it reads its own (the classes no other loader may define). */
+    private static Map<String, byte[]> read(ClassLoader agent) throws IOException {
         Map<String, byte[]> classes = new HashMap<>();
-        // a plain zip view (a JarFile checks entries for signatures), and only the entries the build listed:
-        // going through all 3,000 of the jar's took some 10 ms of the start
-        try (ZipFile jar = new ZipFile(agentJar)) {
-            for (String simpleName : lines(jar, PREFIX + "classes.list")) {
-                ZipEntry entry = jar.getEntry(PREFIX + simpleName + ".classdata");
-                if (entry == null) {
-                    throw new IOException("the agent jar lacks " + PREFIX + simpleName + ".classdata");
-                }
-                try (InputStream in = jar.getInputStream(entry)) {
-                    classes.put(PACKAGE + simpleName, bytes(in));
-                }
+        // only the classes the build listed: a loader cannot list a package
+        for (String simpleName : new String(resource(agent, PREFIX + "classes.list"), StandardCharsets.UTF_8).split("\\R")) {
+            if (!simpleName.trim().isEmpty()) {
+                classes.put(PACKAGE + simpleName.trim(), resource(agent, PREFIX + simpleName.trim() + ".class"));
             }
         }
         return classes;
     }
 
-    private static List<String> lines(ZipFile jar, String name) throws IOException {
-        ZipEntry entry = jar.getEntry(name);
-        if (entry == null) {
-            throw new IOException("the agent jar lacks " + name);
-        }
-        List<String> lines = new ArrayList<>();
-        try (InputStream in = jar.getInputStream(entry)) {
-            for (String line : new String(bytes(in), StandardCharsets.UTF_8).split("\\R")) {
-                if (!line.trim().isEmpty()) {
-                    lines.add(line.trim());
-                }
+    private static byte[] resource(ClassLoader agent, String name) throws IOException {
+        try (InputStream in = agent.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("the agent jar lacks " + name);
             }
+            return bytes(in);
         }
-        return lines;
     }
 
     private static void define(Instrumentation inst, Map<String, byte[]> classes) throws Exception {
