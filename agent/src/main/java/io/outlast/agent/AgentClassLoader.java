@@ -4,11 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.net.URLStreamHandler;
-import java.nio.channels.FileChannel;
 import java.util.Collections;
 import java.util.Enumeration;
 
@@ -27,7 +27,7 @@ final class AgentClassLoader extends ClassLoader {
         registerAsParallelCapable();
     }
 
-    private final FileChannel jar;
+    private final RandomAccessFile jar;
     private final NestedArchive own;
     private volatile NestedArchive libs;
     private final URLStreamHandler handler = new URLStreamHandler() {
@@ -52,7 +52,7 @@ final class AgentClassLoader extends ClassLoader {
 
     AgentClassLoader(File jar, ClassLoader parent) throws IOException {
         super(parent);
-        this.jar = NestedArchive.channel(jar);
+        this.jar = new RandomAccessFile(jar, "r");
         this.own = NestedArchive.open(this.jar, OWN);
     }
 

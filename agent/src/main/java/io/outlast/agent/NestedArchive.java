@@ -1,13 +1,8 @@
 package io.outlast.agent;
 
-import java.io.EOFException;
-import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.DataFormatException;
@@ -27,26 +22,30 @@ final class NestedArchive {
     private static final int STORED = 0;
     private static final int DEFLATED = 8;
 
-    private final FileChannel file;
+    /**
+     * Shared by the archives of one jar, and their lock: java.io's file, which the JDK's own zip reading has
+     * loaded already (a FileChannel's first use loads NIO's classes and native libraries: with an inflater
+     * per entry, that draft cost the agent's thread some 15 ms more at start, measured).
+     */
+    private final RandomAccessFile file;
+    private final Inflater inflater = new Inflater(true);
     /** name -> {offset of its local header in the file, compressed size, size, method} */
     private final Map<String, long[]> entries;
 
-    private NestedArchive(FileChannel file, Map<String, long[]> entries) {
+    private NestedArchive(RandomAccessFile file, Map<String, long[]> entries) {
         this.file = file;
         this.entries = entries;
     }
 
     /** The archive stored as {@code entryName} in the jar {@code file} (kept open for the JVM's life, as a class path jar is). */
-    static NestedArchive open(FileChannel file, String entryName) throws IOException {
-        long[] outer = index(file, 0, file.size()).get(entryName);
-        if (outer == null || outer[3] != STORED) {
-            throw new IOException("the agent jar lacks a stored " + entryName);
+    static NestedArchive open(RandomAccessFile file, String entryName) throws IOException {
+        synchronized (file) {
+            long[] outer = index(file, 0, file.length()).get(entryName);
+            if (outer == null || outer[3] != STORED) {
+                throw new IOException("the agent jar lacks a stored " + entryName);
+            }
+            return new NestedArchive(file, index(file, dataStart(file, outer[0]), outer[1]));
         }
-        return new NestedArchive(file, index(file, dataStart(file, outer[0]), outer[1]));
-    }
-
-    static FileChannel channel(File jar) throws IOException {
-        return FileChannel.open(jar.toPath(), StandardOpenOption.READ);
     }
 
     boolean contains(String name) {
@@ -59,86 +58,84 @@ final class NestedArchive {
         if (e == null) {
             return null;
         }
-        byte[] stored = new byte[(int) e[1]];
-        readFully(file, ByteBuffer.wrap(stored), dataStart(file, e[0]));
-        if (e[3] == STORED) {
-            return stored;
-        }
-        if (e[3] != DEFLATED) {
+        if (e[3] != STORED && e[3] != DEFLATED) {
             throw new IOException("unsupported compression " + e[3] + " of " + name);
         }
-        Inflater inflater = new Inflater(true);
-        try {
-            inflater.setInput(stored);
-            byte[] out = new byte[(int) e[2]];
-            int n = 0;
-            while (n < out.length) {
-                int got = inflater.inflate(out, n, out.length - n);
-                if (got == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-                    throw new IOException("truncated entry " + name);
-                }
-                n += got;
+        byte[] stored = new byte[(int) e[1]];
+        synchronized (file) {
+            file.seek(dataStart(file, e[0]));
+            file.readFully(stored);
+            if (e[3] == STORED) {
+                return stored;
             }
-            return out;
-        } catch (DataFormatException ex) {
-            throw new IOException("corrupt entry " + name, ex);
-        } finally {
-            inflater.end();
+            try {
+                inflater.reset();
+                inflater.setInput(stored);
+                byte[] out = new byte[(int) e[2]];
+                int n = 0;
+                while (n < out.length) {
+                    int got = inflater.inflate(out, n, out.length - n);
+                    if (got == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                        throw new IOException("truncated entry " + name);
+                    }
+                    n += got;
+                }
+                return out;
+            } catch (DataFormatException ex) {
+                throw new IOException("corrupt entry " + name, ex);
+            }
         }
     }
 
     /** The central directory of the zip archive at [start, start + length) of the file. */
-    private static Map<String, long[]> index(FileChannel file, long start, long length) throws IOException {
+    private static Map<String, long[]> index(RandomAccessFile file, long start, long length) throws IOException {
         // the end record is last, after a comment of at most 64 KiB
         int tail = (int) Math.min(length, 22 + 0xffff);
-        ByteBuffer end = ByteBuffer.allocate(tail).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(file, end, start + length - tail);
+        byte[] end = new byte[tail];
+        file.seek(start + length - tail);
+        file.readFully(end);
         int at = tail - 22;
-        while (at >= 0 && end.getInt(at) != END) {
+        while (at >= 0 && int32(end, at) != END) {
             at--;
         }
         if (at < 0) {
             throw new IOException("not a zip archive");
         }
-        int count = end.getShort(at + 10) & 0xffff;
-        long size = end.getInt(at + 12) & 0xffffffffL;
-        long offset = end.getInt(at + 16) & 0xffffffffL;
-        ByteBuffer cen = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(file, cen, start + offset);
+        int count = int16(end, at + 10);
+        byte[] cen = new byte[int32(end, at + 12)];
+        file.seek(start + (int32(end, at + 16) & 0xffffffffL));
+        file.readFully(cen);
         Map<String, long[]> entries = new HashMap<>(count * 4 / 3 + 1);
         int p = 0;
         for (int i = 0; i < count; i++) {
-            if (cen.getInt(p) != CENTRAL) {
+            if (int32(cen, p) != CENTRAL) {
                 throw new IOException("corrupt central directory");
             }
-            int nameLength = cen.getShort(p + 28) & 0xffff;
-            int extraLength = cen.getShort(p + 30) & 0xffff;
-            int commentLength = cen.getShort(p + 32) & 0xffff;
-            String name = new String(cen.array(), p + 46, nameLength, StandardCharsets.UTF_8);
-            entries.put(name, new long[] {start + (cen.getInt(p + 42) & 0xffffffffL), cen.getInt(p + 20) & 0xffffffffL,
-                    cen.getInt(p + 24) & 0xffffffffL, cen.getShort(p + 10) & 0xffff});
-            p += 46 + nameLength + extraLength + commentLength;
+            int nameLength = int16(cen, p + 28);
+            String name = new String(cen, p + 46, nameLength, StandardCharsets.UTF_8);
+            entries.put(name, new long[] {start + (int32(cen, p + 42) & 0xffffffffL), int32(cen, p + 20) & 0xffffffffL,
+                    int32(cen, p + 24) & 0xffffffffL, int16(cen, p + 10)});
+            p += 46 + nameLength + int16(cen, p + 30) + int16(cen, p + 32);
         }
         return entries;
     }
 
     /** Where an entry's data begins: after its local header, whose extra field may differ from the central one. */
-    private static long dataStart(FileChannel file, long localHeader) throws IOException {
-        ByteBuffer h = ByteBuffer.allocate(30).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(file, h, localHeader);
-        if (h.getInt(0) != LOCAL) {
+    private static long dataStart(RandomAccessFile file, long localHeader) throws IOException {
+        byte[] h = new byte[30];
+        file.seek(localHeader);
+        file.readFully(h);
+        if (int32(h, 0) != LOCAL) {
             throw new IOException("corrupt local header");
         }
-        return localHeader + 30 + (h.getShort(26) & 0xffff) + (h.getShort(28) & 0xffff);
+        return localHeader + 30 + int16(h, 26) + int16(h, 28);
     }
 
-    private static void readFully(FileChannel file, ByteBuffer into, long position) throws IOException {
-        while (into.hasRemaining()) {
-            int n = file.read(into, position);
-            if (n < 0) {
-                throw new EOFException();
-            }
-            position += n;
-        }
+    private static int int16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
+    }
+
+    private static int int32(byte[] b, int at) {
+        return int16(b, at) | int16(b, at + 2) << 16;
     }
 }
