@@ -43,7 +43,7 @@ class AgentClassLoaderTest {
         assertEquals("own, deflated", text(loader.getResourceAsStream("io/outlast/core/own.txt")));
         URL service = loader.getResource("META-INF/services/x.Y");
         assertEquals("x.Z\n", text(service.openStream()));
-        assertEquals(Collections.list(loader.getResources("META-INF/services/x.Y")).size(), 1);
+        assertEquals(1, Collections.list(loader.getResources("META-INF/services/x.Y")).size());
         assertArrayEquals(hello, bytes(loader.getResourceAsStream(helloEntry)));
         Class<?> defined = loader.loadClass(Hello.class.getName());
         assertEquals(loader, defined.getClassLoader());
