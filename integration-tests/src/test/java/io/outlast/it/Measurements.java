@@ -112,12 +112,13 @@ final class Measurements {
      * header sharing that loop was read, and its deadline started, that much late.
      */
     private static void warmUp(ServerProcess server) throws Exception {
+        int mark = server.mark();
         int clientPort;
         try (Probe p = new Probe(server.port)) {
             clientPort = p.localPort();
             p.request(true);
         }
-        server.closeEvent(clientPort, 0);
+        server.closeEvent(clientPort, mark);
     }
 
     interface Step {
