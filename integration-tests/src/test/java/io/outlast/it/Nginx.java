@@ -110,6 +110,8 @@ final class Nginx implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
         }
+        TempDirs.delete(dir);
     }
 }

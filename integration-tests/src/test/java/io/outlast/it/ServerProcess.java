@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +29,12 @@ final class ServerProcess implements AutoCloseable {
     final Process process;
     final int port;
     private final List<String> lines = new ArrayList<>();
+    /** The child's java.io.tmpdir (Tomcat's base, Vert.x's cache), removed with it: runs leave nothing in /tmp. */
+    private final Path tmp;
 
-    private ServerProcess(Jdk jdk, List<String> command) throws IOException {
+    private ServerProcess(Jdk jdk, List<String> command, Path tmp) throws IOException {
         this.jdk = jdk;
+        this.tmp = tmp;
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("OUTLAST_") || k.equals("JAVA_TOOL_OPTIONS"));
         this.process = pb.start();
@@ -56,6 +60,8 @@ final class ServerProcess implements AutoCloseable {
         }
         cmd.add(jdk.java().toString());
         cmd.add("-Xshare:auto");
+        Path tmp = Files.createTempDirectory("outlast-app");
+        cmd.add("-Djava.io.tmpdir=" + tmp);
         if (app.endsWith("@nio2")) {
             app = app.substring(0, app.length() - "@nio2".length());
             cmd.add("-Dapp.protocol=org.apache.coyote.http11.Http11Nio2Protocol");
@@ -66,7 +72,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-jar");
         cmd.add(APPS.resolve(app).resolve("target/app.jar").toString());
-        ServerProcess server = new ServerProcess(jdk, cmd);
+        ServerProcess server = new ServerProcess(jdk, cmd, tmp);
         if (agentArgs != null) {
             server.awaitAgent(agentArgs);
         }
@@ -240,5 +246,11 @@ final class ServerProcess implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            TempDirs.delete(tmp);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
