@@ -23,8 +23,9 @@ public final class Main {
         DisposableServer running = server.bindNow();
         AppControl.readyUntilStopped(running.port(), Main.class);
         running.disposeNow(Duration.ofSeconds(5));
-        // the event loops are shared and outlive the server: released as an application's shutdown does
-        HttpResources.disposeLoopsAndConnections();
+        // the event loops are shared and outlive the server: released as an application's shutdown does, and
+        // awaited (the plain dispose returns at once, and the JVM could exit before the loops close connections)
+        HttpResources.disposeLoopsAndConnectionsLater(Duration.ZERO, Duration.ofSeconds(5)).block();
         AppControl.stopped();
     }
 }
