@@ -39,10 +39,22 @@ public final class OutlastAgent {
         System.exit((Integer) code);
     }
 
-    /** Not under the launcher's lock: at premain the installer waits for the application's start. */
+    /**
+     * Not under the launcher's lock: at premain the agent waits for the application's start (see
+     * {@code Preflight}), having checked its settings, and only then defines the bootstrap API and installs.
+     */
     static void start(String args, Instrumentation inst, boolean premain) {
         try {
-            loader(inst).loadClass("io.outlast.core.AgentInstaller")
+            ClassLoader loader = loader();
+            if (premain) {
+                Class<?> preflight = loader.loadClass("io.outlast.core.Preflight");
+                if (!(Boolean) preflight.getMethod("check", String.class).invoke(null, args)) {
+                    return;
+                }
+                preflight.getMethod("awaitStart", Instrumentation.class).invoke(null, inst);
+            }
+            injectBootstrapApi(loader, inst);
+            loader.loadClass("io.outlast.core.AgentInstaller")
                     .getMethod("install", Instrumentation.class, String.class, boolean.class)
                     .invoke(null, inst, args, premain);
         } catch (Throwable t) {
@@ -50,16 +62,19 @@ public final class OutlastAgent {
         }
     }
 
-    private static synchronized ClassLoader loader(Instrumentation inst) throws Exception {
+    private static synchronized ClassLoader loader() throws Exception {
         if (agentLoader == null) {
-            String jar = jarPath();
-            agentLoader = new AgentClassLoader(new File(jar), AgentClassLoader.platformLoader());
-            if (!onBootstrapPath()) {
-                agentLoader.loadClass("io.outlast.core.BootstrapInjector")
-                        .getMethod("inject", Instrumentation.class).invoke(null, inst);
-            }
+            agentLoader = new AgentClassLoader(new File(jarPath()), AgentClassLoader.platformLoader());
         }
         return agentLoader;
+    }
+
+    /** Once (a second call finds it defined), before anything that uses it is loaded. */
+    private static synchronized void injectBootstrapApi(ClassLoader loader, Instrumentation inst) throws Exception {
+        if (!onBootstrapPath()) {
+            loader.loadClass("io.outlast.core.BootstrapInjector").getMethod("inject", Instrumentation.class)
+                    .invoke(null, inst);
+        }
     }
 
     /** Asks the bootstrap loader alone, so that no other loader defines the class on the way. */

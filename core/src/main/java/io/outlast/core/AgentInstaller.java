@@ -17,9 +17,9 @@ import javax.management.StandardMBean;
 
 /**
  * Installs the agent: settings, log, instrumentation modules, transformer. Premain and attach take the
- * same path: at premain the settings are checked at once and the rest waits for the application's start
- * (see {@link #runOnceStarted}); then classes already loaded are retransformed. A second attach changes the
- * settings of the one installed; a reset takes it all out again.
+ * same path: at premain it is called once the application has started ({@link Preflight}), and classes
+ * already loaded are retransformed. A second attach changes the settings of the one installed; a reset
+ * takes it all out again.
  */
 public final class AgentInstaller implements EventLog.Listener {
     static final String VERSION = "0.1.0";
@@ -51,8 +51,6 @@ public final class AgentInstaller implements EventLog.Listener {
         String problem = install(inst, args, premain, null);
         if (problem != null) {
             System.err.println(problem);
-        } else if (premain) {
-            runOnceStarted(inst);
         }
     }
 
@@ -66,57 +64,34 @@ public final class AgentInstaller implements EventLog.Listener {
         try {
             arguments = Config.parseArguments(args);
             if (installed != null) {
-                Map<String, String> merged = new LinkedHashMap<>(installed.arguments);
-                merged.putAll(arguments);
+                // an attach made during the application's start came after the -javaagent's settings: it wins
+                Map<String, String> merged = new LinkedHashMap<>(premain ? arguments : installed.arguments);
+                merged.putAll(premain ? installed.arguments : arguments);
                 arguments = merged;
             }
             config = Config.load(Config.formatArguments(arguments), System.getProperties(), System.getenv());
         } catch (ConfigException e) {
-            return "outlast: error: " + e.getMessage() + "; outlast changes nothing";
+            return Preflight.configError(e);
         }
         if (installed != null) {
             return installed.reconfigure(config, arguments, done);
         }
         if (!config.enabled) {
-            return "outlast: disabled (enabled=false); the server runs unchanged";
+            return Preflight.DISABLED;
         }
         EventLog log;
         try {
             log = new EventLog(config);
         } catch (Exception e) {
-            return "outlast: error: bad setting log=" + config.log + ": cannot open it (" + e + "); outlast changes nothing";
+            return Preflight.logError(config, e);
         }
         log.start();
         installed = new AgentInstaller(inst, log, config, arguments);
-        if (!premain) {
-            installed.run(false);
-        }
+        installed.run(premain);
         if (done != null) {
             done.append("outlast ").append(VERSION).append(" loaded (").append(config).append(")");
         }
         return null;
-    }
-
-    /**
-     * At start, the agent does nothing more until the application has started: then it installs as an
-     * attach does (its advice into classes already loaded, connections already open met at their next
-     * activity). The application's start pays for neither Byte Buddy (some 800 classes, loaded and verified)
-     * nor a transformer seeing each of its classes load: measured in docs/performance.md. A server's own
-     * timeouts are seconds long; the agent's arrive well before any of them can matter ({@link StartWatch}
-     * tells when). Runs on the premain's own thread, outside the installer's lock, so that an attach meanwhile
-     * is not kept waiting.
-     */
-    private static void runOnceStarted(Instrumentation inst) {
-        AgentInstaller pending = installed();
-        if (pending == null) {
-            return;
-        }
-        StartWatch.await(inst);
-        synchronized (AgentInstaller.class) {
-            if (installed == pending && pending.transformer == null) {
-                pending.run(true);
-            }
-        }
     }
 
     static synchronized AgentInstaller installed() {

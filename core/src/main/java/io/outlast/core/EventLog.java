@@ -3,13 +3,8 @@ package io.outlast.core;
 import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.EventSink;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Date;
@@ -36,8 +31,7 @@ public final class EventLog extends EventSink implements Runnable {
     private static final long WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
     private static final long IDLE_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
     private static final int BATCH = 1024;
-    /** {@code log=app}: the application's own SLF4J, where the closing thread's class loader has it. */
-    static final String APP = "app";
+    static final String APP = LogTarget.APP;
 
     /**
      * Lock-free: a closing server thread appends and goes on (a blocking queue's lock was the agent's
@@ -70,7 +64,7 @@ public final class EventLog extends EventSink implements Runnable {
     }
 
     public EventLog(Config config) throws IOException {
-        this(config, open(config.log), !"stderr".equals(config.log) && !"stdout".equals(config.log)
+        this(config, LogTarget.open(config.log), !"stderr".equals(config.log) && !"stdout".equals(config.log)
                 && !APP.equals(config.log));
     }
 
@@ -81,18 +75,6 @@ public final class EventLog extends EventSink implements Runnable {
         this.stamped = stamped;
         this.thread = new Thread(this, "outlast-log");
         thread.setDaemon(true);
-    }
-
-    private static Writer open(String log) throws IOException {
-        OutputStream target;
-        if ("stderr".equals(log) || APP.equals(log)) {
-            target = new Unclosed(System.err);
-        } else if ("stdout".equals(log)) {
-            target = new Unclosed(System.out);
-        } else {
-            target = new FileOutputStream(log, true);
-        }
-        return new OutputStreamWriter(target, StandardCharsets.UTF_8);
     }
 
     public void start() {
@@ -351,35 +333,6 @@ public final class EventLog extends EventSink implements Runnable {
         Message(String level, String text) {
             this.level = level;
             this.text = text;
-        }
-    }
-
-    /** System.err and System.out belong to the application: flush them, never close them. */
-    private static final class Unclosed extends OutputStream {
-        private final PrintStream target;
-
-        Unclosed(PrintStream target) {
-            this.target = target;
-        }
-
-        @Override
-        public void write(int b) {
-            target.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            target.write(b, off, len);
-        }
-
-        @Override
-        public void flush() {
-            target.flush();
-        }
-
-        @Override
-        public void close() {
-            flush();
         }
     }
 }
