@@ -41,6 +41,24 @@ public final class ConnectionState {
     /** When the connection last began waiting for a request (opened, or a response completed). */
     public volatile long idleSinceMillis;
 
+    /*
+     * Counted by advice inlined into the server's own per-request code, on the connection's thread (Netty):
+     * plain fields and no clock, since a fence or a clock read per request was most of what the agent cost
+     * there (measured). The agent's sweep reads them late and stamps the times.
+     */
+    /** The advice counts into these fields itself, without a hook call. */
+    public boolean counted;
+    /** Requests whose headers are complete. */
+    public long requestsIn;
+    /** Responses whose last content is written. */
+    public long responsesOut;
+    /** Reads decoded outside a request's body: a header's bytes arriving. */
+    public long headerReads;
+    /** {@link #headerReads} when the last request's headers were complete: a header is arriving while they differ. */
+    public long headerReadsDone;
+    /** A request's body is being read (its headers are in, its last content is not). */
+    public boolean inBody;
+
     public ConnectionState(Object support, String server, Object local, Object remote, long openedMillis) {
         this.support = support;
         this.server = server;

@@ -56,25 +56,20 @@ public abstract class NettyHooks {
     }
 
     /**
-     * Entry of {@code HttpObjectDecoder.decode(ctx, in, out)} of an {@code HttpRequestDecoder}, with its
-     * channel and its {@link #STATE_KEY} attribute: returns what {@link #decoded} needs, or null for one the
-     * agent does not follow (on a client channel, an upgraded one).
+     * Entry of {@code HttpObjectDecoder.decode(ctx, in, out)} of an {@code HttpRequestDecoder} whose channel's
+     * {@link #STATE_KEY} attribute is not a {@code ConnectionState} the advice counts into already (a new
+     * connection, one open before an attach): returns the state the advice counts this decode into, or null
+     * for one the agent does not follow (a client channel, an upgraded one).
      */
     public Object decoding(Object decoder, Object channel, Object state) {
         return null;
     }
 
     /**
-     * Exit of {@code HttpObjectDecoder.decode} that output a request or a request's end, as the advice read
-     * it: how many requests began, and whether what it output leaves a request's body being read (1) or not (0).
-     */
-    public void decoded(Object connection, int requests, int inBody) {
-    }
-
-    /**
      * Entry of {@code HttpObjectEncoder.encode(ctx, msg, out)} of an {@code HttpResponseEncoder}, for a
      * response's head ({@code status} its code, else -1) or its last content ({@code last}), or both; with the
-     * channel's {@link #STATE_KEY} attribute.
+     * channel's {@link #STATE_KEY} attribute. Only where the advice does not count it itself: an informational
+     * response, or a state not counted into.
      */
     public void encoding(Object encoder, Object channel, Object state, int status, boolean last) {
     }

@@ -3,6 +3,7 @@ package io.outlast.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -72,6 +73,32 @@ class NettyTest extends ServerFamilyTest {
             Measurements.assertTiming("idle after pipelined requests", probe.closedAfter(answered, 6000), 2000,
                     family().lateMs(), server);
             Measurements.assertEvent(server, family(), mark, probe.localPort(), "server-idle", 2);
+        }
+    }
+
+    /**
+     * The sweep dates a wait from the counts the advice keeps (no clock per request): a peer's close after a
+     * known wait reports an idle under by at most a sweep period (250 ms with no timeout set, 100-150 ms
+     * here otherwise) and never over, with timeouts and without.
+     */
+    @ParameterizedTest(name = "{0}, {1}: idle_ms of a peer's close")
+    @CsvSource({"netty-4.1, idle=2s", "netty-4.2, enabled=true", "reactor-netty-1.2, header=3s", "vertx-5.0, enabled=true"})
+    void peerCloseIdleMs(String app, String agentArgs) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, agentArgs)) {
+            int mark = server.mark();
+            int clientPort;
+            long waitedMs;
+            try (Probe probe = new Probe(server.port)) {
+                clientPort = probe.localPort();
+                probe.request(false);
+                long answered = System.nanoTime();
+                Thread.sleep(1200);
+                waitedMs = (System.nanoTime() - answered) / 1_000_000;
+            }
+            Map<String, String> event = Measurements.assertEvent(server, family(), mark, clientPort, "peer", 1);
+            long idle = Long.parseLong(event.get("idle_ms"));
+            assertTrue(idle <= waitedMs + 50 && idle >= waitedMs - 250 - 100,
+                    "idle_ms " + idle + " after a wait of " + waitedMs + " ms: " + event);
         }
     }
 

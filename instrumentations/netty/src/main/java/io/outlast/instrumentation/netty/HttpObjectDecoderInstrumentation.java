@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
+import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.NettyHooks;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -34,43 +35,57 @@ final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
     /**
      * Runs once per read on every HTTP/1 connection: the checks, the channel and the reading of what the
      * decode output are Netty's own calls here, inlined into Netty's class (where its types resolve and its
-     * type checks are the JIT's fastest), so that only a server's request decoder costs a hook call, and no
-     * reflection is on this path. Parameters stay {@code Object}: the agent's loader cannot see Netty.
+     * type checks are the JIT's fastest), and so is the counting into the connection's state: a hook is
+     * called only for a connection not counted into yet. No clock is read and no fence written here; the
+     * sweep stamps the times. Parameters stay {@code Object}: the agent's loader cannot see Netty.
      */
     public static final class DecodeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object enter(@Advice.This Object decoder, @Advice.Argument(0) Object ctx,
-                                   @Advice.Argument(2) List<?> out, @Advice.Local("mark") int mark) {
+        public static ConnectionState enter(@Advice.This Object decoder, @Advice.Argument(0) Object ctx,
+                                            @Advice.Argument(2) List<?> out, @Advice.Local("mark") int mark) {
             if (!(decoder instanceof HttpRequestDecoder)) {
                 return null;
             }
             mark = out.size();
             Channel channel = ((ChannelHandlerContext) ctx).channel();
             Object key = NettyHooks.stateKey();
-            return NettyHooks.get().decoding(decoder, channel, channel.attr(key instanceof AttributeKey
-                    ? (AttributeKey<?>) key : AttributeKey.valueOf(NettyHooks.STATE_KEY)).get());
+            // none before the first connection the advice met: open before an attach, the hook finds it
+            Object state = key instanceof AttributeKey ? channel.attr((AttributeKey<?>) key).get() : null;
+            if (!(state instanceof ConnectionState) || !((ConnectionState) state).counted) {
+                state = NettyHooks.get().decoding(decoder, channel, state);
+            }
+            if (!(state instanceof ConnectionState)) {
+                return null;
+            }
+            ConnectionState s = (ConnectionState) state;
+            if (!s.inBody) {
+                s.headerReads++;
+            }
+            return s;
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter Object connection, @Advice.Argument(2) List<?> out,
+        public static void exit(@Advice.Enter ConnectionState s, @Advice.Argument(2) List<?> out,
                                 @Advice.Local("mark") int mark) {
-            if (connection == null) {
+            if (s == null) {
                 return;
             }
-            int requests = 0;
-            int inBody = -1;
             for (int i = mark; i < out.size(); i++) {
                 Object msg = out.get(i);
+                // a request without a body ends with this one: not type-checked, since a second class seen by
+                // the checks below makes their profile two classes, and each check a search of the supertypes
+                if (msg == LastHttpContent.EMPTY_LAST_CONTENT) {
+                    s.inBody = false;
+                    continue;
+                }
                 if (msg instanceof HttpRequest) {
-                    requests++;
-                    inBody = 1;
+                    s.requestsIn++;
+                    s.headerReadsDone = s.headerReads;
+                    s.inBody = true;
                 }
                 if (msg instanceof LastHttpContent) {
-                    inBody = 0;
+                    s.inBody = false;
                 }
-            }
-            if (inBody >= 0) {
-                NettyHooks.get().decoded(connection, requests, inBody);
             }
         }
     }

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.NettyHooks;
 import io.outlast.core.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -14,7 +15,7 @@ import net.bytebuddy.dynamic.DynamicType;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** Responses leaving: the last content of one starts the idle clock once every request is answered. */
+/** Responses leaving: the last content of one is counted (the sweep starts the idle clock when it sees the count). */
 final class HttpObjectEncoderInstrumentation implements TypeInstrumentation {
     @Override
     public String typeName() {
@@ -26,7 +27,7 @@ final class HttpObjectEncoderInstrumentation implements TypeInstrumentation {
         return builder.visit(Advice.to(EncodeAdvice.class).on(named("encode").and(takesArguments(3))));
     }
 
-    /** As the decoder's: Netty's own calls inlined, a hook call only for a response's head or its end. */
+    /** As the decoder's: Netty's own calls and the counting inlined, a hook call only where they cannot do. */
     public static final class EncodeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object encoder, @Advice.Argument(0) Object ctx,
@@ -34,13 +35,25 @@ final class HttpObjectEncoderInstrumentation implements TypeInstrumentation {
             if (!(encoder instanceof HttpResponseEncoder)) {
                 return;
             }
-            int status = msg instanceof HttpResponse ? ((HttpResponse) msg).status().code() : -1;
-            boolean last = msg instanceof LastHttpContent;
+            int status = -1;
+            boolean last = true;
+            // a response without a body, or one written in parts, ends with this one: not type-checked (as the decoder's)
+            if (msg != LastHttpContent.EMPTY_LAST_CONTENT) {
+                status = msg instanceof HttpResponse ? ((HttpResponse) msg).status().code() : -1;
+                last = msg instanceof LastHttpContent;
+            }
             if (status >= 0 || last) {
                 Channel channel = ((ChannelHandlerContext) ctx).channel();
                 Object key = NettyHooks.stateKey();
-                NettyHooks.get().encoding(encoder, channel, channel.attr(key instanceof AttributeKey
-                        ? (AttributeKey<?>) key : AttributeKey.valueOf(NettyHooks.STATE_KEY)).get(), status, last);
+                // none before the first connection the advice met: open before an attach, the hook finds it
+                Object state = key instanceof AttributeKey ? channel.attr((AttributeKey<?>) key).get() : null;
+                if (state instanceof ConnectionState && ((ConnectionState) state).counted && (status < 100 || status >= 200)) {
+                    if (last) {
+                        ((ConnectionState) state).responsesOut++;
+                    }
+                } else {
+                    NettyHooks.get().encoding(encoder, channel, state, status, last);
+                }
             }
         }
     }

@@ -14,13 +14,14 @@ final class NettyConnection {
     /** The server channel that accepted it (a child's own reference: keeps nothing alive that it does not). */
     final Object parent;
     /*
-     * Written per request on the event loop, so plain fields (a volatile write is a fence, measured): the
-     * sweep may read them late, and decides nothing on them alone; the close is decided again on the event
-     * loop, where they are current.
+     * The sweep's view of the counts the advice keeps in the connection's state (requests, responses, header
+     * reads): when a count it last saw moves, it stamps the time (so a stamp is late by up to a sweep period,
+     * never early). Written by the sweep only.
      */
-    /** A request's body is being read (its headers are in, its last content is not). */
-    boolean inBody;
-    long responses;
+    /** The responses count at the sweep's last idle stamp. */
+    volatile long stampedResponses;
+    /** The requests count at the sweep's last header stamp (the header after that many requests). */
+    volatile long stampedRequests = -1;
     /** Seen an HTTP/1 request decoder on it: a connection to which HTTP's timeouts apply. */
     volatile boolean http;
     /** Switched protocols (WebSocket, h2c): HTTP/1's timeouts no longer apply. */

@@ -18,9 +18,10 @@ import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Netty's server connections as the agent sees them. Netty has no HTTP timeouts of its own: the agent follows
- * each connection's requests and responses from the HTTP codec (headers in, last content out, pipelined
- * requests counted) and {@link NettyTimeouts} closes it on the agent's idle and header timeouts. Reactor
+ * Netty's server connections as the agent sees them. Netty has no HTTP timeouts of its own: the codec's advice
+ * counts each connection's requests and responses (header reads, headers in, last content out, pipelined
+ * requests counted) and {@link NettyTimeouts} stamps their times and closes it on the agent's idle and header
+ * timeouts. Reactor
  * Netty's and Vert.x's own idle settings are set to the agent's idle as they are read.
  */
 final class NettyConnections extends NettyHooks {
@@ -81,28 +82,12 @@ final class NettyConnections extends NettyHooks {
                 c.http = true;
                 report(c.api, channel, c);
             }
-            // Netty decodes only while there are bytes to read: a decode outside a request is a header's first byte
-            if (!c.inBody && s.headerStartNanos == 0) {
-                s.headerStartNanos = System.nanoTime();
-            }
+            // the channel's own state: the advice counts into it from now on (one met after an attach has none)
+            s.counted = s == state;
             return s;
         } catch (Throwable t) {
             tracker.failed(t);
             return null;
-        }
-    }
-
-    @Override
-    public void decoded(Object connection, int requests, int inBody) {
-        try {
-            ConnectionState s = (ConnectionState) connection;
-            if (requests > 0) {
-                s.headerStartNanos = 0;
-                s.requests += requests;
-            }
-            ((NettyConnection) s.support).inBody = inBody == 1;
-        } catch (Throwable t) {
-            tracker.failed(t);
         }
     }
 
@@ -118,15 +103,12 @@ final class NettyConnections extends NettyHooks {
                 // informational: the request goes on; 101 hands the connection to another protocol
                 if (status == 101) {
                     c.upgraded = true;
+                    s.counted = false;
                 }
                 return;
             }
             if (last) {
-                long responses = c.responses + 1;
-                c.responses = responses;
-                if (responses >= s.requests) {
-                    s.idleSinceMillis = System.currentTimeMillis();
-                }
+                s.responsesOut++;
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -165,6 +147,11 @@ final class NettyConnections extends NettyHooks {
                 ((NettyConnection) s.support).shutdown = true;
             }
         }
+    }
+
+    /** The family stops: the advice calls the hooks again for these states, which a later start follows anew. */
+    void release() {
+        registry.forEach((channel, s) -> s.counted = false);
     }
 
     @Override
@@ -209,7 +196,7 @@ final class NettyConnections extends NettyHooks {
             }
             // a close no one marked is the peer's end of input: Netty closes it without passing the pipeline
             boolean stopping = ConnectionTracker.readsUnmarked(s, true) && stopping(api, channel, s);
-            tracker.closed(s, stopping, CloseEvent.PEER, waitedMs(s), s.requests);
+            tracker.closed(s, stopping, CloseEvent.PEER, waitedMs(s), s.requestsIn);
         } catch (Throwable t) {
             tracker.failed(t);
         }
@@ -238,7 +225,7 @@ final class NettyConnections extends NettyHooks {
                 // ends the wait sooner than the agent's idle: dropped, the agent's sweep closes it on time
                 return true;
             }
-            if (config().headerMs > 0 && s.headerStartNanos != 0) {
+            if (config().headerMs > 0 && headerArriving(s)) {
                 // a header is arriving: the agent's header deadline decides, an idle timer must not cut into it
                 return true;
             }
@@ -327,12 +314,21 @@ final class NettyConnections extends NettyHooks {
 
     /** Waiting for a request: every request answered, no header or body arriving. */
     static boolean waiting(ConnectionState s, NettyConnection c) {
-        return !c.inBody && s.headerStartNanos == 0 && c.responses >= s.requests;
+        return !s.inBody && s.headerReads == s.headerReadsDone && s.responsesOut >= s.requestsIn;
     }
 
-    private static long waitedMs(ConnectionState s) {
+    /** A request's header is arriving: bytes read outside a body since the last complete header. */
+    static boolean headerArriving(ConnectionState s) {
+        return !s.inBody && s.headerReads != s.headerReadsDone;
+    }
+
+    /**
+     * How long it has waited, by the sweep's stamp: under by up to one sweep period, never over; none if it
+     * answered a response since the last sweep.
+     */
+    static long waitedMs(ConnectionState s) {
         NettyConnection c = (NettyConnection) s.support;
-        return waiting(s, c) ? System.currentTimeMillis() - s.idleSinceMillis : 0;
+        return waiting(s, c) && s.responsesOut == c.stampedResponses ? System.currentTimeMillis() - s.idleSinceMillis : 0;
     }
 
     private boolean supported(NettyApi api) {

@@ -12,6 +12,8 @@ import java.util.List;
 
 /** Netty 4.1 and 4.2 HTTP/1.1 servers, plain or under Reactor Netty (1.1, 1.2) or Vert.x (4.5, 5.0). */
 public final class NettyInstrumentationModule implements InstrumentationModule {
+    private volatile NettyConnections connections;
+
     @Override
     public String family() {
         return NettyConnections.FAMILY;
@@ -36,6 +38,7 @@ public final class NettyInstrumentationModule implements InstrumentationModule {
     @Override
     public void start(AgentContext context) {
         NettyConnections connections = new NettyConnections(new ConnectionTracker(family(), context, "4.1.", "4.2."));
+        this.connections = connections;
         NettyHooks.set(connections);
         new NettyTimeouts(connections).start();
     }
@@ -43,5 +46,9 @@ public final class NettyInstrumentationModule implements InstrumentationModule {
     @Override
     public void stop() {
         NettyHooks.set(null);
+        NettyConnections stopped = connections;
+        if (stopped != null) {
+            stopped.release();
+        }
     }
 }

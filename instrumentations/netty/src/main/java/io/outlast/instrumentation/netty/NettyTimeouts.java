@@ -9,9 +9,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Netty's idle and header timeouts, which Netty lacks: a sweep on the agent's timer thread finds connections
- * past either, and closes each on its own event loop after checking again there, where reads happen (a
- * request that arrived meanwhile keeps its connection). Nothing runs on an event loop but that check.
+ * Netty's idle and header timeouts, which Netty lacks: a sweep on the agent's timer thread stamps when each
+ * connection began to wait or to receive a header (from the counts the advice keeps, which read no clock),
+ * finds connections past either timeout, and closes each on its own event loop after checking again there,
+ * where reads happen (a request that arrived meanwhile keeps its connection). Nothing runs on an event loop
+ * but that check.
  */
 final class NettyTimeouts {
     private final ConnectionTracker tracker;
@@ -20,16 +22,15 @@ final class NettyTimeouts {
         this.tracker = connections.tracker();
     }
 
-    /** A twentieth of the shorter timeout, within 50-250 ms: that late at most. */
+    /** A twentieth of the shorter timeout, within 50-250 ms: a stamp, and a close after it, each that late at most. */
     static long sweepPeriodMs(long idleMs, long headerMs) {
         long shorter = Math.min(idleMs > 0 ? idleMs : Long.MAX_VALUE, headerMs > 0 ? headerMs : Long.MAX_VALUE);
         return Math.max(50, Math.min(250, shorter / 20));
     }
 
-    /** Sweeps while either timeout is configured. */
+    /** Always: without a timeout to keep, the stamps still date the close events' idle. */
     void start() {
-        tracker.context().sweep(c -> c.idleMs > 0 || c.headerMs > 0 ? sweepPeriodMs(c.idleMs, c.headerMs) : -1,
-                this::sweep);
+        tracker.context().sweep(c -> sweepPeriodMs(c.idleMs, c.headerMs), this::sweep);
     }
 
     void sweep() {
@@ -37,6 +38,7 @@ final class NettyTimeouts {
         long nowMillis = System.currentTimeMillis();
         tracker.registry().forEach((channel, s) -> {
             try {
+                stamp(s);
                 String closer = due(s, nowNanos, nowMillis);
                 NettyConnection c = (NettyConnection) s.support;
                 if (closer != null && !c.closing) {
@@ -54,7 +56,34 @@ final class NettyTimeouts {
         });
     }
 
-    /** The closer if a timeout has run out, else null. */
+    /**
+     * The times the counts do not carry: a wait begins when a response is counted, a header when its first
+     * read is; seen here, so up to a sweep period late. The clock is read after the count, not at the sweep's
+     * start: never early.
+     */
+    static void stamp(ConnectionState s) {
+        NettyConnection c = (NettyConnection) s.support;
+        long responses = s.responsesOut;
+        if (responses != c.stampedResponses) {
+            s.idleSinceMillis = System.currentTimeMillis();
+            c.stampedResponses = responses;
+        }
+        if (!NettyConnections.headerArriving(s)) {
+            s.headerStartNanos = 0;
+        } else {
+            long requests = s.requestsIn;
+            if (s.headerStartNanos == 0 || requests != c.stampedRequests) {
+                // a header begun since the last sweep, or the next one after a request completed meanwhile
+                s.headerStartNanos = System.nanoTime();
+                c.stampedRequests = requests;
+            }
+        }
+    }
+
+    /**
+     * The closer if a timeout has run out, else null; on the event loop, where the counts are current, none
+     * for a wait or a header that began after the sweep's stamp.
+     */
     private String due(ConnectionState s, long nowNanos, long nowMillis) {
         NettyConnection c = (NettyConnection) s.support;
         if (c.upgraded) {
@@ -64,10 +93,12 @@ final class NettyTimeouts {
         long headerMs = tracker.config().headerMs;
         long headerNanos = headerMs > 0 ? TimeUnit.MILLISECONDS.toNanos(headerMs) : -1;
         long headerStart = s.headerStartNanos;
-        if (headerNanos > 0 && headerStart != 0 && nowNanos - headerStart >= headerNanos) {
+        if (headerNanos > 0 && headerStart != 0 && NettyConnections.headerArriving(s) && s.requestsIn == c.stampedRequests
+                && nowNanos - headerStart >= headerNanos) {
             return CloseEvent.SERVER_HEADER;
         }
-        if (idleMs > 0 && NettyConnections.waiting(s, c) && nowMillis - s.idleSinceMillis >= idleMs) {
+        if (idleMs > 0 && NettyConnections.waiting(s, c) && s.responsesOut == c.stampedResponses
+                && nowMillis - s.idleSinceMillis >= idleMs) {
             return CloseEvent.SERVER_IDLE;
         }
         return null;
@@ -86,7 +117,7 @@ final class NettyTimeouts {
                 tracker.registry().remove(channel);
                 return;
             }
-            if (s.mark(closer, closer.equals(CloseEvent.SERVER_IDLE) ? System.currentTimeMillis() - s.idleSinceMillis : 0)) {
+            if (s.mark(closer, closer.equals(CloseEvent.SERVER_IDLE) ? NettyConnections.waitedMs(s) : 0)) {
                 c.api.close(channel);
             }
         } catch (Throwable t) {
