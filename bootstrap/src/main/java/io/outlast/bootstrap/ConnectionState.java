@@ -43,8 +43,8 @@ public final class ConnectionState {
 
     /*
      * Counted by advice inlined into the server's own per-request code, on the connection's thread (Netty):
-     * plain fields and no clock, since a fence or a clock read per request was most of what the agent cost
-     * there (measured). The agent's sweep reads them late and stamps the times.
+     * plain fields and no clock, so that a request costs the agent a few additions, not a fence or a clock
+     * read. The agent's sweep reads them late and stamps the times.
      */
     /** The advice counts into these fields itself, without a hook call. */
     public boolean counted;

@@ -21,8 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Netty's server connections as the agent sees them. Netty has no HTTP timeouts of its own: the codec's advice
  * counts each connection's requests and responses (header reads, headers in, last content out, pipelined
  * requests counted) and {@link NettyTimeouts} stamps their times and closes it on the agent's idle and header
- * timeouts. Reactor
- * Netty's and Vert.x's own idle settings are set to the agent's idle as they are read.
+ * timeouts. Reactor Netty's and Vert.x's own idle settings are set to the agent's idle as they are read.
  */
 final class NettyConnections extends NettyHooks {
     static final String FAMILY = "netty";

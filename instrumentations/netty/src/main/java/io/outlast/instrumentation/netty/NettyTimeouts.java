@@ -69,7 +69,10 @@ final class NettyTimeouts {
             c.stampedResponses = responses;
         }
         if (!NettyConnections.headerArriving(s)) {
-            s.headerStartNanos = 0;
+            if (s.headerStartNanos != 0) {
+                // written only on a change: the state's cache line is the event loop's, per request
+                s.headerStartNanos = 0;
+            }
         } else {
             long requests = s.requestsIn;
             if (s.headerStartNanos == 0 || requests != c.stampedRequests) {
