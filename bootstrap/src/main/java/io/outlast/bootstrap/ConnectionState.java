@@ -48,7 +48,7 @@ public final class ConnectionState {
      */
     /** The advice counts into these fields itself, without a hook call. */
     public boolean counted;
-    /** Requests whose headers are complete. */
+    /** Requests whose headers are complete ({@link #requests}, volatile, is the other families' count). */
     public long requestsIn;
     /** Responses whose last content is written. */
     public long responsesOut;

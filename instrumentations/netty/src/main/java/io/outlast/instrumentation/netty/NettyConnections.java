@@ -215,12 +215,11 @@ final class NettyConnections extends NettyHooks {
             if (s == null) {
                 return false;
             }
-            NettyConnection c = (NettyConnection) s.support;
             if (!known) {
                 // met here, after an attach: it has been idle at least this long
                 s.idleSinceMillis = System.currentTimeMillis() - handlerMs;
             }
-            if (config().idleMs > 0 && handlerMs < config().idleMs && waiting(s, c)) {
+            if (config().idleMs > 0 && handlerMs < config().idleMs && waiting(s)) {
                 // ends the wait sooner than the agent's idle: dropped, the agent's sweep closes it on time
                 return true;
             }
@@ -312,7 +311,7 @@ final class NettyConnections extends NettyHooks {
     }
 
     /** Waiting for a request: every request answered, no header or body arriving. */
-    static boolean waiting(ConnectionState s, NettyConnection c) {
+    static boolean waiting(ConnectionState s) {
         return !s.inBody && s.headerReads == s.headerReadsDone && s.responsesOut >= s.requestsIn;
     }
 
@@ -327,7 +326,7 @@ final class NettyConnections extends NettyHooks {
      */
     static long waitedMs(ConnectionState s) {
         NettyConnection c = (NettyConnection) s.support;
-        return waiting(s, c) && s.responsesOut == c.stampedResponses ? System.currentTimeMillis() - s.idleSinceMillis : 0;
+        return waiting(s) && s.responsesOut == c.stampedResponses ? System.currentTimeMillis() - s.idleSinceMillis : 0;
     }
 
     private boolean supported(NettyApi api) {

@@ -100,7 +100,7 @@ final class NettyTimeouts {
                 && nowNanos - headerStart >= headerNanos) {
             return CloseEvent.SERVER_HEADER;
         }
-        if (idleMs > 0 && NettyConnections.waiting(s, c) && s.responsesOut == c.stampedResponses
+        if (idleMs > 0 && NettyConnections.waiting(s) && s.responsesOut == c.stampedResponses
                 && nowMillis - s.idleSinceMillis >= idleMs) {
             return CloseEvent.SERVER_IDLE;
         }
