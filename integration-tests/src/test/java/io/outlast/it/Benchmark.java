@@ -203,10 +203,10 @@ public final class Benchmark {
         }
         Files.delete(log);
         if (!keepAlive.get(0).isEmpty()) {
-            report(app, "kept-alive", keepAlive, 0.99);
+            report(app, "kept-alive", keepAlive, windows, 0.99);
         }
         if (!perRequest.get(0).isEmpty()) {
-            report(app, "connection per request, closes logged to a file (" + lines + " lines)", perRequest, 0.95);
+            report(app, "connection per request, closes logged to a file (" + lines + " lines)", perRequest, windows, 0.95);
         }
     }
 
@@ -234,7 +234,7 @@ public final class Benchmark {
         return spent;
     }
 
-    private static void report(String app, String what, List<List<Load>> loads, double goal) {
+    private static void report(String app, String what, List<List<Load>> loads, int windows, double goal) {
         List<Double> rate = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         List<Double> serving = new ArrayList<>();
@@ -253,6 +253,19 @@ public final class Benchmark {
                 medianOf(loads.get(1), Load::rps), medianOf(loads.get(1), Load::cpuMicrosPerRequest),
                 rate.size(), medianD(rate), quantile(rate, 0.25), quantile(rate, 0.75),
                 medianD(cpu), quantile(cpu, 0.25), quantile(cpu, 0.75), goal);
+        // windows of one pair share its two JITs' outcome, which differs from pair to pair more than windows
+        // differ within one: the pairs are the independent samples, so the interval is over their medians
+        List<Double> pairs = new ArrayList<>();
+        for (int from = 0; from + windows <= cpu.size(); from += windows) {
+            pairs.add(medianD(cpu.subList(from, from + windows)));
+        }
+        StringBuilder each = new StringBuilder();
+        for (double p : pairs) {
+            each.append(each.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", p));
+        }
+        System.out.printf(Locale.ROOT, "throughput %-13s %s: by CPU time, each pair's median: %s; their mean %.4f"
+                + " (95%% interval %.4f..%.4f)%n", app, what, each, mean(pairs), mean(pairs) - interval(pairs),
+                mean(pairs) + interval(pairs));
         // the JIT still compiles (and recompiles after deoptimizations) long after a warm-up; its share is
         // counted above, and apart here, where the agent's cost is the serving's alone
         System.out.printf(Locale.ROOT, "throughput %-13s %s: JIT compiler threads %.2f -> %.2f us per request;"
@@ -260,6 +273,25 @@ public final class Benchmark {
                 medianOf(loads.get(0), l -> l.jitMs() * 1000 / l.requests()),
                 medianOf(loads.get(1), l -> l.jitMs() * 1000 / l.requests()),
                 medianD(serving), quantile(serving, 0.25), quantile(serving, 0.75));
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** Half the width of a 95% interval of the mean (Student's t for the few samples there are). */
+    private static double interval(List<Double> values) {
+        int n = values.size();
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double m = mean(values);
+        double ss = 0;
+        for (double v : values) {
+            ss += (v - m) * (v - m);
+        }
+        double[] t = {12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13};
+        return (n - 1 <= t.length ? t[n - 2] : 1.96) * Math.sqrt(ss / (n - 1) / n);
     }
 
     private static double medianOf(List<Load> loads, java.util.function.ToDoubleFunction<Load> f) {
