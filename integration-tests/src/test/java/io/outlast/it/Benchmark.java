@@ -259,13 +259,12 @@ public final class Benchmark {
         for (int from = 0; from + windows <= cpu.size(); from += windows) {
             pairs.add(medianD(cpu.subList(from, from + windows)));
         }
-        StringBuilder each = new StringBuilder();
-        for (double p : pairs) {
-            each.append(each.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", p));
-        }
+        String each = pairs.stream().map(p -> String.format(Locale.ROOT, "%.3f", p))
+                .collect(java.util.stream.Collectors.joining(" "));
+        double m = mean(pairs);
+        double h = interval(pairs);
         System.out.printf(Locale.ROOT, "throughput %-13s %s: by CPU time, each pair's median: %s; their mean %.4f"
-                + " (95%% interval %.4f..%.4f)%n", app, what, each, mean(pairs), mean(pairs) - interval(pairs),
-                mean(pairs) + interval(pairs));
+                + " (95%% interval %.4f..%.4f)%n", app, what, each, m, m - h, m + h);
         // the JIT still compiles (and recompiles after deoptimizations) long after a warm-up; its share is
         // counted above, and apart here, where the agent's cost is the serving's alone
         System.out.printf(Locale.ROOT, "throughput %-13s %s: JIT compiler threads %.2f -> %.2f us per request;"
