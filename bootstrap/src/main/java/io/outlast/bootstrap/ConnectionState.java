@@ -100,6 +100,21 @@ public final class ConnectionState {
     }
 
     /**
+     * One object a decode put out, in order: a request's headers are complete with it, or a request's last
+     * content (or both, a full request). Called by advice on the connection's thread (Netty).
+     */
+    public void decoded(boolean request, boolean last) {
+        if (request) {
+            requestsIn++;
+            headerReadsDone = headerReads;
+            inBody = true;
+        }
+        if (last) {
+            inBody = false;
+        }
+    }
+
+    /**
      * Records who started closing the connection. The first mark wins: a server's idle half-close is
      * followed by the peer's FIN, and that FIN must not rename the closer.
      */
