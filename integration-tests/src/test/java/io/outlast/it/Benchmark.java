@@ -162,10 +162,18 @@ public final class Benchmark {
             with = null; // -Dbench.agent=none: neither has the agent, the method's own spread
         }
         String[] jvmArgs = experimentArgs();
+        // -Dbench.ref=<agent arguments>: the reference server has the agent too (-Dbench.ref.jvmargs its switches),
+        // two settings or builds compared in one pair: each against a server without it adds two such spreads
+        String reference = System.getProperty("bench.ref");
+        if (reference != null) {
+            reference = reference + ",log=" + log;
+        }
+        String refArgs = System.getProperty("bench.ref.jvmargs", "").trim();
+        String[] referenceArgs = refArgs.isEmpty() ? new String[0] : refArgs.split("\\s+");
         List<List<Load>> keepAlive = List.of(new ArrayList<>(), new ArrayList<>());
         List<List<Load>> perRequest = List.of(new ArrayList<>(), new ArrayList<>());
         for (int pair = 0; pair < pairs; pair++) {
-            try (ServerProcess without = ServerProcess.start(Jdk.JDK17, app, null);
+            try (ServerProcess without = ServerProcess.start(Jdk.JDK17, app, reference, referenceArgs);
                  ServerProcess agent = ServerProcess.start(Jdk.JDK17, app, with, jvmArgs)) {
                 List<ServerProcess> servers = List.of(without, agent);
                 for (boolean close : closes) {
