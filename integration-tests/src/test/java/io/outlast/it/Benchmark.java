@@ -55,9 +55,12 @@ public final class Benchmark {
         }
     }
 
-    /** {@code -Dbench.jvmargs="-Dx=y ..."}: JVM options for the server with the agent (an experiment's switches). */
-    static String[] experimentArgs() {
-        String args = System.getProperty("bench.jvmargs", "").trim();
+    /**
+     * {@code -Dbench.jvmargs="-Dx=y ..."}: JVM options for the server with the agent (an experiment's switches);
+     * {@code bench.ref.jvmargs} the reference server's.
+     */
+    static String[] experimentArgs(String property) {
+        String args = System.getProperty(property, "").trim();
         return args.isEmpty() ? new String[0] : args.split("\\s+");
     }
 
@@ -91,7 +94,7 @@ public final class Benchmark {
         List<String> cmd = new ArrayList<>(List.of(Jdk.JDK17.java().toString(), "-Xshare:auto"));
         if (agent != null) {
             cmd.add("-javaagent:" + ServerProcess.AGENT_JAR + "=" + agent);
-            cmd.addAll(List.of(experimentArgs()));
+            cmd.addAll(List.of(experimentArgs("bench.jvmargs")));
         }
         cmd.addAll(List.of("-jar", ServerProcess.APPS.resolve(app).resolve("target/app.jar").toString()));
         long start = System.nanoTime();
@@ -161,15 +164,14 @@ public final class Benchmark {
         if (with.equals("none")) {
             with = null; // -Dbench.agent=none: neither has the agent, the method's own spread
         }
-        String[] jvmArgs = experimentArgs();
-        // -Dbench.ref=<agent arguments>: the reference server has the agent too (-Dbench.ref.jvmargs its switches),
-        // two settings or builds compared in one pair: each against a server without it adds two such spreads
+        String[] jvmArgs = experimentArgs("bench.jvmargs");
+        // -Dbench.ref=<agent arguments>: the reference server (the report's "without") has the agent too, so two
+        // settings or builds are compared in one pair: each against a server without it adds two such spreads
         String reference = System.getProperty("bench.ref");
         if (reference != null) {
             reference = reference + ",log=" + log;
         }
-        String refArgs = System.getProperty("bench.ref.jvmargs", "").trim();
-        String[] referenceArgs = refArgs.isEmpty() ? new String[0] : refArgs.split("\\s+");
+        String[] referenceArgs = experimentArgs("bench.ref.jvmargs");
         List<List<Load>> keepAlive = List.of(new ArrayList<>(), new ArrayList<>());
         List<List<Load>> perRequest = List.of(new ArrayList<>(), new ArrayList<>());
         for (int pair = 0; pair < pairs; pair++) {
