@@ -16,6 +16,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+
+import io.outlast.it.ThreadCpu.Work;
 
 /**
  * The agent's cost, measured side by side (with and without it, alternating) and printed: start-up,
@@ -124,15 +127,27 @@ public final class Benchmark {
 
     // --- throughput ---
 
-    /** What wrk measured and what it cost the server: its process's CPU time (all threads) over the run. */
-    record Load(double rps, long requests, double cpuMs, double jitMs) {
+    /** What wrk measured and what it cost the server: its threads' CPU time over the run, by {@link Work}. */
+    record Load(double rps, long requests, long[] nanos) {
+        double cpuMs() {
+            return LongStream.of(nanos).sum() / 1e6;
+        }
+
+        double jitMs() {
+            return nanos[Work.JIT.ordinal()] / 1e6;
+        }
+
         double cpuMicrosPerRequest() {
-            return cpuMs * 1000 / requests;
+            return cpuMs() * 1000 / requests;
         }
 
         /** Without the JIT compiler threads' share: the work of serving alone, compiling aside. */
         double servingMicrosPerRequest() {
-            return (cpuMs - jitMs) * 1000 / requests;
+            return (cpuMs() - jitMs()) * 1000 / requests;
+        }
+
+        double microsPerRequest(Work work) {
+            return nanos[work.ordinal()] / 1e3 / requests;
         }
     }
 
@@ -279,9 +294,31 @@ public final class Benchmark {
         // counted above, and apart here, where the agent's cost is the serving's alone
         System.out.printf(Locale.ROOT, "throughput %-13s %s: JIT compiler threads %.2f -> %.2f us per request;"
                         + " by CPU time without them %.3f [%.3f..%.3f]%n", app, what,
-                medianOf(loads.get(0), l -> l.jitMs() * 1000 / l.requests()),
-                medianOf(loads.get(1), l -> l.jitMs() * 1000 / l.requests()),
+                medianOf(loads.get(0), l -> l.microsPerRequest(Work.JIT)),
+                medianOf(loads.get(1), l -> l.microsPerRequest(Work.JIT)),
                 medianD(serving), quantile(serving, 0.25), quantile(serving, 0.75));
+        // where a difference is: in the server's own threads (the advice runs there), or in the GC's, the
+        // JVM's, the agent's; each window's difference as a share of the reference's CPU per request, since
+        // the machine's speed drifts from window to window more than the agent's cost
+        StringBuilder byWork = new StringBuilder();
+        for (Work w : Work.values()) {
+            List<Double> share = new ArrayList<>();
+            for (int r = 0; r < loads.get(0).size(); r++) {
+                Load without = loads.get(0).get(r);
+                Load with = loads.get(1).get(r);
+                share.add(100 * (with.microsPerRequest(w) - without.microsPerRequest(w)) / without.cpuMicrosPerRequest());
+            }
+            List<Double> pairShares = new ArrayList<>();
+            for (int from = 0; from + windows <= share.size(); from += windows) {
+                pairShares.add(medianD(share.subList(from, from + windows)));
+            }
+            byWork.append(String.format(Locale.ROOT, "%s%s %.3f -> %.3f us, %+.2f%% [%+.2f..%+.2f]",
+                    byWork.length() == 0 ? "" : "; ", w.name().toLowerCase(Locale.ROOT),
+                    medianOf(loads.get(0), l -> l.microsPerRequest(w)), medianOf(loads.get(1), l -> l.microsPerRequest(w)),
+                    mean(pairShares), mean(pairShares) - interval(pairShares), mean(pairShares) + interval(pairShares)));
+        }
+        System.out.printf(Locale.ROOT, "throughput %-13s %s: CPU per request by thread, without -> with, and the"
+                + " difference in %% of the reference's CPU (mean of the pairs' medians [95%% interval]): %s%n", app, what, byWork);
     }
 
     private static double mean(List<Double> values) {
@@ -331,8 +368,7 @@ public final class Benchmark {
      */
     static List<Load> load(List<ServerProcess> servers, int seconds, boolean close) throws Exception {
         List<Process> wrks = new ArrayList<>();
-        long[] cpuBefore = new long[servers.size()];
-        long[] jitBefore = new long[servers.size()];
+        ThreadCpu[] before = new ThreadCpu[servers.size()];
         for (int i = 0; i < servers.size(); i++) {
             ServerProcess server = servers.get(i);
             List<String> cmd = new ArrayList<>();
@@ -346,8 +382,7 @@ public final class Benchmark {
                 cmd.addAll(List.of("-H", "Connection: close"));
             }
             cmd.add("http://127.0.0.1:" + server.port + "/");
-            cpuBefore[i] = cpuMillis(server.process.pid());
-            jitBefore[i] = jitMillis(server.process.pid());
+            before[i] = ThreadCpu.of(server.process.pid());
             wrks.add(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         }
         List<Load> loads = new ArrayList<>();
@@ -355,49 +390,15 @@ public final class Benchmark {
             Process p = wrks.get(i);
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
-            long cpuAfter = cpuMillis(servers.get(i).process.pid());
-            long jitAfter = jitMillis(servers.get(i).process.pid());
+            long[] spent = ThreadCpu.of(servers.get(i).process.pid()).since(before[i]);
             Matcher m = RPS.matcher(out);
             Matcher n = REQUESTS.matcher(out);
             if (!m.find() || !n.find()) {
                 throw new IOException("wrk: " + out);
             }
-            loads.add(new Load(Double.parseDouble(m.group(1)), Long.parseLong(n.group(1)), cpuAfter - cpuBefore[i],
-                    jitAfter - jitBefore[i]));
+            loads.add(new Load(Double.parseDouble(m.group(1)), Long.parseLong(n.group(1)), spent));
         }
         return loads;
-    }
-
-    /** The process's CPU time, all its threads, user and system, from /proc (clock ticks of 10 ms). */
-    static long cpuMillis(long pid) throws IOException {
-        return statMillis(Files.readString(Path.of("/proc/" + pid + "/stat")));
-    }
-
-    /** User and system CPU time from a process's or thread's {@code stat} line. */
-    private static long statMillis(String stat) {
-        // fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
-    }
-
-    /** CPU time of the process's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"), from /proc. */
-    static long jitMillis(long pid) throws IOException {
-        long ms = 0;
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException gone) {
-                    continue;
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                    ms += statMillis(stat);
-                }
-            }
-        }
-        return ms;
     }
 
     // --- attach ---
