@@ -99,6 +99,25 @@ class EventLogTest {
         assertTrue(written + dropped <= burst, written + " + " + dropped);
     }
 
+    /** Asleep after a quiet spell, the log's thread is woken by the next line: it is written at once. */
+    @Test
+    void aLineAfterAQuietSpellWakesTheLog() throws Exception {
+        StringWriter out = new StringWriter();
+        EventLog log = new EventLog(Config.fromArguments(""), out, false);
+        log.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!log.asleep()) {
+            assertTrue(System.nanoTime() < end, "the log's thread never went to sleep");
+            Thread.sleep(10);
+        }
+        long start = System.nanoTime();
+        log.close(EVENT);
+        awaitContains(out, "closer=server-idle");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(ms < 1000, "written " + ms + " ms after it came");
+        log.stop();
+    }
+
     private static void awaitContains(StringWriter out, String text) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!out.toString().contains(text)) {
