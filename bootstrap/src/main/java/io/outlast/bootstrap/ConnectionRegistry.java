@@ -3,6 +3,7 @@ package io.outlast.bootstrap;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 /**
@@ -19,6 +20,8 @@ public final class ConnectionRegistry {
      * It keeps no connection alive: its key is the weak one the map holds.
      */
     private final ThreadLocal<Entry> last = new ThreadLocal<>();
+    /** Run on the first connection registered (a family's sweeps wait for it), then dropped. */
+    private final AtomicReference<Runnable> first = new AtomicReference<>();
 
     /** Called on server threads, per request on some servers: looks up without a weak reference. */
     public ConnectionState get(Object connection) {
@@ -57,7 +60,25 @@ public final class ConnectionRegistry {
         Entry prior = map.putIfAbsent(e, e);
         e = prior != null ? prior : e;
         last.set(e);
+        if (first.get() != null) {
+            runFirst();
+        }
         return e.state;
+    }
+
+    /** Runs {@code action} on the thread that registers the first connection, or now if there is one already. */
+    public void whenFirst(Runnable action) {
+        first.set(action);
+        if (!map.isEmpty()) {
+            runFirst();
+        }
+    }
+
+    private void runFirst() {
+        Runnable action = first.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
     }
 
     public ConnectionState remove(Object connection) {

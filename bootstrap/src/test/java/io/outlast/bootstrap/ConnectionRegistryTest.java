@@ -29,6 +29,24 @@ class ConnectionRegistryTest {
         assertEquals(0, r.size());
     }
 
+    /** What waits for the first connection (a family's sweeps) runs on its registration, once. */
+    @Test
+    void runsWhatWaitsForTheFirstConnectionOnce() {
+        ConnectionRegistry r = new ConnectionRegistry();
+        int[] runs = new int[1];
+        r.whenFirst(() -> runs[0]++);
+        assertEquals(0, runs[0]);
+        r.putIfAbsent(new Object(), state());
+        r.putIfAbsent(new Object(), state());
+        assertEquals(1, runs[0]);
+        // one registered already: at once
+        int[] later = new int[1];
+        r.whenFirst(() -> later[0]++);
+        assertEquals(1, later[0]);
+        r.putIfAbsent(new Object(), state());
+        assertEquals(1, later[0]);
+    }
+
     /** A connection whose close the agent missed is dropped once the server lets go of it. */
     @Test
     void forgetsConnectionsNobodyHolds() throws InterruptedException {

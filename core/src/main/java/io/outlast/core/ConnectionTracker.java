@@ -8,6 +8,7 @@ import io.outlast.bootstrap.EventSink;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /** What every family keeps: its open connections, its close events, its warnings (each said once). */
 public final class ConnectionTracker {
@@ -54,6 +55,11 @@ public final class ConnectionTracker {
 
     public ConnectionRegistry registry() {
         return registry;
+    }
+
+    /** A sweep of this family's connections ({@link AgentContext#sweep}), started by the first one registered. */
+    public void sweepConnections(ToLongFunction<Config> period, Runnable task) {
+        registry.whenFirst(context.sweep(period, task)::start);
     }
 
     /**

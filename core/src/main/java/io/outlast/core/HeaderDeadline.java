@@ -30,9 +30,9 @@ public final class HeaderDeadline {
         return Math.max(50, Math.min(500, headerMs / 10));
     }
 
-    /** Sweeps while a header deadline is configured. */
+    /** Sweeps while a header deadline is configured, from the family's first connection on. */
     public void start() {
-        tracker.context().sweep(c -> c.headerMs > 0 ? sweepPeriodMs(c.headerMs) : -1, this::sweep);
+        tracker.sweepConnections(c -> c.headerMs > 0 ? sweepPeriodMs(c.headerMs) : -1, this::sweep);
     }
 
     void sweep() {

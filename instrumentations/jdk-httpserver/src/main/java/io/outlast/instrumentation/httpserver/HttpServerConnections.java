@@ -4,6 +4,7 @@ import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.HttpServerHooks;
+import io.outlast.core.AgentContext;
 import io.outlast.core.Config;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.EndpointReport;
@@ -28,9 +29,22 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     /** The connection whose request the current thread is reading. */
     private final ThreadLocal<Object> reading = new ThreadLocal<>();
 
+    /**
+     * The server's own idle check runs every 10 s; while the agent sets idle, it runs (with the agent's
+     * interval) far more often, from the first server met on.
+     */
+    private final AgentContext.Sweep idleChecks;
+
     HttpServerConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
+        this.idleChecks = tracker.context().sweep(c -> c.idleMs > 0 ? sweepPeriodMs(c.idleMs) : -1, () -> {
+            try {
+                sweepIdle();
+            } catch (ReflectiveOperationException e) {
+                tracker.failed(e);
+            }
+        });
     }
 
     /** The settings in force, read each time: an attach may change them while the server runs. */
@@ -215,6 +229,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
                     + ": its internals are not as outlast knows them; left untouched");
             return null;
         }
+        idleChecks.start();
         long before = api.idleIntervalMs();
         tracker.context().log().report(new EndpointReport(FAMILY, System.getProperty("java.version"), "server",
                 api.address(server), before, config().idleMs > 0 ? config().idleMs : before, -1, config().headerMs));

@@ -44,15 +44,6 @@ public final class HttpServerInstrumentationModule implements InstrumentationMod
         HttpServerConnections connections = new HttpServerConnections(tracker);
         HttpServerHooks.set(connections);
         new HeaderDeadline(tracker, connections).start();
-        // the server's own idle check runs every 10 s; while the agent sets idle, run it (with the agent's
-        // interval) far more often
-        context.sweep(c -> c.idleMs > 0 ? HttpServerConnections.sweepPeriodMs(c.idleMs) : -1, () -> {
-            try {
-                connections.sweepIdle();
-            } catch (ReflectiveOperationException e) {
-                tracker.failed(e);
-            }
-        });
     }
 
     @Override

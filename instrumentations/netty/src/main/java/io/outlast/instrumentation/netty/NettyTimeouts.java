@@ -28,9 +28,12 @@ final class NettyTimeouts {
         return Math.max(50, Math.min(250, shorter / 20));
     }
 
-    /** Always: without a timeout to keep, the stamps still date the close events' idle. */
+    /**
+     * From the first connection on, and without a timeout to keep too: the stamps still date the close
+     * events' idle.
+     */
     void start() {
-        tracker.context().sweep(c -> sweepPeriodMs(c.idleMs, c.headerMs), this::sweep);
+        tracker.sweepConnections(c -> sweepPeriodMs(c.idleMs, c.headerMs), this::sweep);
     }
 
     void sweep() {
