@@ -20,7 +20,7 @@ public final class ConnectionRegistry {
      * It keeps no connection alive: its key is the weak one the map holds.
      */
     private final ThreadLocal<Entry> last = new ThreadLocal<>();
-    /** Run on the first connection registered (a family's sweeps wait for it), then dropped. */
+    /** Run on the first connection registered (a family's sweeps wait for it), then dropped; null then. */
     private final AtomicReference<Runnable> first = new AtomicReference<>();
 
     /** Called on server threads, per request on some servers: looks up without a weak reference. */
@@ -66,9 +66,15 @@ public final class ConnectionRegistry {
         return e.state;
     }
 
-    /** Runs {@code action} on the thread that registers the first connection, or now if there is one already. */
+    /**
+     * Runs {@code action} on the thread that registers the first connection, or now if there is one already;
+     * after any given before it.
+     */
     public void whenFirst(Runnable action) {
-        first.set(action);
+        first.accumulateAndGet(action, (before, next) -> before == null ? next : () -> {
+            before.run();
+            next.run();
+        });
         if (!map.isEmpty()) {
             runFirst();
         }
