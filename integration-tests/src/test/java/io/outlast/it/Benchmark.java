@@ -280,10 +280,7 @@ public final class Benchmark {
                 medianD(cpu), quantile(cpu, 0.25), quantile(cpu, 0.75), goal);
         // windows of one pair share its two JITs' outcome, which differs from pair to pair more than windows
         // differ within one: the pairs are the independent samples, so the interval is over their medians
-        List<Double> pairs = new ArrayList<>();
-        for (int from = 0; from + windows <= cpu.size(); from += windows) {
-            pairs.add(medianD(cpu.subList(from, from + windows)));
-        }
+        List<Double> pairs = pairMedians(cpu, windows);
         String each = pairs.stream().map(p -> String.format(Locale.ROOT, "%.3f", p))
                 .collect(java.util.stream.Collectors.joining(" "));
         double m = mean(pairs);
@@ -308,10 +305,7 @@ public final class Benchmark {
                 Load with = loads.get(1).get(r);
                 share.add(100 * (with.microsPerRequest(w) - without.microsPerRequest(w)) / without.cpuMicrosPerRequest());
             }
-            List<Double> pairShares = new ArrayList<>();
-            for (int from = 0; from + windows <= share.size(); from += windows) {
-                pairShares.add(medianD(share.subList(from, from + windows)));
-            }
+            List<Double> pairShares = pairMedians(share, windows);
             byWork.append(String.format(Locale.ROOT, "%s%s %.3f -> %.3f us, %+.2f%% [%+.2f..%+.2f]",
                     byWork.length() == 0 ? "" : "; ", w.name().toLowerCase(Locale.ROOT),
                     medianOf(loads.get(0), l -> l.microsPerRequest(w)), medianOf(loads.get(1), l -> l.microsPerRequest(w)),
@@ -319,6 +313,15 @@ public final class Benchmark {
         }
         System.out.printf(Locale.ROOT, "throughput %-13s %s: CPU per request by thread, without -> with, and the"
                 + " difference in %% of the reference's CPU (mean of the pairs' medians [95%% interval]): %s%n", app, what, byWork);
+    }
+
+    /** Each pair's median of its windows' values (a pair's windows come one after another). */
+    private static List<Double> pairMedians(List<Double> perWindow, int windows) {
+        List<Double> pairs = new ArrayList<>();
+        for (int from = 0; from + windows <= perWindow.size(); from += windows) {
+            pairs.add(medianD(perWindow.subList(from, from + windows)));
+        }
+        return pairs;
     }
 
     private static double mean(List<Double> values) {
