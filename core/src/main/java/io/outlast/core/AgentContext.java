@@ -50,8 +50,8 @@ public final class AgentContext {
         return instrumentation;
     }
 
-    /** Runs {@code task} every {@code periodMs} on the agent's timer thread, never a server's. */
-    public ScheduledFuture<?> every(long periodMs, Runnable task) {
+    /** Runs {@code task} every {@code periodMs} on the agent's timer thread, never a server's: for sweeps only, which start lazily. */
+    private ScheduledFuture<?> every(long periodMs, Runnable task) {
         return timer.scheduleWithFixedDelay(() -> {
             try {
                 task.run();

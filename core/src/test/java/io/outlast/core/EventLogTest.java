@@ -99,7 +99,7 @@ class EventLogTest {
         assertTrue(written + dropped <= burst, written + " + " + dropped);
     }
 
-    /** Asleep after a quiet spell, the log's thread is woken by the next line: it is written at once. */
+    /** Asleep after a quiet spell, the log's thread is woken by the next line. */
     @Test
     void aLineAfterAQuietSpellWakesTheLog() throws Exception {
         StringWriter out = new StringWriter();
@@ -110,11 +110,9 @@ class EventLogTest {
             assertTrue(System.nanoTime() < end, "the log's thread never went to sleep");
             Thread.sleep(10);
         }
-        long start = System.nanoTime();
+        // without the wake the line is never written: the thread sleeps on
         log.close(EVENT);
         awaitContains(out, "closer=server-idle");
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(ms < 1000, "written " + ms + " ms after it came");
         log.stop();
     }
 
