@@ -4,7 +4,8 @@
 # never completes. The startup report and both close events appear below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -Dstyle.color=never package -DskipTests
+scripts/setup.sh
+mvn -B -q -ntp -Dstyle.color=never package -DskipTests 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
 
 dir=$(mktemp -d)
 trap 'kill $tail_pid 2>/dev/null || true; rm -rf "$dir"' EXIT

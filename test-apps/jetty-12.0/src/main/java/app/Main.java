@@ -15,10 +15,15 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Embedded Jetty 12 (test-apps jetty-12.0 and jetty-12.1 build this one source) answering "ok" to every
- * request. -Dapp.idle=MS sets the connector's own idle timeout (default: Jetty's). Driven by the tests
+ * request. -Dapp.idle=MS sets the connector's own idle timeout (default: Jetty's); -Dapp.ws.idle=MS adds a
+ * WebSocket at /ws whose sessions the application gives that idle timeout. Driven by the tests
  * through {@link AppControl}.
  */
 public final class Main {
+    private static long wsIdleMs() {
+        return Long.getLong("app.ws.idle", -1);
+    }
+
     public static void main(String[] args) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -28,7 +33,7 @@ public final class Main {
             connector.setIdleTimeout(AppControl.ownIdleMs());
         }
         server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
+        Handler ok = new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 response.setStatus(200);
@@ -37,7 +42,8 @@ public final class Main {
                 response.write(true, ByteBuffer.wrap("ok\n".getBytes(StandardCharsets.US_ASCII)), callback);
                 return true;
             }
-        });
+        };
+        server.setHandler(wsIdleMs() > 0 ? WebSockets.around(ok, wsIdleMs()) : ok);
         server.start();
         AppControl.readyUntilStopped(connector.getLocalPort(), Main.class);
         server.stop();

@@ -1,7 +1,10 @@
 package io.outlast.core;
 
 import java.lang.instrument.Instrumentation;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,16 +24,14 @@ public final class AgentContext {
     private final ScheduledExecutorService timer;
     private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
     private final List<ConnectionTracker> trackers = new CopyOnWriteArrayList<>();
+    /** Timer failures said already, by kind and place. */
+    private final Set<String> failures = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
 
     AgentContext(Config config, EventLog log, Instrumentation instrumentation) {
         this.config = config;
         this.log = log;
         this.instrumentation = instrumentation;
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "outlast-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> AgentThreads.daemon(r, "outlast-timer"));
         t.setRemoveOnCancelPolicy(true);
         t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.timer = t;
@@ -56,9 +57,20 @@ public final class AgentContext {
             try {
                 task.run();
             } catch (Throwable t) {
-                // a failing sweep must not cancel the next one
+                // a failing sweep must not cancel the next one, nor fail in silence
+                failedOnce(t);
             }
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Each kind of failure said once: a sweep that fails fails every period. */
+    void failedOnce(Throwable t) {
+        StackTraceElement[] at = t.getStackTrace();
+        String where = at.length > 0 ? " at " + at[0] : "";
+        if (failures.size() < 16 && failures.add(t.getClass().getName() + where)) {
+            log.warn("a timer task failed (the next run goes ahead; servers are unaffected): "
+                    + EventLog.describe(t) + where);
+        }
     }
 
     /**

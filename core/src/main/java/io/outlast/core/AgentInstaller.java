@@ -90,6 +90,7 @@ public final class AgentInstaller implements EventLog.Listener {
         installed.run(premain);
         if (done != null) {
             done.append("outlast ").append(VERSION).append(" loaded (").append(config).append(")");
+            warnings(config, done);
         }
         return null;
     }
@@ -133,6 +134,7 @@ public final class AgentInstaller implements EventLog.Listener {
         inst.addTransformer(transformer, true);
         retransform(loadedTargets(true));
         log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));
+        refresh();
     }
 
     /** New settings for the agent installed: in force at once, for open connections too. */
@@ -163,12 +165,21 @@ public final class AgentInstaller implements EventLog.Listener {
             log.warn(w);
         }
         AgentProperties.set(inst, AgentProperties.SETTINGS, next.toString());
+        refresh();
         log.info("settings changed: " + before + " -> " + next);
         if (done != null) {
             done.append("outlast settings changed: ").append(before).append(" -> ").append(next)
                     .append("; open connections have them too");
+            warnings(next, done);
         }
         return null;
+    }
+
+    /** The settings' warnings for the command line too: the operator who typed them is there, not in the log. */
+    private static void warnings(Config config, StringBuilder done) {
+        for (String w : config.warnings) {
+            done.append('\n').append(Cli.WARNING).append(w);
+        }
     }
 
     /** The servers' own timeouts back, the agent's advice out of their classes, logging stopped. */
@@ -203,6 +214,8 @@ public final class AgentInstaller implements EventLog.Listener {
         AgentProperties.set(a.inst, AgentProperties.VERSION, null);
         AgentProperties.set(a.inst, AgentProperties.SETTINGS, null);
         AgentProperties.set(a.inst, AgentProperties.ENDPOINTS, null);
+        AgentProperties.set(a.inst, AgentProperties.STATUS, null);
+        AgentProperties.set(a.inst, AgentProperties.STATUS_TIME, null);
         installed = null;
         return "outlast reset: the servers' own timeouts are back, instrumentation removed, logging stopped";
     }
@@ -235,6 +248,16 @@ public final class AgentInstaller implements EventLog.Listener {
                 log.warn("could not retransform " + c.getName() + ", left as it was: " + t);
             }
         }
+    }
+
+    /** The status text where the command line reads it without loading an agent. */
+    @Override
+    public synchronized void refresh() {
+        if (installed != this) {
+            return;
+        }
+        AgentProperties.set(inst, AgentProperties.STATUS, status());
+        AgentProperties.set(inst, AgentProperties.STATUS_TIME, Long.toString(System.currentTimeMillis()));
     }
 
     @Override

@@ -19,6 +19,10 @@ final class AgentProperties {
     static final String SETTINGS = "outlast.settings";
     static final String ENDPOINTS = "outlast.endpoints";
     static final String REPLY = "outlast.reply";
+    /** What {@code status} prints, kept current by the agent, so that the command need not load an agent. */
+    static final String STATUS = "outlast.status";
+    /** When {@link #STATUS} was made, in the JVM's milliseconds since the epoch. */
+    static final String STATUS_TIME = "outlast.status.time";
 
     private static volatile Properties properties;
 

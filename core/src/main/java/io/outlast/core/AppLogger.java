@@ -8,8 +8,6 @@ import java.lang.reflect.Method;
  * pipeline the service already ships. Called on the agent's log thread only.
  */
 final class AppLogger {
-    static final AppLogger NONE = new AppLogger(null, null, null);
-
     private final Object logger;
     private final Method info;
     private final Method warn;

@@ -20,6 +20,9 @@ public final class Cli {
             + "                              when a server (any HTTP/1.1 server) closes idle connections and headers\n"
             + "keys: " + String.join(", ", Config.KEYS);
 
+    /** How a reply's warning lines begin: the command line prints them on standard error. */
+    static final String WARNING = "outlast: warning: ";
+
     private Cli() {
     }
 
@@ -113,12 +116,35 @@ public final class Cli {
             return 2;
         }
         try (TargetJvm vm = TargetJvm.attach(a.get(0))) {
-            if (vm.agentProperties().getProperty(AgentProperties.VERSION) == null) {
+            Properties agent = vm.agentProperties();
+            if (agent.getProperty(AgentProperties.VERSION) == null) {
                 // asking would load the agent: say so instead
                 err.println("outlast: error: outlast is not loaded in " + vm.pid + " (attach it first)");
                 return 1;
             }
+            String status = agent.getProperty(AgentProperties.STATUS);
+            if (command.equals("status") && status != null) {
+                // read, not asked: loading an agent to ask would add JDK 21+'s warning to the application's log
+                out.print(status);
+                out.println("(as of " + age(agent.getProperty(AgentProperties.STATUS_TIME)) + ")");
+                return 0;
+            }
+            if (vm.feature() >= 21 && !vm.allowsDynamicAgents()) {
+                err.println("outlast: note: " + command + " acts inside the JVM, which takes loading an agent there;"
+                        + " JDK " + vm.feature() + " prints its warning about it (JEP 451) in the application's"
+                        + " output; harmless here");
+            }
             return send(vm, command, "", agentJar, out, err);
+        }
+    }
+
+    /** How long ago the target published its status (the same machine, the same clock). */
+    static String age(String millis) {
+        try {
+            long ms = Math.max(0, System.currentTimeMillis() - Long.parseLong(millis));
+            return ms < 1000 ? "now" : (ms / 1000) + "s ago";
+        } catch (NumberFormatException | NullPointerException e) {
+            return "an unknown time";
         }
     }
 
@@ -135,7 +161,9 @@ public final class Cli {
         String[] parts = reply.split("\n", 3);
         int exit = Integer.parseInt(parts[1]);
         String text = parts.length > 2 ? parts[2] : "";
-        (exit == 0 ? out : err).println(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
+        for (String line : text.split("\n")) {
+            (exit == 0 && !line.startsWith(WARNING) ? out : err).println(line);
+        }
         return exit;
     }
 

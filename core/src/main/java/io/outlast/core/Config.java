@@ -43,12 +43,19 @@ public final class Config {
     public final List<String> warnings;
 
     private Config(Map<String, Source> in) throws ConfigException {
-        for (Source s : in.values()) {
-            if (!KEYS.contains(s.key)) {
+        List<String> warn = new ArrayList<>();
+        for (java.util.Iterator<Source> it = in.values().iterator(); it.hasNext(); ) {
+            Source s = it.next();
+            if (KEYS.contains(s.key)) {
+                continue;
+            }
+            if (!s.fromEnvironment) {
                 throw s.error("unknown key; valid keys: " + String.join(", ", KEYS));
             }
+            // images and charts set OUTLAST_HOME and the like for their own ends: not ours to refuse
+            warn.add("ignored " + s.where + ": not an outlast key (valid keys: " + String.join(", ", KEYS) + ")");
+            it.remove();
         }
-        List<String> warn = new ArrayList<>();
         enabled = bool(in.get("enabled"), true);
         marginMs = in.containsKey("margin") ? duration(in.get("margin")) : DEFAULT_MARGIN_MS;
 
@@ -82,7 +89,7 @@ public final class Config {
                         + " the server is closing (502); use idle > " + Durations.format(proxyMs));
             }
         } else if (proxyMs > 0) {
-            idleMs = Math.max(proxyMs + marginMs, serverMin);
+            idleMs = derived(Math.max(proxyMs + marginMs, serverMin), proxy, "proxy + margin");
         } else {
             idleMs = -1;
         }
@@ -93,7 +100,9 @@ public final class Config {
         } else if (header != null) {
             headerMs = duration(header);
         } else {
-            headerMs = idleMs > 0 ? idleMs + HEADER_OVER_IDLE_MS : -1;
+            headerMs = idleMs > 0
+                    ? derived(idleMs + HEADER_OVER_IDLE_MS, idle != null ? idle : proxy, "the header deadline, idle + 1s")
+                    : -1;
         }
 
         servers = families(in.get("servers"));
@@ -112,7 +121,7 @@ public final class Config {
             String name = e.getKey();
             if (name.startsWith("OUTLAST_")) {
                 String key = name.substring("OUTLAST_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                merged.put(key, new Source(key, e.getValue(), "environment " + name + "=" + e.getValue()));
+                merged.put(key, new Source(key, e.getValue(), "environment " + name + "=" + e.getValue(), true));
             }
         }
         for (Map.Entry<?, ?> e : systemProperties.entrySet()) {
@@ -120,11 +129,11 @@ public final class Config {
             if (name.startsWith("outlast.") && !name.startsWith("outlast.internal.")) {
                 String key = name.substring("outlast.".length());
                 String value = String.valueOf(e.getValue());
-                merged.put(key, new Source(key, value, "-D" + name + "=" + value));
+                merged.put(key, new Source(key, value, "-D" + name + "=" + value, false));
             }
         }
         for (Map.Entry<String, String> e : parseArguments(agentArgs).entrySet()) {
-            merged.put(e.getKey(), new Source(e.getKey(), e.getValue(), e.getKey() + "=" + e.getValue()));
+            merged.put(e.getKey(), new Source(e.getKey(), e.getValue(), e.getKey() + "=" + e.getValue(), false));
         }
         return new Config(merged);
     }
@@ -186,6 +195,15 @@ public final class Config {
         }
     }
 
+    /** A timeout the agent computed rather than read: bounded like one given, blamed on what it came from. */
+    private static long derived(long ms, Source from, String what) throws ConfigException {
+        if (ms > Durations.MAX_MS) {
+            throw from.error(what + " is " + Durations.format(ms) + ", beyond the longest timeout outlast sets ("
+                    + Durations.format(Durations.MAX_MS) + ")");
+        }
+        return ms;
+    }
+
     private static boolean bool(Source s, boolean dflt) throws ConfigException {
         return s == null ? dflt : "true".equals(oneOf(s, null, "true", "false"));
     }
@@ -234,11 +252,13 @@ public final class Config {
         final String key;
         final String value;
         final String where;
+        final boolean fromEnvironment;
 
-        Source(String key, String value, String where) {
+        Source(String key, String value, String where, boolean fromEnvironment) {
             this.key = key;
             this.value = value;
             this.where = where;
+            this.fromEnvironment = fromEnvironment;
         }
 
         ConfigException error(String what) {

@@ -8,6 +8,13 @@ public final class Durations {
     private static final Pattern FORM = Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.\\d+)?");
 
+    /**
+     * The longest duration accepted, given or derived: a day is far beyond any proxy's idle timeout, and
+     * keeps every sum the agent makes (idle + 1s, a deadline from now) well inside the {@code int}
+     * milliseconds that several servers store.
+     */
+    public static final long MAX_MS = 24 * 3_600_000L;
+
     private Durations() {
     }
 
@@ -33,8 +40,8 @@ public final class Durations {
             default: unit = 3_600_000; break;
         }
         double ms = value * unit;
-        if (ms < 1 || ms > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("out of range: between 1ms and 24d");
+        if (ms < 1 || ms > MAX_MS) {
+            throw new IllegalArgumentException("out of range: between 1ms and 24h");
         }
         return Math.round(ms);
     }
@@ -43,6 +50,9 @@ public final class Durations {
     public static String format(long ms) {
         if (ms < 0) {
             return "none";
+        }
+        if (ms % 3_600_000 == 0 && ms >= 7_200_000) {
+            return (ms / 3_600_000) + "h";
         }
         if (ms % 60_000 == 0 && ms >= 120_000) {
             return (ms / 60_000) + "m";

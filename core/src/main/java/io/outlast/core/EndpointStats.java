@@ -16,7 +16,6 @@ final class EndpointStats {
     final int port;
     private final AtomicLongArray byCloser = new AtomicLongArray(CLOSERS.length);
     private final IdleHistogram idle = new IdleHistogram();
-    private final AtomicLong maxIdle = new AtomicLong(-1);
     private final AtomicLong idleClosesBeforeProxy = new AtomicLong();
     /** The endpoint's line (its own timeouts and the ones in force), once found. */
     volatile EndpointReport report;
@@ -33,10 +32,6 @@ final class EndpointStats {
             }
         }
         idle.record(e.idleMs);
-        long max;
-        while ((max = maxIdle.get()) < e.idleMs && !maxIdle.compareAndSet(max, e.idleMs)) {
-            // retry
-        }
         if (proxyMs > 0 && CloseEvent.SERVER_IDLE.equals(e.closer) && e.idleMs < proxyMs) {
             idleClosesBeforeProxy.incrementAndGet();
         }
@@ -59,7 +54,7 @@ final class EndpointStats {
     }
 
     long maxIdleMs() {
-        return maxIdle.get();
+        return idle.max();
     }
 
     /** Server-side idle closes that came before the proxy's own idle timeout: each a possible 502. */

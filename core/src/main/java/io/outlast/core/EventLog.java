@@ -32,6 +32,8 @@ public final class EventLog extends EventSink implements Runnable {
     private static final long IDLE_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
     private static final int BATCH = 1024;
     static final String APP = LogTarget.APP;
+    /** How long the JVM's exit waits for the last lines: a full pipe or a hung disk must not hold it longer. */
+    static final long EXIT_DRAIN_MS = 2000;
 
     /**
      * Lock-free: a closing server thread appends and goes on (a blocking queue's lock was the agent's
@@ -45,10 +47,18 @@ public final class EventLog extends EventSink implements Runnable {
     private final boolean stamped;
     private volatile Config config;
     private final Thread thread;
+    private Thread exitHook;
     private volatile Listener listener;
-    /** For {@code log=app}: a class loader of the application's, seen on a closing thread; null until then. */
-    private volatile ClassLoader appLoader;
-    private AppLogger appLogger;
+    /** {@code log=app}, which cannot change while the agent runs. */
+    private final boolean app;
+    /**
+     * For {@code log=app}: a class loader of the application's, seen on a closing thread; held weakly, as
+     * is everything reached through it, so that a web application's loader goes with its redeploy.
+     */
+    private volatile java.lang.ref.WeakReference<ClassLoader> appLoader;
+    private boolean noAppLogger;
+    /** Failures of the log's own (a line that cannot be formatted, an error while writing), each kind said once. */
+    private final java.util.Set<String> failures = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
     /**
      * The log's thread sleeps until a line comes: the line's offer wakes it. Looking ten times a second for
@@ -56,6 +66,15 @@ public final class EventLog extends EventSink implements Runnable {
      * offering thread one unpark per quiet spell instead, none under a stream of closes.
      */
     private volatile boolean sleeping;
+    /**
+     * A close was counted since the statistics were last published ({@link Listener#refresh}): plain, set by
+     * closing threads only when clear, seen by the log's thread on its next look (a volatile write per close
+     * would cost every close a fence for a figure read at most once a second).
+     */
+    private boolean statsChanged;
+    private long refreshedNanos;
+    /** At most this often while lines keep coming; and whenever the log's thread goes to sleep. */
+    private static final long REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private long isoSecond = Long.MIN_VALUE;
     /** The batch being written, and its characters: the log's thread only, under {@link #write}'s lock. */
     private StringBuilder lines = new StringBuilder(8192);
@@ -67,6 +86,9 @@ public final class EventLog extends EventSink implements Runnable {
         void closed(CloseEvent event);
 
         void reported(EndpointReport report);
+
+        /** On the log's thread, at most once a second: the statistics have changed, publish them. */
+        void refresh();
     }
 
     public EventLog(Config config) throws IOException {
@@ -79,17 +101,35 @@ public final class EventLog extends EventSink implements Runnable {
         this.json = config.json;
         this.out = out;
         this.stamped = stamped;
-        this.thread = new Thread(this, "outlast-log");
-        thread.setDaemon(true);
+        this.app = APP.equals(config.log);
+        this.thread = AgentThreads.daemon(this, "outlast-log");
     }
 
     public void start() {
         thread.start();
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(this::drain, "outlast-log-flush"));
+            Thread hook = AgentThreads.daemon(() -> drainAtExit(EXIT_DRAIN_MS), "outlast-log-flush");
+            Runtime.getRuntime().addShutdownHook(hook);
+            exitHook = hook;
         } catch (IllegalStateException alreadyShuttingDown) {
             // nothing to flush later
         }
+    }
+
+    /**
+     * At the JVM's exit: the lines still queued written, on a thread of their own that the exit does not
+     * wait for beyond {@code limitMs} (a write into a full pipe blocks for as long as nobody reads it).
+     * Whether all was written in time.
+     */
+    boolean drainAtExit(long limitMs) {
+        Thread t = AgentThreads.daemon(this::drain, "outlast-log-drain");
+        t.start();
+        try {
+            t.join(limitMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
     }
 
     /** Whether the log's thread sleeps until a line comes (for tests). */
@@ -110,13 +150,31 @@ public final class EventLog extends EventSink implements Runnable {
     public void close(CloseEvent event) {
         Listener l = listener;
         if (l != null) {
-            l.closed(event);
+            try {
+                l.closed(event);
+            } catch (Throwable t) {
+                // the statistics miss this close; the line is logged all the same
+                failed("counting a close", t);
+            }
         }
-        if (appLoader == null && APP.equals(config.log)) {
-            appLoader = Thread.currentThread().getContextClassLoader();
+        if (app) {
+            java.lang.ref.WeakReference<ClassLoader> known = appLoader;
+            if (known == null || known.get() == null) {
+                ClassLoader loader = Thread.currentThread().getContextClassLoader();
+                if (loader != null) {
+                    appLoader = new java.lang.ref.WeakReference<>(loader);
+                }
+            }
+        }
+        if (!statsChanged) {
+            statsChanged = true;
         }
         if (config.logs(event.serverInitiated())) {
             offer(event);
+        } else if (sleeping) {
+            // nothing to write, but figures to publish: one wake per quiet spell, as a line's
+            sleeping = false;
+            LockSupport.unpark(thread);
         }
     }
 
@@ -158,11 +216,26 @@ public final class EventLog extends EventSink implements Runnable {
         }
     }
 
-    /** Writes what is queued, then ends the log's thread (a reset). */
+    /** Writes what is queued, ends the log's thread and closes a file log (a reset); bounded like an exit. */
     void stop() {
         stopped = true;
         thread.interrupt();
-        drain();
+        Thread hook = exitHook;
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook runs anyway
+            }
+            exitHook = null;
+        }
+        if (drainAtExit(EXIT_DRAIN_MS)) {
+            try {
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                // gone already
+            }
+        }
     }
 
     @Override
@@ -170,15 +243,29 @@ public final class EventLog extends EventSink implements Runnable {
         List<Object> batch = new ArrayList<>();
         long wait = WAIT_NANOS;
         while (!stopped) {
-            int n = writeQueued(batch);
+            int n;
+            try {
+                n = writeQueued(batch);
+            } catch (Throwable t) {
+                // nothing may end this thread: the lines after a failure would be counted as dropped, unseen
+                batch.clear();
+                failed("writing the log", t);
+                n = 0;
+            }
             if (n == BATCH) {
                 continue;
             }
             // a pause after a write too: looking again at once found a line or two each time under a steady
             // stream of closes, and paid a write call for each
+            if (n > 0 && statsChanged && System.nanoTime() - refreshedNanos >= REFRESH_NANOS) {
+                refresh();
+            }
             if (n == 0 && wait == IDLE_WAIT_NANOS) {
                 // the flag before the look: a line offered after the look sees it and wakes this thread
                 sleeping = true;
+                if (statsChanged) {
+                    refresh();
+                }
                 if (queue.isEmpty()) {
                     LockSupport.park(this);
                 }
@@ -210,6 +297,19 @@ public final class EventLog extends EventSink implements Runnable {
         return n;
     }
 
+    private void refresh() {
+        statsChanged = false;
+        refreshedNanos = System.nanoTime();
+        Listener l = listener;
+        if (l != null) {
+            try {
+                l.refresh();
+            } catch (Throwable t) {
+                failed("publishing the statistics", t);
+            }
+        }
+    }
+
     private synchronized void drain() {
         List<Object> batch = new ArrayList<>();
         drainTo(batch, Integer.MAX_VALUE);
@@ -220,6 +320,7 @@ public final class EventLog extends EventSink implements Runnable {
         Listener l = listener;
         for (Object o : batch) {
             if (l != null && o instanceof EndpointReport) {
+                statsChanged = true;
                 try {
                     l.reported((EndpointReport) o);
                 } catch (RuntimeException | LinkageError e) {
@@ -227,19 +328,27 @@ public final class EventLog extends EventSink implements Runnable {
                 }
             }
         }
-        AppLogger app = appLogger();
+        AppLogger app = this.app ? appLogger() : null;
         try {
             // the batch's lines into one buffer, written at once: no string made per line (the log's thread
             // shares the server's cores, so its cost per connection is the server's)
             StringBuilder lines = this.lines;
             lines.setLength(0);
             for (Object o : batch) {
-                if (app != null && app.log(o instanceof Message && "warning".equals(((Message) o).level),
-                        formatted(o))) {
-                    continue;
+                int mark = lines.length();
+                try {
+                    if (app != null && app.log(o instanceof Message && "warning".equals(((Message) o).level),
+                            formatted(o))) {
+                        continue;
+                    }
+                    format(lines, o);
+                    lines.append('\n');
+                } catch (Throwable t) {
+                    // one line that cannot be made (an address whose toString throws) costs that line only
+                    lines.setLength(mark);
+                    dropped.incrementAndGet();
+                    failed("formatting a line", t);
                 }
-                format(lines, o);
-                lines.append('\n');
             }
             int n = lines.length();
             if (chars.length < n) {
@@ -258,22 +367,49 @@ public final class EventLog extends EventSink implements Runnable {
             }
             out.flush();
         } catch (IOException e) {
-            // the log is gone (closed pipe, full disk): keep draining so servers never wait on it
+            // the log is gone (closed pipe, full disk): keep draining so servers never wait on it, and say so
+            // once where the JVM's own errors go, unless that is where the log was
+            if (stamped && failures.add("io")) {
+                System.err.println("outlast: warning: the log " + config.log + " failed, its lines are lost: "
+                        + describe(e));
+            }
         }
     }
 
-    /** The application's logger, once a class loader of its is known, on the log's thread. */
+    /**
+     * The application's logger, once a class loader of its is known, on the log's thread. Looked up for each
+     * batch and not kept: the logger's class would hold its loader (a few reflective calls, at most one
+     * batch each 20 ms).
+     */
     private AppLogger appLogger() {
-        ClassLoader loader = appLoader;
-        if (appLogger == null && loader != null) {
-            appLogger = AppLogger.of(loader);
-            if (appLogger == null) {
-                appLoader = null;
-                appLogger = AppLogger.NONE;
-                info("log=app: the application has no SLF4J; lines go to standard error");
-            }
+        java.lang.ref.WeakReference<ClassLoader> ref = appLoader;
+        ClassLoader loader = ref == null ? null : ref.get();
+        if (noAppLogger || loader == null) {
+            return null;
         }
-        return appLogger == AppLogger.NONE ? null : appLogger;
+        AppLogger logger = AppLogger.of(loader);
+        if (logger == null) {
+            noAppLogger = true;
+            info("log=app: the application has no SLF4J; lines go to standard error");
+        }
+        return logger;
+    }
+
+    /** Said once per kind, on the log's own output: a failure of the log's must never be silent. */
+    private void failed(String doing, Throwable t) {
+        String what = t.getClass().getName();
+        if (failures.size() < 16 && failures.add(doing + what)) {
+            warn("the log failed " + doing + " and goes on: " + describe(t));
+        }
+    }
+
+    /** A throwable as text, even one whose own toString throws. */
+    static String describe(Throwable t) {
+        try {
+            return String.valueOf(t);
+        } catch (Throwable e) {
+            return t.getClass().getName();
+        }
     }
 
     String format(Object o) {

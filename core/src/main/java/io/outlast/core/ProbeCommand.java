@@ -46,17 +46,28 @@ final class ProbeCommand {
         long proxyMs = -1;
         String proxyName = null;
         long maxMs = 120_000;
+        InetSocketAddress address;
+        String host;
         try {
             for (int i = 0; i < a.size(); i++) {
                 String arg = a.get(i);
-                if (arg.equals("--proxy") && i + 1 < a.size()) {
-                    proxyName = a.get(++i);
-                    ProxyPresets.Preset preset = ProxyPresets.PRESETS.get(proxyName.toLowerCase(Locale.ROOT));
-                    proxyMs = preset != null ? preset.idleMs : Durations.parse(proxyName);
-                } else if (arg.equals("--max") && i + 1 < a.size()) {
-                    maxMs = Durations.parse(a.get(++i));
+                if (arg.equals("--proxy") || arg.equals("--max")) {
+                    if (i + 1 >= a.size() || a.get(i + 1).startsWith("--")) {
+                        throw new IllegalArgumentException(arg + " needs a value: " + (arg.equals("--proxy")
+                                ? "a duration (60s) or one of: " + String.join(", ", ProxyPresets.PRESETS.keySet())
+                                : "a duration (2m)"));
+                    }
+                    String value = a.get(++i);
+                    if (arg.equals("--proxy")) {
+                        // the same words as attach and -javaagent give for the same value
+                        Config c = Config.fromArguments("proxy=" + value);
+                        proxyName = c.proxyName;
+                        proxyMs = c.proxyMs;
+                    } else {
+                        maxMs = Durations.parse(value);
+                    }
                 } else if (arg.startsWith("--")) {
-                    throw new IllegalArgumentException("unknown option " + arg);
+                    throw new IllegalArgumentException("unknown option " + arg + "; options: --proxy, --max");
                 } else if (target == null) {
                     target = arg;
                 } else {
@@ -64,15 +75,27 @@ final class ProbeCommand {
                 }
             }
             if (target == null || target.lastIndexOf(':') < 1) {
-                throw new IllegalArgumentException("needs <host:port>");
+                throw new IllegalArgumentException("needs <host:port>" + (target == null ? "" : ", not " + target));
             }
+            host = target.substring(0, target.lastIndexOf(':'));
+            String portText = target.substring(target.lastIndexOf(':') + 1);
+            int port;
+            try {
+                port = Integer.parseInt(portText);
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("'" + portText + "' in " + target + " is not a port (1-65535)");
+            }
+            address = new InetSocketAddress(host, port);
+        } catch (ConfigException e) {
+            err.println("outlast: probe: " + e.getMessage() + "\nusage: java -jar outlast-agent.jar " + USAGE);
+            return 2;
         } catch (IllegalArgumentException e) {
             err.println("outlast: probe: " + e.getMessage() + "\nusage: java -jar outlast-agent.jar " + USAGE);
             return 2;
         }
-        String host = target.substring(0, target.lastIndexOf(':'));
-        int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
-        InetSocketAddress address = new InetSocketAddress(host, port);
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: outlast-probe\r\n";
         long limit = maxMs;
         out.println("outlast probe " + target + path + " (waiting up to " + Durations.format(maxMs) + ")");

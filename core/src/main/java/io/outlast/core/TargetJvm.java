@@ -82,6 +82,10 @@ final class TargetJvm implements AutoCloseable {
                 throw new Failure(FAILED, "process " + pid + " belongs to user " + owner + ", not " + me
                         + "; the JVM accepts only its own user: run this as " + owner + " (sudo -u " + owner + " java -jar ...)");
             }
+            // the attach API would signal the process and wait ~10 s for an answer that never comes
+            if (Boolean.FALSE.equals(runsAJvm(proc))) {
+                throw new Failure(FAILED, "process " + pid + " is not a Java VM (" + firstWord(cmdline) + ")");
+            }
         }
         try {
             Object vm = vmClass.getMethod("attach", String.class).invoke(null, pid);
@@ -167,6 +171,26 @@ final class TargetJvm implements AutoCloseable {
     private static String owner(Path proc) {
         try {
             return Files.getOwner(proc).getName();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the process has a JVM mapped ({@code libjvm.so}, whatever launched it: java, a native image of
+     * a launcher, an embedding program); null when its memory map cannot be read.
+     */
+    static Boolean runsAJvm(Path proc) {
+        try (java.io.BufferedReader maps = Files.newBufferedReader(proc.resolve("maps"), StandardCharsets.ISO_8859_1)) {
+            String line;
+            boolean any = false;
+            while ((line = maps.readLine()) != null) {
+                any = true;
+                if (line.endsWith("/libjvm.so") || line.contains("/libjvm.so ")) {
+                    return Boolean.TRUE;
+                }
+            }
+            return any ? Boolean.FALSE : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

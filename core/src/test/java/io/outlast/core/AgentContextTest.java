@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,5 +26,34 @@ class AgentContextTest {
         } finally {
             context.shutdown();
         }
+    }
+
+    /** A failing sweep runs again, and its failure is said once, not swallowed. */
+    @Test
+    void aFailingSweepIsSaidOnceAndRunsOn() throws Exception {
+        Config config = Config.fromArguments("");
+        StringWriter out = new StringWriter();
+        EventLog log = new EventLog(config, out, false);
+        log.start();
+        AgentContext context = new AgentContext(config, log, null);
+        try {
+            CountDownLatch runs = new CountDownLatch(5);
+            context.sweep(c -> 10, () -> {
+                runs.countDown();
+                throw new IllegalStateException("simulated");
+            }).start();
+            assertTrue(runs.await(5, TimeUnit.SECONDS), "a failure stopped the sweep");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!out.toString().contains("simulated")) {
+                assertTrue(System.nanoTime() < end, "the failure was never said: " + out);
+                Thread.sleep(10);
+            }
+        } finally {
+            context.shutdown();
+            log.stop();
+        }
+        String text = out.toString();
+        assertTrue(text.contains("warning: a timer task failed") && text.contains("IllegalStateException"), text);
+        assertEquals(1, text.split("simulated", -1).length - 1, "said more than once: " + text);
     }
 }

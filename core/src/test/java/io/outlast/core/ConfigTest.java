@@ -153,10 +153,55 @@ class ConfigTest {
     }
 
     @Test
+    void anUnknownEnvironmentKeyIsAWarningNotAnError() throws ConfigException {
+        // images and Helm charts set OUTLAST_HOME for their own ends; it once turned the whole agent off
+        Config c = Config.load("proxy=aws-alb", Map.of(), Map.of("OUTLAST_HOME", "/opt/x", "OUTLAST_IDLE", "70s"));
+        assertEquals(70_000, c.idleMs);
+        assertEquals(1, c.warnings.size());
+        String w = c.warnings.get(0);
+        assertTrue(w.contains("OUTLAST_HOME=/opt/x") && w.contains("ignored") && w.contains("valid keys"), w);
+    }
+
+    @Test
+    void anUnknownKeyAnywhereElseStaysAnError() {
+        String prop = assertThrows(ConfigException.class,
+                () -> Config.load("", Map.of("outlast.home", "/opt/x"), Map.of())).getMessage();
+        assertTrue(prop.contains("-Doutlast.home=/opt/x") && prop.contains("unknown key"), prop);
+        assertTrue(error("home=/opt/x").contains("unknown key"));
+    }
+
+    @Test
+    void aKnownEnvironmentKeyWithABadValueStaysAnError() {
+        assertThrows(ConfigException.class, () -> Config.load("", Map.of(), Map.of("OUTLAST_PROXY", "aws-nope")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "idle=25h|idle=25h|between 1ms and 24h",
+            "proxy=596h,margin=1h|proxy=596h|between 1ms and 24h",
+            "proxy=24h|proxy=24h|proxy + margin is 86405s",
+            "idle=24h|idle=24h|idle + 1s",
+            "header=86400001ms|header=86400001ms|between 1ms and 24h",
+    })
+    void everyDurationGivenOrDerivedIsBoundedByADay(String input, String named, String why) {
+        String message = error(input);
+        assertTrue(message.contains(named), message);
+        assertTrue(message.contains(why), message);
+    }
+
+    @Test
+    void aDayItselfIsAccepted() throws ConfigException {
+        assertEquals(86_400_000, args("idle=24h,header=off").idleMs);
+        assertEquals(86_400_000, args("header=24h").headerMs);
+        assertEquals(86_400_000, args("proxy=23h,margin=1h,header=off").idleMs);
+    }
+
+    @Test
     void formatsDurationsTheWayUsersWriteThem() {
         assertEquals("65s", Durations.format(65_000));
         assertEquals("1500ms", Durations.format(1500));
         assertEquals("10m", Durations.format(600_000));
+        assertEquals("24h", Durations.format(86_400_000));
         assertEquals("none", Durations.format(-1));
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventLogTest {
@@ -64,25 +65,10 @@ class EventLogTest {
     void aBlockedOutputDropsAndCountsInsteadOfBlocking() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         StringWriter sink = new StringWriter();
-        Writer stuck = new Writer() {
-            @Override
-            public void write(char[] buf, int off, int len) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                sink.write(buf, off, len);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Writer stuck = writer((buf, off, len) -> {
+            await(release);
+            sink.write(buf, off, len);
+        }, () -> { });
         EventLog log = new EventLog(Config.fromArguments(""), stuck, false);
         log.start();
         int burst = EventLog.CAPACITY * 3;
@@ -114,6 +100,130 @@ class EventLogTest {
         log.close(EVENT);
         awaitContains(out, "closer=server-idle");
         log.stop();
+    }
+
+    /** An address whose toString throws costs its own line, not the log's thread (which once died of it). */
+    @Test
+    void aLineThatCannotBeMadeCostsThatLineOnly() throws Exception {
+        StringWriter out = new StringWriter();
+        EventLog log = new EventLog(Config.fromArguments(""), out, false);
+        log.start();
+        Object bad = new Object() {
+            @Override
+            public String toString() {
+                throw new OutOfMemoryError("simulated");
+            }
+        };
+        log.close(new CloseEvent(0, "jetty", bad, "r", CloseEvent.PEER, 0, 1, 1));
+        awaitContains(out, "the log failed formatting a line and goes on: java.lang.OutOfMemoryError: simulated");
+        log.close(new CloseEvent(0, "jetty", bad, "r", CloseEvent.PEER, 0, 1, 1));
+        log.close(EVENT);
+        awaitContains(out, "closer=server-idle");
+        log.stop();
+        assertEquals(1, out.toString().split("the log failed", -1).length - 1, "said more than once: " + out);
+    }
+
+    /** An Error from the output itself does not end the log's thread either. */
+    @Test
+    void anErrorWhileWritingIsSaidAndTheLogGoesOn() throws Exception {
+        StringWriter sink = new StringWriter();
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        Writer failingOnce = writer((buf, off, len) -> {
+            if (writes.getAndIncrement() == 0) {
+                throw new StackOverflowError("simulated");
+            }
+            sink.write(buf, off, len);
+        }, () -> { });
+        EventLog log = new EventLog(Config.fromArguments(""), failingOnce, false);
+        log.start();
+        log.info("first");
+        awaitContains(sink, "the log failed writing the log and goes on: java.lang.StackOverflowError: simulated");
+        log.close(EVENT);
+        awaitContains(sink, "closer=server-idle");
+        log.stop();
+    }
+
+    /** A full stderr pipe must not hold the JVM's exit: the last lines get a bounded time. */
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theDrainAtExitIsBounded() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Writer stuck = writer((buf, off, len) -> await(never), () -> { });
+        EventLog log = new EventLog(Config.fromArguments(""), stuck, false);
+        log.close(EVENT);
+        long start = System.nanoTime();
+        assertFalse(log.drainAtExit(300));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(ms < 2000, "the drain held the exit " + ms + " ms");
+        never.countDown();
+    }
+
+    @Test
+    void stopClosesTheOutput() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        StringWriter sink = new StringWriter();
+        Writer file = writer(sink::write, () -> closed.set(true));
+        EventLog log = new EventLog(Config.fromArguments(""), file, true);
+        log.start();
+        log.close(EVENT);
+        log.stop();
+        assertTrue(closed.get(), "a reset left the log's file open");
+        assertTrue(sink.toString().contains("closer=server-idle"), sink.toString());
+    }
+
+    /** The log's thread, made wherever the agent starts, takes neither loader nor thread-locals from there. */
+    @Test
+    void theLogsThreadTakesNothingFromItsMaker() throws Exception {
+        InheritableThreadLocal<String> inherited = new InheritableThreadLocal<>();
+        ClassLoader webapp = new java.net.URLClassLoader(new java.net.URL[0]);
+        java.util.concurrent.atomic.AtomicReference<Object[]> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread maker = new Thread(() -> {
+            inherited.set("request-scoped");
+            Thread t = AgentThreads.daemon(() -> seen.set(new Object[] {
+                    Thread.currentThread().getContextClassLoader(), inherited.get()}), "outlast-test");
+            t.start();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        maker.setContextClassLoader(webapp);
+        maker.start();
+        maker.join();
+        assertEquals(null, seen.get()[0], "the context class loader was inherited");
+        assertEquals(null, seen.get()[1], "an inheritable thread-local was inherited");
+    }
+
+    private interface Write {
+        void write(char[] buf, int off, int len);
+    }
+
+    /** An output that does what the test says on each write and on close. */
+    private static Writer writer(Write onWrite, Runnable onClose) {
+        return new Writer() {
+            @Override
+            public void write(char[] buf, int off, int len) {
+                onWrite.write(buf, off, len);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+                onClose.run();
+            }
+        };
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void awaitContains(StringWriter out, String text) throws InterruptedException {

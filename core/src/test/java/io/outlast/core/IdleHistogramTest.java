@@ -17,15 +17,29 @@ class IdleHistogramTest {
     }
 
     @Test
-    void percentilesWithinAnEighth() {
+    void percentilesWithinASixtyFourth() {
         IdleHistogram h = new IdleHistogram();
-        for (long v = 1; v <= 1000; v++) {
+        for (long v = 1; v <= 100_000; v++) {
             h.record(v);
         }
-        assertEquals(1000, h.count());
-        assertBetween(500, 500 * 9 / 8, h.percentile(0.5));
-        assertBetween(990, 990 * 9 / 8, h.percentile(0.99));
+        assertEquals(100_000, h.count());
+        assertBetween(50_000, 50_000 * 65 / 64, h.percentile(0.5));
+        assertBetween(90_000, 90_000 * 65 / 64, h.percentile(0.9));
+        assertBetween(99_000, 99_000 * 65 / 64, h.percentile(0.99));
         assertEquals(-1, new IdleHistogram().percentile(0.5));
+    }
+
+    @Test
+    void aPercentileNeverExceedsTheMax() {
+        // seen: p90/p99 65535 ms against a max of 65004 ms, the bucket's upper bound shown as a value
+        IdleHistogram h = new IdleHistogram();
+        for (int i = 0; i < 10; i++) {
+            h.record(64_990 + i);
+        }
+        h.record(65_004);
+        assertEquals(65_004, h.max());
+        assertEquals(65_004, h.percentile(0.99));
+        assertBetween(64_990, 65_004, h.percentile(0.5));
     }
 
     @Test

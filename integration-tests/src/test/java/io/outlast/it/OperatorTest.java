@@ -81,9 +81,15 @@ class OperatorTest {
                 c.request(false);
             }
             server.await(l -> l.contains("closer=peer"), Duration.ofSeconds(5));
+            // the status is read where the agent publishes it, at most a second or so behind the closes
             ServerProcess.CliResult r = ServerProcess.cli(Jdk.JDK17, "status", Long.toString(server.process.pid()));
+            for (int i = 0; i < 10 && !r.output().contains("closes: 3 "); i++) {
+                Thread.sleep(300);
+                r = ServerProcess.cli(Jdk.JDK17, "status", Long.toString(server.process.pid()));
+            }
             assertEquals(0, r.exit(), r.output());
             String out = r.output();
+            assertTrue(out.contains("(as of "), out);
             assertTrue(out.contains("settings: idle=1s header=2s proxy=2s(2s)"), out);
             assertTrue(out.contains("jetty 12.0."), out);
             assertTrue(out.contains("127.0.0.1:" + server.port), out);
@@ -218,9 +224,23 @@ class OperatorTest {
     @Test
     void noteForJdk21Targets() throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK25, "jetty-12.0", null)) {
-            ServerProcess.CliResult r = ServerProcess.cli(Jdk.JDK25, "attach", Long.toString(server.process.pid()), "idle=3s");
+            String pid = Long.toString(server.process.pid());
+            ServerProcess.CliResult r = ServerProcess.cli(Jdk.JDK25, "attach", pid, "idle=3s");
             assertEquals(0, r.exit(), r.output());
             assertTrue(r.output().contains("note: JDK 25 prints a warning") && r.output().contains("-javaagent"), r.output());
+            server.await(l -> l.contains("loaded dynamically"), Duration.ofSeconds(10));
+            long warnings = server.output().lines().filter(l -> l.contains("loaded dynamically")).count();
+            // status reads what the agent publishes: no second agent load, no second warning
+            ServerProcess.CliResult status = ServerProcess.cli(Jdk.JDK25, "status", pid);
+            assertEquals(0, status.exit(), status.output());
+            assertTrue(status.output().contains("settings: idle=3s"), status.output());
+            // reset must act inside the JVM, which takes an agent's load: the command says so
+            ServerProcess.CliResult reset = ServerProcess.cli(Jdk.JDK25, "reset", pid);
+            assertEquals(0, reset.exit(), reset.output());
+            assertTrue(reset.output().contains("reset acts inside the JVM, which takes loading an agent"), reset.output());
+            server.await(l -> l.contains("outlast reset") || l.contains("reset: the servers"), Duration.ofSeconds(10));
+            long after = server.output().lines().filter(l -> l.contains("loaded dynamically")).count();
+            assertTrue(after <= warnings + 1, "status added a warning too: " + server.output());
         }
     }
 

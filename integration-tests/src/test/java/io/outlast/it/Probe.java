@@ -42,6 +42,16 @@ final class Probe implements AutoCloseable {
         return response();
     }
 
+    /** Upgrades the connection to a WebSocket at {@code path}; returns when the server's 101 has arrived. */
+    void webSocket(String path) throws IOException {
+        send("GET " + path + " HTTP/1.1\r\nHost: probe\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        String head = head();
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IOException("not upgraded: " + head);
+        }
+    }
+
     /** The next response, whole (headers and a Content-Length body); it must be a 200. */
     String response() throws IOException {
         String headers = head();

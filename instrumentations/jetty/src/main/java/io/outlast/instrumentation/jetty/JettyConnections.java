@@ -235,6 +235,10 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
             long idle = config().idleMs > 0 ? config().idleMs : own;
             api.setConnectorIdle(connector, idle);
             for (Object endPoint : api.endPoints(connector)) {
+                if (api.httpConnection(endPoint) == null) {
+                    // upgraded (a WebSocket) or HTTP/2: its timeout is the application's, not the connector's
+                    continue;
+                }
                 ConnectionState s = registry.get(endPoint);
                 if (s != null) {
                     // a header deadline holding it raised takes it up again at its next sweep
@@ -280,7 +284,10 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
             return;
         }
         registry.putIfAbsent(endPoint, newState(api, endPoint));
-        setIdle(api, endPoint);
+        if (api.httpConnection(endPoint) != null) {
+            // an endpoint open before the agent came may have been upgraded: its idle is the application's
+            setIdle(api, endPoint);
+        }
     }
 
     private void setIdle(JettyApi api, Object endPoint) throws ReflectiveOperationException {
