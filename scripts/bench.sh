@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mvn -B -q -Dstyle.color=never install -DskipTests
+mvn -B -q -ntp -Dstyle.color=never install -DskipTests 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
 ulimit -n 65536 2>/dev/null || true
 pin=()
 if [ "$(nproc)" -ge 2 ]; then

@@ -17,7 +17,8 @@ import org.apache.catalina.startup.Tomcat;
 /**
  * Embedded Tomcat 10.1 or 11.0 (test-apps tomcat-10.1 and tomcat-11.0 build this one source) answering "ok"
  * to every request. -Dapp.idle=MS sets the connector's own keepAliveTimeout (default: Tomcat's, which is its
- * connectionTimeout). Driven through {@link AppControl}.
+ * connectionTimeout); -Dapp.ws.idle=MS adds a WebSocket at /ws whose sessions the application gives that idle
+ * timeout. Driven through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -41,6 +42,10 @@ public final class Main {
             }
         });
         context.addServletMappingDecoded("/", "ok");
+        long wsIdleMs = Long.getLong("app.ws.idle", -1);
+        if (wsIdleMs > 0) {
+            WebSockets.add(context, wsIdleMs);
+        }
         tomcat.start();
         AppControl.readyUntilStopped(connector.getLocalPort(), Main.class);
         tomcat.stop();

@@ -4,6 +4,7 @@ import app.control.AppControl;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import io.undertow.util.Headers;
 
 import java.net.InetSocketAddress;
@@ -11,16 +12,19 @@ import java.net.InetSocketAddress;
 /**
  * Embedded Undertow 2.2 or 2.3 (test-apps undertow-2.2 and undertow-2.3 build this one source) answering
  * "ok". -Dapp.idle=MS sets its own NO_REQUEST_TIMEOUT (default: 60 s, set by Undertow.start);
- * -Dapp.noTimeouts=true unsets it. Driven through {@link AppControl}.
+ * -Dapp.noTimeouts=true unsets it; -Dapp.ws.idle=MS adds a WebSocket at /ws whose channels the application
+ * gives that idle timeout. Driven through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
+        HttpHandler ok = exchange -> {
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+            exchange.getResponseSender().send("ok\n");
+        };
+        long wsIdleMs = Long.getLong("app.ws.idle", -1);
         Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(AppControl.port(), "127.0.0.1")
-                .setHandler(exchange -> {
-                    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
-                    exchange.getResponseSender().send("ok\n");
-                });
+                .setHandler(wsIdleMs > 0 ? WebSockets.around(ok, wsIdleMs) : ok);
         if (AppControl.ownIdleMs() > 0) {
             builder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) AppControl.ownIdleMs());
         } else if (Boolean.getBoolean("app.noTimeouts")) {

@@ -170,6 +170,19 @@ class OperatorTest {
         }
     }
 
+    /** The operator who typed the settings sees their warnings, not only the server's log. */
+    @Test
+    void attachPrintsTheWarningsOfItsSettings() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "jetty-12.0", "idle=2s")) {
+            ServerProcess.CliResult r = ServerProcess.cli(Jdk.JDK17, "attach", Long.toString(server.process.pid()),
+                    "idle=30s", "proxy=aws-alb");
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("outlast settings changed"), r.output());
+            assertTrue(r.output().contains("outlast: warning: idle 30s does not outlast proxy aws-alb (60s)"),
+                    r.output());
+        }
+    }
+
     @Test
     void attachErrorsSayWhatToDo() throws Exception {
         // no such process

@@ -52,6 +52,33 @@ final class Probe implements AutoCloseable {
         }
     }
 
+    /**
+     * Milliseconds from {@code startNanos} until the server closes a WebSocket: its close frame (a server may
+     * wait for the client's before it closes the socket, as Tomcat does) or the end of the stream;
+     * {@link #NEVER} within {@code maxMs}.
+     */
+    long webSocketClosedAfter(long startNanos, long maxMs) throws IOException {
+        long left = maxMs - elapsedMs(startNanos);
+        if (left <= 0) {
+            return NEVER;
+        }
+        socket.setSoTimeout((int) Math.max(1, left));
+        try {
+            int b = in.read();
+            if (b >= 0 && b != 0x88) {
+                throw new IOException("a frame other than close from an idle WebSocket: 0x" + Integer.toHexString(b));
+            }
+            return elapsedMs(startNanos);
+        } catch (SocketTimeoutException e) {
+            return NEVER;
+        } catch (IOException reset) {
+            if (reset.getMessage() != null && reset.getMessage().startsWith("a frame other")) {
+                throw reset;
+            }
+            return elapsedMs(startNanos);
+        }
+    }
+
     /** The next response, whole (headers and a Content-Length body); it must be a 200. */
     String response() throws IOException {
         String headers = head();

@@ -1,6 +1,8 @@
 package io.outlast.it;
 
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -18,6 +20,12 @@ class TomcatTest extends ServerFamilyTest {
 
     static Stream<Arguments> appsOnJdks() {
         return onJdks(apps());
+    }
+
+    @ParameterizedTest(name = "{0}: a WebSocket keeps the application's idle through attach, re-attach, reset")
+    @ValueSource(strings = {"tomcat-10.1", "tomcat-11.0"})
+    void aWebSocketKeepsItsOwnIdle(String app) throws Exception {
+        UpgradedConnections.assertKeepTheirOwnIdle(app);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.outlast.it;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -15,6 +16,12 @@ class UndertowTest extends ServerFamilyTest {
 
     static Stream<Arguments> appsOnJdks() {
         return onJdks(apps());
+    }
+
+    @ParameterizedTest(name = "{0}: a WebSocket keeps the application's idle through attach, re-attach, reset")
+    @ValueSource(strings = {"undertow-2.2", "undertow-2.3"})
+    void aWebSocketKeepsItsOwnIdle(String app) throws Exception {
+        UpgradedConnections.assertKeepTheirOwnIdle(app);
     }
 
     @Override
