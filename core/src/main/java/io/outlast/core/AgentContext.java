@@ -1,10 +1,7 @@
 package io.outlast.core;
 
 import java.lang.instrument.Instrumentation;
-import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,8 +21,6 @@ public final class AgentContext {
     private final ScheduledExecutorService timer;
     private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
     private final List<ConnectionTracker> trackers = new CopyOnWriteArrayList<>();
-    /** Timer failures said already, by kind and place. */
-    private final Set<String> failures = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
 
     AgentContext(Config config, EventLog log, Instrumentation instrumentation) {
         this.config = config;
@@ -63,14 +58,12 @@ public final class AgentContext {
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Each kind of failure said once: a sweep that fails fails every period. */
-    void failedOnce(Throwable t) {
+    /** Each kind of failure said once, by its place: a sweep that fails fails every period. */
+    private void failedOnce(Throwable t) {
         StackTraceElement[] at = t.getStackTrace();
         String where = at.length > 0 ? " at " + at[0] : "";
-        if (failures.size() < 16 && failures.add(t.getClass().getName() + where)) {
-            log.warn("a timer task failed (the next run goes ahead; servers are unaffected): "
-                    + EventLog.describe(t) + where);
-        }
+        log.warnOnce("timer " + t.getClass().getName() + where, "a timer task failed (the next run goes ahead;"
+                + " servers are unaffected): " + EventLog.describe(t) + where);
     }
 
     /**

@@ -129,9 +129,10 @@ public final class Cli {
                 out.println("(as of " + age(agent.getProperty(AgentProperties.STATUS_TIME)) + ")");
                 return 0;
             }
-            if (vm.feature() >= 21 && !vm.allowsDynamicAgents()) {
+            int feature = vm.feature();
+            if (feature >= 21 && !vm.allowsDynamicAgents()) {
                 err.println("outlast: note: " + command + " acts inside the JVM, which takes loading an agent there;"
-                        + " JDK " + vm.feature() + " prints its warning about it (JEP 451) in the application's"
+                        + " JDK " + feature + " prints its warning about it (JEP 451) in the application's"
                         + " output; harmless here");
             }
             return send(vm, command, "", agentJar, out, err);

@@ -3,6 +3,7 @@ package io.outlast.core;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class Config {
 
     private Config(Map<String, Source> in) throws ConfigException {
         List<String> warn = new ArrayList<>();
-        for (java.util.Iterator<Source> it = in.values().iterator(); it.hasNext(); ) {
+        for (Iterator<Source> it = in.values().iterator(); it.hasNext(); ) {
             Source s = it.next();
             if (KEYS.contains(s.key)) {
                 continue;

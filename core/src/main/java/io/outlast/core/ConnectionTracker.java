@@ -5,9 +5,6 @@ import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.EventSink;
 
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.function.ToLongFunction;
 
 /** What every family keeps: its open connections, its close events, its warnings (each said once). */
@@ -15,7 +12,6 @@ public final class ConnectionTracker {
     private final String family;
     private final AgentContext context;
     private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final Set<String> warned = Collections.synchronizedSet(new HashSet<>());
     private final String[] lines;
 
     /** {@code lines}: the version lines outlast knows for this family, as prefixes ("10.1."). */
@@ -94,9 +90,7 @@ public final class ConnectionTracker {
     }
 
     public void warnOnce(String message) {
-        if (warned.add(message)) {
-            context.log().warn(message);
-        }
+        context.log().warnOnce(message, message);
     }
 
     /** A hook that failed: the connection may go unreported, the server is unaffected. */

@@ -5,11 +5,14 @@ import io.outlast.bootstrap.EventSink;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.lang.ref.WeakReference;
 import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -55,10 +58,11 @@ public final class EventLog extends EventSink implements Runnable {
      * For {@code log=app}: a class loader of the application's, seen on a closing thread; held weakly, as
      * is everything reached through it, so that a web application's loader goes with its redeploy.
      */
-    private volatile java.lang.ref.WeakReference<ClassLoader> appLoader;
+    private volatile WeakReference<ClassLoader> appLoader;
     private boolean noAppLogger;
-    /** Failures of the log's own (a line that cannot be formatted, an error while writing), each kind said once. */
-    private final java.util.Set<String> failures = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The keys of warnings said once already ({@link #warnOnce}); a bounded number, then no more. */
+    private final Set<String> saidOnce = ConcurrentHashMap.newKeySet();
+    private static final int SAID_ONCE_MAX = 64;
     private volatile boolean stopped;
     /**
      * The log's thread sleeps until a line comes: the line's offer wakes it. Looking ten times a second for
@@ -158,11 +162,11 @@ public final class EventLog extends EventSink implements Runnable {
             }
         }
         if (app) {
-            java.lang.ref.WeakReference<ClassLoader> known = appLoader;
+            WeakReference<ClassLoader> known = appLoader;
             if (known == null || known.get() == null) {
                 ClassLoader loader = Thread.currentThread().getContextClassLoader();
                 if (loader != null) {
-                    appLoader = new java.lang.ref.WeakReference<>(loader);
+                    appLoader = new WeakReference<>(loader);
                 }
             }
         }
@@ -369,7 +373,7 @@ public final class EventLog extends EventSink implements Runnable {
         } catch (IOException e) {
             // the log is gone (closed pipe, full disk): keep draining so servers never wait on it, and say so
             // once where the JVM's own errors go, unless that is where the log was
-            if (stamped && failures.add("io")) {
+            if (stamped && saidOnce.add("log output")) {
                 System.err.println("outlast: warning: the log " + config.log + " failed, its lines are lost: "
                         + describe(e));
             }
@@ -382,7 +386,7 @@ public final class EventLog extends EventSink implements Runnable {
      * batch each 20 ms).
      */
     private AppLogger appLogger() {
-        java.lang.ref.WeakReference<ClassLoader> ref = appLoader;
+        WeakReference<ClassLoader> ref = appLoader;
         ClassLoader loader = ref == null ? null : ref.get();
         if (noAppLogger || loader == null) {
             return null;
@@ -395,12 +399,20 @@ public final class EventLog extends EventSink implements Runnable {
         return logger;
     }
 
-    /** Said once per kind, on the log's own output: a failure of the log's must never be silent. */
-    private void failed(String doing, Throwable t) {
-        String what = t.getClass().getName();
-        if (failures.size() < 16 && failures.add(doing + what)) {
-            warn("the log failed " + doing + " and goes on: " + describe(t));
+    /**
+     * A warning said the first time its key comes: for what repeats (a hook or a sweep failing on every
+     * connection or period), so that it is said, but not each time.
+     */
+    public void warnOnce(String key, String message) {
+        if (saidOnce.size() < SAID_ONCE_MAX && saidOnce.add(key)) {
+            warn(message);
         }
+    }
+
+    /** A failure of the log's own: never silent, said once per kind. */
+    private void failed(String doing, Throwable t) {
+        warnOnce("log " + doing + " " + t.getClass().getName(), "the log failed " + doing + " and goes on: "
+                + describe(t));
     }
 
     /** A throwable as text, even one whose own toString throws. */

@@ -31,10 +31,10 @@ final class IdleHistogram {
         if (ms < SUB) {
             return (int) ms;
         }
-        int exp = Math.min(TOP_EXP, 63 - Long.numberOfLeadingZeros(ms));
-        if (exp == TOP_EXP && ms >= (1L << (TOP_EXP + 1))) {
+        if (ms >= 1L << (TOP_EXP + 1)) {
             return BUCKETS - 1;
         }
+        int exp = 63 - Long.numberOfLeadingZeros(ms);
         int sub = (int) ((ms >>> (exp - SUB_BITS)) & (SUB - 1));
         return SUB + (exp - SUB_BITS) * SUB + sub;
     }

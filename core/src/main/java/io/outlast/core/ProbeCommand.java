@@ -89,10 +89,7 @@ final class ProbeCommand {
                 throw new IllegalArgumentException("'" + portText + "' in " + target + " is not a port (1-65535)");
             }
             address = new InetSocketAddress(host, port);
-        } catch (ConfigException e) {
-            err.println("outlast: probe: " + e.getMessage() + "\nusage: java -jar outlast-agent.jar " + USAGE);
-            return 2;
-        } catch (IllegalArgumentException e) {
+        } catch (ConfigException | IllegalArgumentException e) {
             err.println("outlast: probe: " + e.getMessage() + "\nusage: java -jar outlast-agent.jar " + USAGE);
             return 2;
         }

@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
-import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,20 +61,18 @@ class CliTest {
         assertTrue(max.err.contains("--max needs a value"), max.err);
     }
 
-    /** The attach API would signal a process that is not a JVM and wait ~10 s for it. */
+    /** The attach API would signal a process that is not a JVM and wait ~10 s for it: its memory map tells. */
     @Test
     @EnabledOnOs(OS.LINUX)
-    void aProcessThatIsNotAJvmIsToldApartAtOnce() throws Exception {
+    void aProcessThatIsNotAJvmIsToldApartBeforeTheAttachApi() throws Exception {
         Process sleep = new ProcessBuilder("sleep", "30").start();
         try {
-            long start = System.nanoTime();
+            assertEquals(Boolean.FALSE, TargetJvm.runsAJvm(Paths.get("/proc", Long.toString(sleep.pid()))));
+            assertEquals(Boolean.TRUE, TargetJvm.runsAJvm(Paths.get("/proc/self")));
             Result r = cli("attach", Long.toString(sleep.pid()), "idle=3s");
-            long ms = (System.nanoTime() - start) / 1_000_000;
             assertEquals(1, r.exit, r.err);
             assertTrue(r.err.contains("is not a Java VM (sleep)"), r.err);
-            assertTrue(ms < 1000, "took " + ms + " ms");
             assertTrue(sleep.isAlive(), "the process was signalled to death");
-            assertEquals(Boolean.TRUE, TargetJvm.runsAJvm(Paths.get("/proc/self")));
         } finally {
             sleep.destroyForcibly();
         }
@@ -86,6 +83,5 @@ class CliTest {
         Result r = cli();
         assertEquals(2, r.exit);
         assertTrue(r.out.contains("usage:"), r.out);
-        assertTrue(Arrays.asList(Cli.USAGE.split("\n")).size() > 3);
     }
 }

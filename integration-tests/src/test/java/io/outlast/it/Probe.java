@@ -63,20 +63,19 @@ final class Probe implements AutoCloseable {
             return NEVER;
         }
         socket.setSoTimeout((int) Math.max(1, left));
+        int b;
         try {
-            int b = in.read();
-            if (b >= 0 && b != 0x88) {
-                throw new IOException("a frame other than close from an idle WebSocket: 0x" + Integer.toHexString(b));
-            }
-            return elapsedMs(startNanos);
+            b = in.read();
         } catch (SocketTimeoutException e) {
             return NEVER;
         } catch (IOException reset) {
-            if (reset.getMessage() != null && reset.getMessage().startsWith("a frame other")) {
-                throw reset;
-            }
             return elapsedMs(startNanos);
         }
+        long ms = elapsedMs(startNanos);
+        if (b >= 0 && b != 0x88) {
+            throw new IOException("a frame other than close from an idle WebSocket: 0x" + Integer.toHexString(b));
+        }
+        return ms;
     }
 
     /** The next response, whole (headers and a Content-Length body); it must be a 200. */
