@@ -134,7 +134,21 @@ public final class AgentInstaller implements EventLog.Listener {
         inst.addTransformer(transformer, true);
         retransform(loadedTargets(true));
         log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));
+        meetRunning();
         refresh();
+    }
+
+    /** Servers that were running before the advice was in place, and their connections open since. */
+    private void meetRunning() {
+        RunningThreads threads = RunningThreads.now(inst, log);
+        for (InstrumentationModule m : modules) {
+            try {
+                m.meetRunning(threads);
+            } catch (Throwable t) {
+                log.warn(m.family() + ": could not meet the servers already running (" + EventLog.describe(t)
+                        + "); each is met at its next connection or request instead");
+            }
+        }
     }
 
     /** New settings for the agent installed: in force at once, for open connections too. */

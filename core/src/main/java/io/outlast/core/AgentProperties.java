@@ -2,12 +2,7 @@ package io.outlast.core;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * The JVM's agent properties: a property set apart from the system properties, which the attach API reads
@@ -45,25 +40,12 @@ final class AgentProperties {
         Class<?> support;
         try {
             support = Class.forName("jdk.internal.vm.VMSupport");
-            exportToAgent(inst, support, "jdk.internal.vm");
+            JavaModules.exportToAgent(inst, support, "jdk.internal.vm");
         } catch (ClassNotFoundException java8) {
             support = Class.forName("sun.misc.VMSupport");
         }
         Method get = support.getMethod("getAgentProperties");
         return (Properties) get.invoke(null);
-    }
-
-    /** A package of java.base for the agent's class loader alone (Java 9+ module API, reached reflectively). */
-    static void exportToAgent(Instrumentation inst, Class<?> inPackage, String pkg) throws Exception {
-        Class<?> moduleType = Class.forName("java.lang.Module");
-        Method getModule = Class.class.getMethod("getModule");
-        Object module = getModule.invoke(inPackage);
-        Object agent = getModule.invoke(AgentProperties.class);
-        Map<String, Set<Object>> exports = new HashMap<>();
-        exports.put(pkg, Collections.singleton(agent));
-        Instrumentation.class.getMethod("redefineModule", moduleType, Set.class, Map.class, Map.class, Set.class,
-                Map.class).invoke(inst, module, new HashSet<>(), exports, new HashMap<>(), new HashSet<>(),
-                new HashMap<>());
     }
 
     static void set(Instrumentation inst, String key, String value) {

@@ -71,7 +71,7 @@ public final class BootstrapInjector {
         Method defineClass;
         try {
             Class<?> internal = Class.forName("jdk.internal.misc.Unsafe");
-            AgentProperties.exportToAgent(inst, internal, "jdk.internal.misc");
+            JavaModules.exportToAgent(inst, internal, "jdk.internal.misc");
             unsafe = internal.getMethod("getUnsafe").invoke(null);
             defineClass = internal.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                     ClassLoader.class, java.security.ProtectionDomain.class);

@@ -21,6 +21,14 @@ public interface InstrumentationModule {
     void start(AgentContext context);
 
     /**
+     * The agent has just installed, its advice in place: meet the family's servers already running (found from
+     * the threads that run them) and govern their open connections now, not at their next activity. On the
+     * installing thread, never a server's.
+     */
+    default void meetRunning(RunningThreads threads) throws Exception {
+    }
+
+    /**
      * The settings changed (an attach to a running agent, or a reset to none): apply them to the server
      * objects met so far and their open connections, each server's own value where a setting is now unset.
      */

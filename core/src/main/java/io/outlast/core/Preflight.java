@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * What the agent does at premain before the application has started: checks the settings, so that a bad one
  * gets its error line at once, then waits for the start to end ({@link StartWatch}); then it installs as an
- * attach does (its advice into classes already loaded, connections already open met at their next activity).
+ * attach does (its advice into classes already loaded, then the servers already running met with their open
+ * connections).
  * The application's start pays for none of the agent's work: not Byte Buddy (some 800 classes, loaded and
  * verified), not a transformer seeing each of its classes load, not the bootstrap API's definition, the log
  * or the installer (about 20 ms of the agent thread's CPU, measured on Jetty, much of it the first use of

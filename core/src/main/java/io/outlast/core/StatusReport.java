@@ -15,7 +15,7 @@ final class StatusReport {
                 .append("; settings: ").append(config).append('\n');
         b.append("open connections followed: ").append(tracked).append('\n');
         if (endpoints.isEmpty()) {
-            b.append("no server endpoint found yet (a server is met at its start, or after an attach at its first connection)\n");
+            b.append("no server endpoint found yet (a server is met at its start, or as the agent installs)\n");
         }
         for (EndpointView e : endpoints) {
             b.append(e.getServer()).append(' ').append(e.getVersion() == null ? "" : e.getVersion() + " ")

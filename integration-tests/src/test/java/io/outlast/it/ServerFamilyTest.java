@@ -108,6 +108,71 @@ abstract class ServerFamilyTest {
         }
     }
 
+    /**
+     * With the agent at start, connections a proxy opens as soon as the port does, before the agent installs
+     * (once the start has calmed): one kept alive after a request, one in the middle of its header. Both are
+     * governed from the install on (idle 2 s, header 3 s), not left to the server's own timeouts (Jetty's 30 s,
+     * Netty's none) until some activity that an idle connection never has.
+     */
+    @ParameterizedTest(name = "{0} on {1}, connections open before the install")
+    @MethodSource("appsOnJdks")
+    void premainGovernsConnectionsOpenBeforeItsInstall(String app, Jdk jdk) throws Exception {
+        try (ServerProcess server = ServerProcess.startUnawaited(jdk, app, "idle=2s,header=3s");
+             Probe kept = new Probe(server.port); Probe midHeader = new Probe(server.port)) {
+            kept.request(false);
+            long lastResponse = System.nanoTime();
+            midHeader.send("GET / HTTP/1.1\r\nHo");
+            long headerStart = System.nanoTime();
+            assertFalse(server.has(l -> l.startsWith("outlast: started")),
+                    "the agent installed before the connections were open: nothing tested\n" + server.output());
+            long installed = server.awaitNanos(l -> l.startsWith("outlast: started"), Duration.ofSeconds(30));
+            assertGovernedFrom(app, installed, server, kept, lastResponse, midHeader, headerStart);
+        }
+    }
+
+    /** The same with the agent attached: the server's own timeouts until the attach, the agent's from it on. */
+    @ParameterizedTest(name = "{0} on JDK 17, connections open before the attach")
+    @MethodSource("apps")
+    void attachGovernsConnectionsOpenBefore(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null);
+             Probe kept = new Probe(server.port); Probe midHeader = new Probe(server.port)) {
+            kept.request(false);
+            long lastResponse = System.nanoTime();
+            midHeader.send("GET / HTTP/1.1\r\nHo");
+            long headerStart = System.nanoTime();
+            server.attach("idle=2s", "header=3s");
+            assertGovernedFrom(app, System.nanoTime(), server, kept, lastResponse, midHeader, headerStart);
+        }
+    }
+
+    /**
+     * Each connection closed by the agent's timeout, never before it and at the latest that long after the
+     * agent came: the wait counted from its last activity where the server records it, else from then.
+     */
+    private void assertGovernedFrom(String app, long installedNanos, ServerProcess server, Probe kept, long lastResponse,
+                                    Probe midHeader, long headerStart) throws Exception {
+        if (governsWaitsBegunBeforeTheAgent(app)) {
+            assertClosedFrom("kept alive", installedNanos, server, kept, lastResponse, 2000, family().lateMs(),
+                    "server-idle");
+        }
+        if (governsHeadersBegunBeforeTheAgent(app)) {
+            assertClosedFrom("mid-header", installedNanos, server, midHeader, headerStart, 3000,
+                    Measurements.HEADER_LATE_MS, "server-header");
+        }
+    }
+
+    /** Closed by {@code closer}, {@code timeoutMs} after {@code startNanos} at the soonest, after the install at the latest. */
+    private void assertClosedFrom(String what, long installedNanos, ServerProcess server, Probe probe, long startNanos,
+                                  long timeoutMs, long lateMs, String closer) throws Exception {
+        long limit = Probe.elapsedMs(startNanos) - Probe.elapsedMs(installedNanos) + timeoutMs + lateMs;
+        long ms = probe.closedAfter(startNanos, limit + 5000);
+        System.out.println("timing " + what + " from before the agent: " + ms + " ms, expected " + timeoutMs + ".." + limit);
+        assertTrue(ms != Probe.NEVER && ms >= timeoutMs - Measurements.EARLY_MS && ms <= limit,
+                what + " from before the agent: closed after " + ms + " ms, expected " + timeoutMs + ".." + limit
+                        + "\n" + server.output());
+        assertEquals(closer, server.closeEvent(probe.localPort(), 0).get("closer"), server.output());
+    }
+
     /** Without the agent the same app keeps its server's behaviour: the agent is what changed it. */
     @ParameterizedTest(name = "{0} on JDK 17, no agent")
     @MethodSource("apps")
@@ -133,6 +198,16 @@ abstract class ServerFamilyTest {
 
     private String ownIdle() {
         return family().defaultIdleMs() < 0 ? "idle none" : "idle " + family().defaultIdleMs() + "ms";
+    }
+
+    /** Whether a wait for the next request begun before the agent came is held to the agent's idle. */
+    boolean governsWaitsBegunBeforeTheAgent(String app) {
+        return true;
+    }
+
+    /** Whether a header begun before the agent came is held to the agent's deadline (docs/<family>.md says why not). */
+    boolean governsHeadersBegunBeforeTheAgent(String app) {
+        return true;
     }
 
     /** Whether the app's own idle timer counts only whole messages, so that it ends a slow header too. */

@@ -29,6 +29,8 @@ final class ServerProcess implements AutoCloseable {
     final Process process;
     final int port;
     private final List<String> lines = new ArrayList<>();
+    /** When each line was read (System.nanoTime), index by index with {@link #lines}. */
+    private final List<Long> lineNanos = new ArrayList<>();
     /** The child's java.io.tmpdir (Tomcat's base, Vert.x's cache), removed with it: runs leave nothing in /tmp. */
     private final Path tmp;
 
@@ -51,6 +53,15 @@ final class ServerProcess implements AutoCloseable {
      * named {@code <app>@nio2} is the Tomcat app on its NIO2 connector.
      */
     static ServerProcess start(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
+        ServerProcess server = startUnawaited(jdk, app, agentArgs, jvmArgs);
+        if (agentArgs != null) {
+            server.awaitAgent(agentArgs);
+        }
+        return server;
+    }
+
+    /** As {@link #start}, returning once the app is ready, which at start is before the agent has installed. */
+    static ServerProcess startUnawaited(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
         jdk.require();
         List<String> cmd = new ArrayList<>();
         String cpus = System.getProperty("outlast.server.cpus");
@@ -72,11 +83,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-jar");
         cmd.add(APPS.resolve(app).resolve("target/app.jar").toString());
-        ServerProcess server = new ServerProcess(jdk, cmd, tmp);
-        if (agentArgs != null) {
-            server.awaitAgent(agentArgs);
-        }
-        return server;
+        return new ServerProcess(jdk, cmd, tmp);
     }
 
     /** At start the agent installs once the application has started: tests measure from then on. */
@@ -163,6 +170,7 @@ final class ServerProcess implements AutoCloseable {
                 while ((line = r.readLine()) != null) {
                     synchronized (lines) {
                         lines.add(line);
+                        lineNanos.add(System.nanoTime());
                         lines.notifyAll();
                     }
                 }
@@ -199,6 +207,19 @@ final class ServerProcess implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** When the first output line that matches was read (System.nanoTime), waiting for it up to {@code timeout}. */
+    long awaitNanos(Predicate<String> match, Duration timeout) {
+        await(match, timeout);
+        synchronized (lines) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (match.test(lines.get(i))) {
+                    return lineNanos.get(i);
+                }
+            }
+        }
+        throw new IllegalStateException("a line matched, then none did");
     }
 
     boolean has(Predicate<String> match) {

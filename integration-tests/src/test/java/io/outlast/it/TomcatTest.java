@@ -32,4 +32,16 @@ class TomcatTest extends ServerFamilyTest {
     Family family() {
         return Family.TOMCAT;
     }
+
+    /** A pending NIO2 read keeps the timeout it was issued with (docs/tomcat.md): once, until its next request. */
+    @Override
+    boolean governsWaitsBegunBeforeTheAgent(String app) {
+        return !app.endsWith("@nio2");
+    }
+
+    /** The same for a NIO2 read pending in the middle of a header. */
+    @Override
+    boolean governsHeadersBegunBeforeTheAgent(String app) {
+        return !app.endsWith("@nio2");
+    }
 }

@@ -9,6 +9,7 @@ import io.outlast.core.Config;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.EndpointReport;
 import io.outlast.core.HeaderPhase;
+import io.outlast.core.RunningThreads;
 import io.outlast.core.ServerObjects;
 
 
@@ -19,6 +20,7 @@ import io.outlast.core.ServerObjects;
  */
 final class HttpServerConnections extends HttpServerHooks implements HeaderPhase {
     private static final String FAMILY = "jdk";
+    private static final String DISPATCHER = "sun.net.httpserver.ServerImpl$Dispatcher";
 
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
@@ -215,6 +217,21 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     public void close(Object connection, ConnectionState s) throws ReflectiveOperationException {
         Support support = (Support) s.support;
         support.api.close(support.server, connection);
+    }
+
+    /**
+     * At install: each server already running is met from its dispatcher thread, so the agent's idle check runs
+     * from now on, not from its next connection (its own check, every 10 s, would close up to that late).
+     */
+    void meetRunning(RunningThreads threads) throws Exception {
+        threads.forEach((thread, task) -> {
+            if (task != null && task.getClass().getName().equals(DISPATCHER)) {
+                Object server = RunningThreads.outer(task);
+                if (server != null) {
+                    adopt(server);
+                }
+            }
+        });
     }
 
     private HttpServerApi adopt(Object server) throws Exception {

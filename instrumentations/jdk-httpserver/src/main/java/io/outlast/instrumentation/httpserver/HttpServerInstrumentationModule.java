@@ -6,6 +6,7 @@ import io.outlast.core.AgentContext;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.HeaderDeadline;
 import io.outlast.core.InstrumentationModule;
+import io.outlast.core.RunningThreads;
 import io.outlast.core.TypeInstrumentation;
 
 import java.lang.instrument.Instrumentation;
@@ -32,6 +33,9 @@ public final class HttpServerInstrumentationModule implements InstrumentationMod
                 new HttpConnectionInstrumentation());
     }
 
+    /** Null where the server's module could not be reached: the family then does nothing. */
+    private volatile HttpServerConnections connections;
+
     @Override
     public void start(AgentContext context) {
         ConnectionTracker tracker = new ConnectionTracker(family(), context);
@@ -41,9 +45,17 @@ public final class HttpServerInstrumentationModule implements InstrumentationMod
             tracker.warnOnce("jdk http server: cannot reach module jdk.httpserver (" + e + "); left untouched");
             return;
         }
-        HttpServerConnections connections = new HttpServerConnections(tracker);
+        connections = new HttpServerConnections(tracker);
         HttpServerHooks.set(connections);
         new HeaderDeadline(tracker, connections).start();
+    }
+
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
+        HttpServerConnections c = connections;
+        if (c != null) {
+            c.meetRunning(threads);
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.outlast.core.Config;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.EndpointReport;
 import io.outlast.core.HeaderPhase;
+import io.outlast.core.RunningThreads;
 import io.outlast.core.ServerObjects;
 
 import java.util.Collections;
@@ -215,6 +216,13 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
         ((JettyApi) s.support).close(endPoint);
     }
 
+
+    /** At install: the connectors already running are met now, their open connections with them. */
+    void meetRunning(RunningThreads threads) throws Exception {
+        for (Object connector : JettyRunning.connectors(threads)) {
+            adopt(connector);
+        }
+    }
 
     /** The settings changed: every connector met, and its open connections, get the idle in force. */
     void reconfigured() {

@@ -5,6 +5,7 @@ import io.outlast.core.AgentContext;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.HeaderDeadline;
 import io.outlast.core.InstrumentationModule;
+import io.outlast.core.RunningThreads;
 import io.outlast.core.TypeInstrumentation;
 
 import java.util.Arrays;
@@ -31,6 +32,14 @@ public final class JettyInstrumentationModule implements InstrumentationModule {
         JettyHooks.set(connections);
         // Jetty has no header deadline: every byte resets its idle timer
         new HeaderDeadline(connections.tracker(), connections).start();
+    }
+
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
+        JettyConnections c = connections;
+        if (c != null) {
+            c.meetRunning(threads);
+        }
     }
 
     @Override

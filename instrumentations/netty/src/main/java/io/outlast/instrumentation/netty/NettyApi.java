@@ -136,6 +136,10 @@ final class NettyApi {
         return Addresses.format((SocketAddress) remoteAddress.invoke(channel));
     }
 
+    Object pipeline(Object channel) throws ReflectiveOperationException {
+        return pipeline.invoke(channel);
+    }
+
     Object pipelineChannel(Object pipeline) throws ReflectiveOperationException {
         return pipelineChannel.invoke(pipeline);
     }

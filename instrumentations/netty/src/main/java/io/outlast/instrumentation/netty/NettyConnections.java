@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +146,35 @@ final class NettyConnections extends NettyHooks {
             if (s != null) {
                 ((NettyConnection) s.support).shutdown = true;
             }
+        }
+    }
+
+    /**
+     * On its loop, at install: a connection open before the agent came, followed from now on where its pipeline
+     * says what it is doing. Its wait is counted from now: the time of its last read is not kept by Netty.
+     */
+    @SuppressWarnings("unchecked")
+    void meetRunning(Object channel) throws Exception {
+        NettyApi api = NettyApi.of(channel.getClass());
+        if (api == null || registry.get(channel) != null || !api.isServerChild(channel) || !supported(api)
+                || !api.hasServerCodec(channel)) {
+            return;
+        }
+        NettyRunning.Doing doing = NettyRunning.Doing.of((Iterable<Map.Entry<String, ?>>) api.pipeline(channel));
+        if (doing.other || (doing.pending < 0 && !doing.header)) {
+            // upgraded, or a request that may be in progress: its next read tells
+            return;
+        }
+        ConnectionState s = newState(api, channel);
+        NettyConnection c = (NettyConnection) s.support;
+        c.http = true;
+        s.requestsIn = Math.max(0, doing.pending);
+        s.inBody = doing.body;
+        if (doing.header) {
+            s.headerReads = 1;
+        }
+        if (registry.putIfAbsent(channel, s) == s) {
+            report(api, channel, c);
         }
     }
 

@@ -4,6 +4,7 @@ import io.outlast.bootstrap.NettyHooks;
 import io.outlast.core.AgentContext;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.InstrumentationModule;
+import io.outlast.core.RunningThreads;
 import io.outlast.core.TypeInstrumentation;
 
 import java.util.Arrays;
@@ -41,6 +42,14 @@ public final class NettyInstrumentationModule implements InstrumentationModule {
         this.connections = connections;
         NettyHooks.set(connections);
         new NettyTimeouts(connections).start();
+    }
+
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
+        NettyConnections c = connections;
+        if (c != null) {
+            NettyRunning.meet(threads, c);
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.outlast.core.Config;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.EndpointReport;
 import io.outlast.core.HeaderPhase;
+import io.outlast.core.RunningThreads;
 import io.outlast.core.ServerObjects;
 
 import java.io.EOFException;
@@ -31,6 +32,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
     /** Endpoints met, each with its API handle. */
+    private static final String ACCEPTOR = "org.apache.tomcat.util.net.Acceptor";
     private final ServerObjects<TomcatApi> endpoints = new ServerObjects<>();
     /** Each endpoint's own keep-alive timeout, put back when the agent's idle is unset. */
     private final Map<Object, Integer> ownKeepAlive = Collections.synchronizedMap(new WeakHashMap<>());
@@ -240,6 +242,24 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
                 }
             }
         }
+    }
+
+    /**
+     * At install: each endpoint already running is met from its acceptor thread, with its open connections, so
+     * that its line is printed and its settings in force at once rather than at the poller's next pass or, with
+     * NIO2 or no connection open, at its next connection.
+     */
+    void meetRunning(RunningThreads threads) throws Exception {
+        threads.forEach((thread, task) -> {
+            if (task != null && task.getClass().getName().equals(ACCEPTOR)) {
+                java.lang.reflect.Field f = task.getClass().getDeclaredField("endpoint");
+                f.setAccessible(true);
+                Object endpoint = f.get(task);
+                if (endpoint != null) {
+                    adopt(endpoint);
+                }
+            }
+        });
     }
 
     /** The endpoint's API handle, meeting it first if it is new (its open connections are tracked then). */

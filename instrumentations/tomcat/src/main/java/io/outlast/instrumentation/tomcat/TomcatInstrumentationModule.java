@@ -5,6 +5,7 @@ import io.outlast.core.AgentContext;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.HeaderDeadline;
 import io.outlast.core.InstrumentationModule;
+import io.outlast.core.RunningThreads;
 import io.outlast.core.TypeInstrumentation;
 
 import java.util.Arrays;
@@ -39,6 +40,14 @@ public final class TomcatInstrumentationModule implements InstrumentationModule 
         TomcatConnections c = connections;
         if (c != null) {
             c.reconfigured();
+        }
+    }
+
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
+        TomcatConnections c = connections;
+        if (c != null) {
+            c.meetRunning(threads);
         }
     }
 

@@ -4,6 +4,7 @@ import io.outlast.bootstrap.UndertowHooks;
 import io.outlast.core.AgentContext;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.InstrumentationModule;
+import io.outlast.core.RunningThreads;
 import io.outlast.core.TypeInstrumentation;
 
 import java.util.Arrays;
@@ -22,10 +23,21 @@ public final class UndertowInstrumentationModule implements InstrumentationModul
                 new CloseSetterInstrumentation());
     }
 
+    private volatile ConnectionTracker tracker;
+
     @Override
     public void start(AgentContext context) {
         // Undertow enforces both timeouts itself, on time: the agent only changes what it arms
-        UndertowHooks.set(new UndertowConnections(new ConnectionTracker(family(), context, "2.2.", "2.3.")));
+        tracker = new ConnectionTracker(family(), context, "2.2.", "2.3.");
+        UndertowHooks.set(new UndertowConnections(tracker));
+    }
+
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
+        ConnectionTracker t = tracker;
+        if (t != null) {
+            UndertowRunning.rearm(threads, t);
+        }
     }
 
     @Override

@@ -1,0 +1,224 @@
+package io.outlast.instrumentation.netty;
+
+import io.outlast.core.ConnectionTracker;
+import io.outlast.core.RunningThreads;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * Netty's connections open when the agent installs, which Netty alone would never time out. Each event loop is
+ * found from the thread that runs it (its task wraps the loop, through Netty's and the frameworks' own thread
+ * factories), and its channels are listed on the loop itself, where they are read and written: through the
+ * loop's own list (4.1) or its selector's keys (4.2's NIO). What each connection is doing then is read from its
+ * pipeline: a request whose response has not begun keeps it from counting as idle, a header begun is timed by the
+ * header deadline from then on. A connection whose state cannot be read is met at its next read, as before.
+ */
+final class NettyRunning {
+    private static final int DEPTH = 3;
+    private static final String SERVER_CODEC = "io.netty.handler.codec.http.HttpServerCodec";
+
+    private NettyRunning() {
+    }
+
+    static void meet(RunningThreads threads, NettyConnections connections) throws Exception {
+        ConnectionTracker tracker = connections.tracker();
+        Map<ClassLoader, Class<?>> loopTypes = new IdentityHashMap<>();
+        Set<Object> loops = RunningThreads.identitySet();
+        threads.forEach((thread, task) -> {
+            ClassLoader cl = task == null ? null : task.getClass().getClassLoader();
+            Class<?> loopType = cl == null ? null : loopTypes.computeIfAbsent(cl, NettyRunning::eventLoopType);
+            Object loop = loopType == null ? null : find(task, loopType, DEPTH);
+            if (loop instanceof Executor && loops.add(loop)) {
+                ((Executor) loop).execute(() -> {
+                    try {
+                        for (Object channel : channels(loop)) {
+                            connections.meetRunning(channel);
+                        }
+                    } catch (Throwable t) {
+                        tracker.failed(t);
+                    }
+                });
+            }
+        });
+    }
+
+    private static Class<?> eventLoopType(ClassLoader cl) {
+        try {
+            return Class.forName("io.netty.channel.EventLoop", false, cl);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** On the loop: its channels. */
+    private static List<Object> channels(Object loop) throws ReflectiveOperationException {
+        List<Object> out = new ArrayList<>();
+        try {
+            Iterator<?> it = (Iterator<?>) loop.getClass().getMethod("registeredChannelsIterator").invoke(loop);
+            while (it.hasNext()) {
+                out.add(it.next());
+            }
+            return out;
+        } catch (InvocationTargetException e) {
+            if (!(e.getCause() instanceof UnsupportedOperationException)) {
+                throw e;
+            }
+        } catch (NoSuchMethodException before4144) {
+            // 4.1 before .44: the selector's keys below
+        }
+        Class<?> channelType = Class.forName("io.netty.channel.Channel", false, loop.getClass().getClassLoader());
+        Object selector = find(loop, Selector.class, 2);
+        if (selector == null) {
+            return out;
+        }
+        for (SelectionKey key : ((Selector) selector).keys()) {
+            Object attached = key.attachment();
+            if (channelType.isInstance(attached)) {
+                out.add(attached);
+            } else if (attached != null) {
+                // 4.2: a registration, whose handle is the channel's unsafe, an inner class of the channel
+                Object handle = value(attached, "handle");
+                Object channel = handle == null ? null : outerOfType(handle, channelType);
+                if (channel != null) {
+                    out.add(channel);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The first object of the wanted type among {@code from} and what its own fields refer to, up to {@code depth}
+     * steps; the JDK's objects (collections, threads) are not looked into.
+     */
+    static Object find(Object from, Class<?> wanted, int depth) {
+        if (wanted.isInstance(from)) {
+            return from;
+        }
+        if (depth == 0 || isJdk(from.getClass())) {
+            return null;
+        }
+        for (Class<?> c = from.getClass(); c != null && !isJdk(c); c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
+                    continue;
+                }
+                Object v;
+                try {
+                    f.setAccessible(true);
+                    v = f.get(from);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    continue;
+                }
+                Object found = v == null ? null : find(v, wanted, depth - 1);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isJdk(Class<?> c) {
+        String n = c.getName();
+        return c.isArray() || n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.")
+                || n.startsWith("sun.");
+    }
+
+    private static Object outerOfType(Object inner, Class<?> type) {
+        for (Class<?> c = inner.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField("this$0");
+                f.setAccessible(true);
+                Object outer = f.get(inner);
+                if (type.isInstance(outer)) {
+                    return outer;
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // none at this level
+            }
+        }
+        return null;
+    }
+
+    /** A field's value, declared by the object's class or one above it; null where there is none. */
+    static Object value(Object o, String name) {
+        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(o);
+            } catch (NoSuchFieldException e) {
+                // look further up
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** What a connection open before the agent is doing, read from its pipeline on its loop. */
+    static final class Doing {
+        /** Requests read whose responses have not begun; -1 when the pipeline does not say. */
+        int pending = -1;
+        boolean header;
+        boolean body;
+        /** A state the agent does not time: upgraded, a bad message. */
+        boolean other;
+
+        static Doing of(Iterable<Map.Entry<String, ?>> pipeline) {
+            Doing d = new Doing();
+            for (Map.Entry<String, ?> e : pipeline) {
+                Object h = e.getValue();
+                String type = h.getClass().getName();
+                if (type.equals(SERVER_CODEC)) {
+                    // the methods of requests whose responses have not begun: a queue (4.1), a count and an overflow (4.2)
+                    Object queue = value(h, "queue");
+                    Object inline = value(h, "methodQueueSize");
+                    Object overflow = value(h, "methodOverflowQueue");
+                    if (queue instanceof Collection) {
+                        d.pending = ((Collection<?>) queue).size();
+                    } else if (inline instanceof Integer) {
+                        d.pending = (Integer) inline + (overflow instanceof Collection ? ((Collection<?>) overflow).size() : 0);
+                    }
+                } else if (type.equals("io.vertx.core.net.impl.VertxHandler")) {
+                    Object conn = value(h, "conn");
+                    if (conn != null && conn.getClass().getName().equals("io.vertx.core.http.impl.Http1xServerConnection")) {
+                        d.pending = value(conn, "requestInProgress") != null || value(conn, "responseInProgress") != null ? 1 : 0;
+                    }
+                }
+                Object state = decoderState(h);
+                if (state != null) {
+                    String s = state.toString();
+                    boolean header = s.equals("READ_INITIAL") || s.equals("READ_HEADER");
+                    d.header |= header;
+                    d.body |= s.startsWith("READ_") && !header;
+                    d.other |= s.equals("BAD_MESSAGE") || s.equals("UPGRADED");
+                }
+            }
+            return d;
+        }
+
+        private static Object decoderState(Object handler) {
+            Object h = handler.getClass().getName().equals(SERVER_CODEC) ? value(handler, "inboundHandler") : handler;
+            for (Class<?> c = h == null ? null : h.getClass(); c != null; c = c.getSuperclass()) {
+                if (c.getName().equals("io.netty.handler.codec.http.HttpObjectDecoder")) {
+                    return value(h, "currentState");
+                }
+            }
+            return null;
+        }
+    }
+}
