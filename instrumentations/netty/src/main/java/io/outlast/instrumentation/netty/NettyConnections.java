@@ -160,6 +160,11 @@ final class NettyConnections extends NettyHooks {
                 || !api.hasServerCodec(channel)) {
             return;
         }
+        long handlerMs = api.pipelineIdleMs(channel);
+        if (handlerMs > 0 && (config().idleMs <= 0 || handlerMs <= config().idleMs)) {
+            // an idle handler of the application's fires first and is met then, knowing the last activity exactly
+            return;
+        }
         NettyRunning.Doing doing = NettyRunning.Doing.of((Iterable<Map.Entry<String, ?>>) api.pipeline(channel));
         if (doing.other || (doing.pending < 0 && !doing.header)) {
             // upgraded, or a request that may be in progress: its next read tells
