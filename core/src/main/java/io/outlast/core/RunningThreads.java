@@ -59,12 +59,27 @@ public final class RunningThreads {
     /** The object an inner class instance belongs to ({@code this$0}), or null. */
     public static Object outer(Object inner) {
         try {
-            Field f = inner.getClass().getDeclaredField("this$0");
-            f.setAccessible(true);
-            return f.get(inner);
+            return field(inner, "this$0");
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * A field's value, declared by the object's class or one above it: the one step of every path from a thread
+     * to its server. A field not there means a version the family does not know: thrown, for the family to say.
+     */
+    public static Object field(Object o, String name) throws ReflectiveOperationException {
+        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(o);
+            } catch (NoSuchFieldException e) {
+                // declared further up, if at all
+            }
+        }
+        throw new NoSuchFieldException(o.getClass().getName() + "." + name);
     }
 
     /** A set that tells objects apart by identity: a server's equals is the application's. */

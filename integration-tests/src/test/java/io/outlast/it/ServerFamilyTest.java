@@ -117,6 +117,7 @@ abstract class ServerFamilyTest {
     @ParameterizedTest(name = "{0} on {1}, connections open before the install")
     @MethodSource("appsOnJdks")
     void premainGovernsConnectionsOpenBeforeItsInstall(String app, Jdk jdk) throws Exception {
+        assumeSomethingGovernedFromBefore(app);
         try (ServerProcess server = ServerProcess.startUnawaited(jdk, app, "idle=2s,header=3s");
              Probe kept = new Probe(server.port); Probe midHeader = new Probe(server.port)) {
             kept.request(false);
@@ -134,6 +135,7 @@ abstract class ServerFamilyTest {
     @ParameterizedTest(name = "{0} on JDK 17, connections open before the attach")
     @MethodSource("apps")
     void attachGovernsConnectionsOpenBefore(String app) throws Exception {
+        assumeSomethingGovernedFromBefore(app);
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null);
              Probe kept = new Probe(server.port); Probe midHeader = new Probe(server.port)) {
             kept.request(false);
@@ -143,6 +145,12 @@ abstract class ServerFamilyTest {
             server.attach("idle=2s", "header=3s");
             assertGovernedFrom(app, System.nanoTime(), server, kept, lastResponse, midHeader, headerStart);
         }
+    }
+
+    /** Skipped, not passed, where the family leaves both a wait and a header begun before the agent. */
+    private void assumeSomethingGovernedFromBefore(String app) {
+        Assumptions.assumeTrue(governsWaitsBegunBeforeTheAgent(app) || governsHeadersBegunBeforeTheAgent(app),
+                "neither a wait nor a header begun before the agent is governed here (docs/" + family().name() + ".md)");
     }
 
     /**

@@ -2,7 +2,6 @@ package io.outlast.instrumentation.jetty;
 
 import io.outlast.core.RunningThreads;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +30,7 @@ final class JettyRunning {
             if (pool != null && pools.add(pool)) {
                 for (Object leasee : leasees(pool)) {
                     JettyApi api = JettyApi.of(leasee.getClass());
-                    if (api != null && api.isNetworkConnector(leasee) && !connectors.contains(leasee)) {
+                    if (api != null && api.isNetworkConnector(leasee)) {
                         connectors.add(leasee);
                     }
                 }
@@ -46,25 +45,12 @@ final class JettyRunning {
         if (budget == null) {
             return out;
         }
-        for (Object lease : (Iterable<?>) declared(budget.getClass(), "leases").get(budget)) {
-            Object leasee = declared(lease.getClass(), "leasee").get(lease);
+        for (Object lease : (Iterable<?>) RunningThreads.field(budget, "leases")) {
+            Object leasee = RunningThreads.field(lease, "leasee");
             if (leasee != null) {
                 out.add(leasee);
             }
         }
         return out;
-    }
-
-    private static Field declared(Class<?> type, String name) throws NoSuchFieldException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f;
-            } catch (NoSuchFieldException e) {
-                // a subclass: look further up
-            }
-        }
-        throw new NoSuchFieldException(type.getName() + "." + name);
     }
 }

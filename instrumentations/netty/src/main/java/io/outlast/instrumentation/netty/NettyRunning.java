@@ -90,8 +90,8 @@ final class NettyRunning {
             } else if (attached != null) {
                 // 4.2: a registration, whose handle is the channel's unsafe, an inner class of the channel
                 Object handle = value(attached, "handle");
-                Object channel = handle == null ? null : outerOfType(handle, channelType);
-                if (channel != null) {
+                Object channel = handle == null ? null : RunningThreads.outer(handle);
+                if (channelType.isInstance(channel)) {
                     out.add(channel);
                 }
             }
@@ -137,36 +137,13 @@ final class NettyRunning {
                 || n.startsWith("sun.");
     }
 
-    private static Object outerOfType(Object inner, Class<?> type) {
-        for (Class<?> c = inner.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField("this$0");
-                f.setAccessible(true);
-                Object outer = f.get(inner);
-                if (type.isInstance(outer)) {
-                    return outer;
-                }
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // none at this level
-            }
-        }
-        return null;
-    }
-
-    /** A field's value, declared by the object's class or one above it; null where there is none. */
+    /** A field's value, or null where this version has no such field (4.1 and 4.2 differ, and Vert.x). */
     static Object value(Object o, String name) {
-        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f.get(o);
-            } catch (NoSuchFieldException e) {
-                // look further up
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+        try {
+            return RunningThreads.field(o, name);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
-        return null;
     }
 
     /** What a connection open before the agent is doing, read from its pipeline on its loop. */

@@ -252,9 +252,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
     void meetRunning(RunningThreads threads) throws Exception {
         threads.forEach((thread, task) -> {
             if (task != null && task.getClass().getName().equals(ACCEPTOR)) {
-                java.lang.reflect.Field f = task.getClass().getDeclaredField("endpoint");
-                f.setAccessible(true);
-                Object endpoint = f.get(task);
+                Object endpoint = RunningThreads.field(task, "endpoint");
                 if (endpoint != null) {
                     adopt(endpoint);
                 }

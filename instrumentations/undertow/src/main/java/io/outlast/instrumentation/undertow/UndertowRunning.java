@@ -3,7 +3,6 @@ package io.outlast.instrumentation.undertow;
 import io.outlast.core.ConnectionTracker;
 import io.outlast.core.RunningThreads;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,14 +38,14 @@ final class UndertowRunning {
 
     /** On the I/O thread. */
     private static void rearmOn(Thread ioThread) throws ReflectiveOperationException {
-        Object lock = field(ioThread.getClass(), "workLock").get(ioThread);
-        Collection<?> queue = (Collection<?>) field(ioThread.getClass(), "delayWorkQueue").get(ioThread);
+        Object lock = RunningThreads.field(ioThread, "workLock");
+        Collection<?> queue = (Collection<?>) RunningThreads.field(ioThread, "delayWorkQueue");
         List<Object> keys;
         synchronized (lock) {
             keys = new ArrayList<>(queue);
         }
         for (Object key : keys) {
-            Object command = field(key.getClass(), "command").get(key);
+            Object command = RunningThreads.field(key, "command");
             if (command != null && command.getClass().getName().equals(UPDATER)) {
                 Method remove = key.getClass().getMethod("remove");
                 remove.setAccessible(true);
@@ -55,11 +54,5 @@ final class UndertowRunning {
                 }
             }
         }
-    }
-
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        Field f = type.getDeclaredField(name);
-        f.setAccessible(true);
-        return f;
     }
 }
