@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -39,11 +40,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A plain Netty HTTP/1.1 server (test-apps netty-4.1 and netty-4.2 build this one source) answering "ok",
  * WebSocket at /ws. Netty has no idle timeout: -Dapp.idle=MS adds the usual IdleStateHandler that closes
- * on its event. The command "client PORT" opens a keep-alive connection with Netty's HTTP client from this
+ * on its event; -Dapp.ws.idle=MS gives each WebSocket an idle handler of its own, added at the handshake, that
+ * sends a close frame on its event. The command "client PORT" opens a keep-alive connection with Netty's HTTP client from this
  * JVM and answers "CLIENT localPort=N"; "client?" answers "CLIENT open=true|false".
  */
 public final class Main {
     private static volatile Channel client;
+    private static final long WS_IDLE_MS = Long.getLong("app.ws.idle", -1);
 
     public static void main(String[] args) throws Exception {
         EventLoopGroup boss = new NioEventLoopGroup(1);
@@ -87,7 +90,11 @@ public final class Main {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof IdleStateEvent) {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete && WS_IDLE_MS > 0) {
+                ctx.pipeline().addFirst(new IdleStateHandler(0, 0, WS_IDLE_MS, TimeUnit.MILLISECONDS));
+            } else if (evt instanceof IdleStateEvent && ctx.pipeline().get(HttpServerCodec.class) == null) {
+                ctx.writeAndFlush(new CloseWebSocketFrame(1001, "idle")).addListener(ChannelFutureListener.CLOSE);
+            } else if (evt instanceof IdleStateEvent) {
                 ctx.close();
             } else {
                 super.userEventTriggered(ctx, evt);

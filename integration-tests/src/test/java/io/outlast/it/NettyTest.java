@@ -39,6 +39,12 @@ class NettyTest extends ServerFamilyTest {
         return onJdks(apps());
     }
 
+    @ParameterizedTest(name = "{0}: a WebSocket keeps the application's idle through attach, re-attach, reset")
+    @ValueSource(strings = {"netty-4.1", "netty-4.2"})
+    void aWebSocketKeepsItsOwnIdle(String app) throws Exception {
+        UpgradedConnections.assertKeepTheirOwnIdle(app);
+    }
+
     @Override
     Family family() {
         return Family.NETTY;

@@ -395,7 +395,8 @@ final class NettyConnections extends NettyHooks {
             return ((NettyConnection) s.support).upgraded ? null : s;
         }
         NettyApi api = NettyApi.of(nettyObject.getClass());
-        if (api == null || !api.isServerChild(channel) || !supported(api)) {
+        // without an HTTP codec it is upgraded (a WebSocket's handshake removes it) or was never HTTP: its own
+        if (api == null || !api.isServerChild(channel) || !supported(api) || !api.hasServerCodec(channel)) {
             return null;
         }
         return registry.putIfAbsent(channel, newState(api, channel));
