@@ -33,7 +33,7 @@ public final class OutlastAgent {
 
     public static void main(String[] args) throws Exception {
         ClassLoader loader = new AgentClassLoader(new File(jarPath()), AgentClassLoader.platformLoader());
-        Object code = loader.loadClass("io.outlast.core.Cli")
+        Object code = loader.loadClass("io.outlast.core.cli.Cli")
                 .getMethod("run", String[].class, String.class, PrintStream.class, PrintStream.class)
                 .invoke(null, args, jarPath(), System.out, System.err);
         System.exit((Integer) code);
@@ -47,14 +47,14 @@ public final class OutlastAgent {
         try {
             ClassLoader loader = loader();
             if (premain) {
-                Class<?> preflight = loader.loadClass("io.outlast.core.Preflight");
+                Class<?> preflight = loader.loadClass("io.outlast.core.settings.Preflight");
                 if (!(Boolean) preflight.getMethod("check", String.class).invoke(null, args)) {
                     return;
                 }
                 preflight.getMethod("awaitStart", Instrumentation.class).invoke(null, inst);
             }
             injectBootstrapApi(loader, inst);
-            loader.loadClass("io.outlast.core.AgentInstaller")
+            loader.loadClass("io.outlast.core.install.AgentInstaller")
                     .getMethod("install", Instrumentation.class, String.class, boolean.class)
                     .invoke(null, inst, args, premain);
         } catch (Throwable t) {
@@ -72,7 +72,7 @@ public final class OutlastAgent {
     /** Once (a second call finds it defined), before anything that uses it is loaded. */
     private static synchronized void injectBootstrapApi(ClassLoader loader, Instrumentation inst) throws Exception {
         if (!onBootstrapPath()) {
-            loader.loadClass("io.outlast.core.BootstrapInjector").getMethod("inject", Instrumentation.class)
+            loader.loadClass("io.outlast.core.install.BootstrapInjector").getMethod("inject", Instrumentation.class)
                     .invoke(null, inst);
         }
     }

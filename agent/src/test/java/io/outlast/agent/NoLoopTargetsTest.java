@@ -1,7 +1,7 @@
 package io.outlast.agent;
 
-import io.outlast.core.InstrumentationModule;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.InstrumentationModule;
+import io.outlast.family.TypeInstrumentation;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * What the agent knows about one open connection. Kept outside the server's objects (in a
- * {@link ConnectionRegistry}) because retransformed classes cannot gain fields.
+ * {@link ConnectionRegistry}) because retransformed classes cannot gain fields. A family whose advice keeps
+ * counts of its own has a subclass ({@link NettyConnectionState}).
  */
-public final class ConnectionState {
+public class ConnectionState {
     private static final AtomicReferenceFieldUpdater<ConnectionState, String> CLOSER =
             AtomicReferenceFieldUpdater.newUpdater(ConnectionState.class, String.class, "closer");
 
@@ -34,30 +35,12 @@ public final class ConnectionState {
      */
     public volatile long savedIdleMs = -1;
 
-    /** Requests completed on the connection, for servers that do not count them. */
+    /** Requests completed on the connection, for servers that do not count them (not Netty: its own count). */
     public volatile long requests;
     /** When the current request's first byte arrived, while its headers are incomplete; 0 otherwise. */
     public volatile long requestStartNanos;
     /** When the connection last began waiting for a request (opened, or a response completed). */
     public volatile long idleSinceMillis;
-
-    /*
-     * Counted by advice inlined into the server's own per-request code, on the connection's thread (Netty):
-     * plain fields and no clock, so that a request costs the agent a few additions, not a fence or a clock
-     * read. The agent's sweep reads them late and stamps the times.
-     */
-    /** The advice counts into these fields itself, without a hook call. */
-    public boolean counted;
-    /** Requests whose headers are complete ({@link #requests}, volatile, is the other families' count). */
-    public long requestsIn;
-    /** Responses whose last content is written. */
-    public long responsesOut;
-    /** Reads decoded outside a request's body: a header's bytes arriving. */
-    public long headerReads;
-    /** {@link #headerReads} when the last request's headers were complete: a header is arriving while they differ. */
-    public long headerReadsDone;
-    /** A request's body is being read (its headers are in, its last content is not). */
-    public boolean inBody;
 
     public ConnectionState(Object support, String server, Object local, Object remote, long openedMillis) {
         this.support = support;
@@ -97,21 +80,6 @@ public final class ConnectionState {
 
     public long remotePacked() {
         return remotePacked;
-    }
-
-    /**
-     * One object a decode put out, in order: a request's headers are complete with it, or a request's last
-     * content (or both, a full request). Called by advice on the connection's thread (Netty).
-     */
-    public void decoded(boolean request, boolean last) {
-        if (request) {
-            requestsIn++;
-            headerReadsDone = headerReads;
-            inBody = true;
-        }
-        if (last) {
-            inBody = false;
-        }
     }
 
     /**

@@ -27,7 +27,7 @@ class AgentTest {
             }
             server.await(l -> l.startsWith("outlast: " + (mode.equals("premain") ? "started" : "attached")),
                     Duration.ofSeconds(10));
-            assertFalse(server.appCanLoad("io.outlast.core.Config"), "agent core visible");
+            assertFalse(server.appCanLoad("io.outlast.core.settings.Config"), "agent core visible");
             assertFalse(server.appCanLoad("io.outlast.instrumentation.jetty.JettyConnections"), "instrumentation visible");
             assertFalse(server.appCanLoad("io.outlast.shaded.bytebuddy.ByteBuddy"), "shaded Byte Buddy visible");
             assertFalse(server.appCanLoad("net.bytebuddy.ByteBuddy"), "unshaded Byte Buddy visible");

@@ -1,13 +1,18 @@
 package io.outlast.instrumentation.httpserver;
 
-import io.outlast.core.Addresses;
-import io.outlast.core.ApiCache;
+import io.outlast.family.Addresses;
+import io.outlast.family.ApiCache;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+
+import static io.outlast.family.Reflection.load;
+import static io.outlast.family.Reflection.accessible;
+import static io.outlast.family.Reflection.field;
+import static io.outlast.family.Reflection.method;
 
 /**
  * The JDK server's internals ({@code sun.net.httpserver}, opened to the agent's loader alone), resolved once.
@@ -29,16 +34,16 @@ final class HttpServerApi {
     }
 
     private HttpServerApi(ClassLoader cl) throws ReflectiveOperationException {
-        Class<?> server = Class.forName("sun.net.httpserver.ServerImpl", false, cl);
-        Class<?> connection = Class.forName("sun.net.httpserver.HttpConnection", false, cl);
+        Class<?> server = load(cl, "sun.net.httpserver.ServerImpl");
+        Class<?> connection = load(cl, "sun.net.httpserver.HttpConnection");
         address = accessible(server.getMethod("getAddress"));
-        terminating = accessible(server.getDeclaredField("terminating"));
-        idleInterval = accessible(server.getDeclaredField("IDLE_INTERVAL"));
-        closeConnection = accessible(server.getDeclaredMethod("closeConnection", connection));
-        idleTask = accessible(Class.forName("sun.net.httpserver.ServerImpl$IdleTimeoutTask", false, cl)
+        terminating = field(server, "terminating");
+        idleInterval = field(server, "IDLE_INTERVAL");
+        closeConnection = method(server, "closeConnection", connection);
+        idleTask = accessible(load(cl, "sun.net.httpserver.ServerImpl$IdleTimeoutTask")
                 .getDeclaredConstructor(server));
-        channel = accessible(connection.getDeclaredField("chan"));
-        idleStartTime = accessible(connection.getDeclaredField("idleStartTime"));
+        channel = field(connection, "chan");
+        idleStartTime = field(connection, "idleStartTime");
     }
 
     String address(Object server) throws ReflectiveOperationException {
@@ -82,10 +87,5 @@ final class HttpServerApi {
         } catch (Exception e) {
             return "-";
         }
-    }
-
-    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
-        member.setAccessible(true);
-        return member;
     }
 }

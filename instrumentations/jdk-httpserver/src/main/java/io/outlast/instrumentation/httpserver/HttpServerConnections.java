@@ -4,13 +4,15 @@ import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.HttpServerHooks;
-import io.outlast.core.AgentContext;
-import io.outlast.core.Config;
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.EndpointReport;
-import io.outlast.core.HeaderPhase;
-import io.outlast.core.RunningThreads;
-import io.outlast.core.ServerObjects;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.EndpointReport;
+import io.outlast.family.HeaderPhase;
+import io.outlast.family.Reflection;
+import io.outlast.family.RunningThreads;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.Servers;
+import io.outlast.family.Sweep;
+import io.outlast.family.Timeouts;
 
 
 /**
@@ -18,14 +20,14 @@ import io.outlast.core.ServerObjects;
  * uses, replaced, and that check run by the agent's timer every quarter second (the server's own runs
  * every 10 s). Header: the agent's, from the request's first byte to its exchange being made.
  */
-final class HttpServerConnections extends HttpServerHooks implements HeaderPhase {
+final class HttpServerConnections extends HttpServerHooks implements HeaderPhase, LiveFamily, Servers.Family<HttpServerApi> {
     private static final String FAMILY = "jdk";
     private static final String DISPATCHER = "sun.net.httpserver.ServerImpl$Dispatcher";
 
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
-    /** Servers met, each with its API handle. */
-    private final ServerObjects<HttpServerApi> servers = new ServerObjects<>();
+    /** Servers met, each with its API handle; the server's own idle is a constant, not the server's to change. */
+    private final Servers<HttpServerApi> servers;
     /** The server whose idle check runs on this thread: its closes are idle closes. */
     private final ThreadLocal<Object> idleSweep = new ThreadLocal<>();
     /** The connection whose request the current thread is reading. */
@@ -35,40 +37,36 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
      * The server's own idle check runs every 10 s; while the agent sets idle, it runs (with the agent's
      * interval) far more often, from the first server met on.
      */
-    private final AgentContext.Sweep idleChecks;
+    private final Sweep idleChecks;
 
     HttpServerConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
+        this.servers = new Servers<>(tracker, this);
         this.idleChecks = tracker.context().sweep(c -> c.idleMs > 0 ? sweepPeriodMs(c.idleMs) : -1, () -> {
             try {
                 sweepIdle();
-            } catch (ReflectiveOperationException e) {
+            } catch (Exception e) {
                 tracker.failed(e);
             }
         });
     }
 
-    /** The settings in force, read each time: an attach may change them while the server runs. */
-    private Config config() {
-        return tracker.config();
-    }
-
-    ConnectionTracker tracker() {
-        return tracker;
+    /** The timeouts in force, read each time: an attach may change them while the server runs. */
+    private Timeouts timeouts() {
+        return tracker.timeouts();
     }
 
     /**
      * The agent's idle check: every known server's own check, with the agent's interval. A fresh instance
      * each time: one kept would refer to its server and hold it after it stopped.
      */
-    void sweepIdle() throws ReflectiveOperationException {
-        for (Object server : servers.servers()) {
-            HttpServerApi api = HttpServerApi.of(server.getClass());
+    void sweepIdle() throws Exception {
+        servers.forEach((server, api) -> {
             if (!api.terminating(server)) {
                 api.idleTask(server).run();
             }
-        }
+        });
     }
 
     @Override
@@ -125,11 +123,11 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     public long idleInterval(Object server, long intervalMs) {
         try {
             // the server's idle check is where an idle close is decided: the server is met here at the latest
-            if (adopt(server) == null || config().idleMs <= 0) {
+            if (adopt(server) == null || timeouts().idleMs <= 0) {
                 return intervalMs;
             }
             idleSweep.set(server);
-            return config().idleMs;
+            return timeouts().idleMs;
         } catch (Throwable t) {
             tracker.failed(t);
             return intervalMs;
@@ -223,10 +221,11 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
      * At install: each server already running is met from its dispatcher thread, so the agent's idle check runs
      * from now on, not from its next connection (its own check, every 10 s, would close up to that late).
      */
-    void meetRunning(RunningThreads threads) throws Exception {
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
         threads.forEach((thread, task) -> {
             if (task != null && task.getClass().getName().equals(DISPATCHER)) {
-                Object server = RunningThreads.outer(task);
+                Object server = Reflection.outer(task);
                 if (server != null) {
                     adopt(server);
                 }
@@ -235,11 +234,12 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     }
 
     private HttpServerApi adopt(Object server) throws Exception {
-        return servers.get(server, this::meet);
+        return servers.adopt(server);
     }
 
     /** First sight of a server: report it (its settings are applied where its idle check runs). */
-    private HttpServerApi meet(Object server) throws ReflectiveOperationException {
+    @Override
+    public HttpServerApi meet(Object server) throws ReflectiveOperationException {
         HttpServerApi api = HttpServerApi.of(server.getClass());
         if (api == null) {
             tracker.warnOnce("jdk http server " + server.getClass().getName()
@@ -248,8 +248,8 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
         }
         idleChecks.start();
         long before = api.idleIntervalMs();
-        tracker.context().log().report(new EndpointReport(FAMILY, System.getProperty("java.version"), "server",
-                api.address(server), before, config().idleMs > 0 ? config().idleMs : before, -1, config().headerMs));
+        tracker.report(new EndpointReport(FAMILY, System.getProperty("java.version"), "server",
+                api.address(server), before, timeouts().idleMs > 0 ? timeouts().idleMs : before, -1, timeouts().headerMs));
         return api;
     }
 

@@ -1,29 +1,19 @@
 package io.outlast.instrumentation.httpserver;
 
-import io.outlast.bootstrap.EventSink;
 import io.outlast.bootstrap.HttpServerHooks;
-import io.outlast.core.AgentContext;
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.HeaderDeadline;
-import io.outlast.core.InstrumentationModule;
-import io.outlast.core.RunningThreads;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.FamilyModule;
+import io.outlast.family.HeaderDeadline;
+import io.outlast.family.JavaModules;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.TypeInstrumentation;
 
-import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
-public final class HttpServerInstrumentationModule implements InstrumentationModule {
-    @Override
-    public String family() {
-        return "jdk";
+public final class HttpServerInstrumentationModule extends FamilyModule {
+    public HttpServerInstrumentationModule() {
+        super("jdk");
     }
 
     @Override
@@ -33,60 +23,24 @@ public final class HttpServerInstrumentationModule implements InstrumentationMod
                 new HttpConnectionInstrumentation());
     }
 
-    /** Null where the server's module could not be reached: the family then does nothing. */
-    private volatile HttpServerConnections connections;
-
+    /** Null where the server's module cannot be reached: the family then does nothing. */
     @Override
-    public void start(AgentContext context) {
-        ConnectionTracker tracker = new ConnectionTracker(family(), context);
+    protected LiveFamily install(ConnectionTracker tracker) {
         try {
-            grantModuleAccess(context.instrumentation());
+            // the server is in package sun.net.httpserver, not exported
+            JavaModules.openServerModule(tracker.context().instrumentation(), "jdk.httpserver", "sun.net.httpserver");
         } catch (Exception e) {
             tracker.warnOnce("jdk http server: cannot reach module jdk.httpserver (" + e + "); left untouched");
-            return;
+            return null;
         }
-        connections = new HttpServerConnections(tracker);
+        HttpServerConnections connections = new HttpServerConnections(tracker);
         HttpServerHooks.set(connections);
         new HeaderDeadline(tracker, connections).start();
+        return connections;
     }
 
     @Override
-    public void meetRunning(RunningThreads threads) throws Exception {
-        HttpServerConnections c = connections;
-        if (c != null) {
-            c.meetRunning(threads);
-        }
-    }
-
-    @Override
-    public void stop() {
+    protected void uninstall() {
         HttpServerHooks.set(null);
-    }
-
-    /**
-     * The server is in module jdk.httpserver, package sun.net.httpserver, not exported. Advice inlined there
-     * must read the bootstrap API's module, and the agent's own code must reach the package: both are granted
-     * to exactly those modules, not to the application (Java 9+, reached reflectively for Java 8's sake).
-     */
-    private static void grantModuleAccess(Instrumentation inst) throws Exception {
-        Class<?> moduleType;
-        try {
-            moduleType = Class.forName("java.lang.Module");
-        } catch (ClassNotFoundException java8) {
-            return;
-        }
-        Class<?> layerType = Class.forName("java.lang.ModuleLayer");
-        Object boot = layerType.getMethod("boot").invoke(null);
-        Optional<?> found = (Optional<?>) layerType.getMethod("findModule", String.class).invoke(boot, "jdk.httpserver");
-        if (!found.isPresent()) {
-            return;
-        }
-        Object server = found.get();
-        Method getModule = Class.class.getMethod("getModule");
-        Set<Object> reads = new HashSet<>(Collections.singleton(getModule.invoke(EventSink.class)));
-        Map<String, Set<Object>> opens = new HashMap<>();
-        opens.put("sun.net.httpserver", Collections.singleton(getModule.invoke(HttpServerInstrumentationModule.class)));
-        Instrumentation.class.getMethod("redefineModule", moduleType, Set.class, Map.class, Map.class, Set.class,
-                Map.class).invoke(inst, server, reads, new HashMap<>(), opens, new HashSet<>(), new HashMap<>());
     }
 }

@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.httpserver;
 
 import io.outlast.bootstrap.HttpServerHooks;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 

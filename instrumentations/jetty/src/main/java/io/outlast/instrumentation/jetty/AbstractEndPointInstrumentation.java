@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.jetty;
 
 import io.outlast.bootstrap.JettyHooks;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 

@@ -1,9 +1,12 @@
 package io.outlast.instrumentation.jetty;
 
-import io.outlast.core.ApiCache;
+import io.outlast.family.ApiCache;
 
 import java.lang.reflect.Method;
 import java.util.Collection;
+
+import static io.outlast.family.Reflection.first;
+import static io.outlast.family.Reflection.load;
 
 /**
  * Jetty's public API as one class loader sees it, resolved once by name. Methods are taken from the
@@ -56,24 +59,24 @@ final class JettyApi {
     private JettyApi(ClassLoader cl) throws ReflectiveOperationException {
         version = String.valueOf(load(cl, "org.eclipse.jetty.util.Jetty").getField("VERSION").get(null));
         endPointType = load(cl, "org.eclipse.jetty.io.EndPoint");
-        setIdle = open(endPointType.getMethod("setIdleTimeout", long.class));
-        getIdle = open(endPointType.getMethod("getIdleTimeout"));
-        idleFor = open(load(cl, "org.eclipse.jetty.io.IdleTimeout").getMethod("getIdleFor"));
-        isOutputShutdown = open(endPointType.getMethod("isOutputShutdown"));
-        isOpen = open(endPointType.getMethod("isOpen"));
-        close = open(endPointType.getMethod("close"));
-        connection = open(endPointType.getMethod("getConnection"));
-        created = open(endPointType.getMethod("getCreatedTimeStamp"));
+        setIdle = endPointType.getMethod("setIdleTimeout", long.class);
+        getIdle = endPointType.getMethod("getIdleTimeout");
+        idleFor = load(cl, "org.eclipse.jetty.io.IdleTimeout").getMethod("getIdleFor");
+        isOutputShutdown = endPointType.getMethod("isOutputShutdown");
+        isOpen = endPointType.getMethod("isOpen");
+        close = endPointType.getMethod("close");
+        connection = endPointType.getMethod("getConnection");
+        created = endPointType.getMethod("getCreatedTimeStamp");
         localAddress = first(endPointType, "getLocalSocketAddress", "getLocalAddress");
         remoteAddress = first(endPointType, "getRemoteSocketAddress", "getRemoteAddress");
         networkConnector = load(cl, "org.eclipse.jetty.server.NetworkConnector");
-        host = open(networkConnector.getMethod("getHost"));
-        localPort = open(networkConnector.getMethod("getLocalPort"));
+        host = networkConnector.getMethod("getHost");
+        localPort = networkConnector.getMethod("getLocalPort");
         Class<?> abstractConnector = load(cl, "org.eclipse.jetty.server.AbstractConnector");
-        connectorGetIdle = open(abstractConnector.getMethod("getIdleTimeout"));
-        connectorSetIdle = open(abstractConnector.getMethod("setIdleTimeout", long.class));
-        connectedEndPoints = open(abstractConnector.getMethod("getConnectedEndPoints"));
-        isRunning = open(load(cl, "org.eclipse.jetty.util.component.LifeCycle").getMethod("isRunning"));
+        connectorGetIdle = abstractConnector.getMethod("getIdleTimeout");
+        connectorSetIdle = abstractConnector.getMethod("setIdleTimeout", long.class);
+        connectedEndPoints = abstractConnector.getMethod("getConnectedEndPoints");
+        isRunning = load(cl, "org.eclipse.jetty.util.component.LifeCycle").getMethod("isRunning");
         Class<?> hc;
         try {
             hc = load(cl, "org.eclipse.jetty.server.HttpConnection");
@@ -81,16 +84,16 @@ final class JettyApi {
             hc = load(cl, "org.eclipse.jetty.server.internal.HttpConnection");
         }
         httpConnection = hc;
-        parser = open(hc.getMethod("getParser"));
-        connector = open(hc.getMethod("getConnector"));
-        messagesIn = open(load(cl, "org.eclipse.jetty.io.Connection").getMethod("getMessagesIn"));
+        parser = hc.getMethod("getParser");
+        connector = hc.getMethod("getConnector");
+        messagesIn = load(cl, "org.eclipse.jetty.io.Connection").getMethod("getMessagesIn");
         sslConnection = load(cl, "org.eclipse.jetty.io.ssl.SslConnection");
         sslEndPoint = first(sslConnection, "getSslEndPoint", "getDecryptedEndPoint");
         Class<?> httpParser = load(cl, "org.eclipse.jetty.http.HttpParser");
-        state = open(httpParser.getMethod("getState"));
+        state = httpParser.getMethod("getState");
         Method begin;
         try {
-            begin = open(httpParser.getMethod("getBeginNanoTime"));
+            begin = httpParser.getMethod("getBeginNanoTime");
         } catch (NoSuchMethodException e) {
             begin = null;
         }
@@ -210,33 +213,5 @@ final class JettyApi {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return "-";
         }
-    }
-
-    /**
-     * Without Java's access check at each call (it looks up the caller and compares classes): these are
-     * public methods of public types, and several are called for every connection.
-     */
-    private static Method open(Method m) {
-        try {
-            m.setAccessible(true);
-        } catch (RuntimeException notOpen) {
-            // a named module that does not open the package: public methods work all the same, checked
-        }
-        return m;
-    }
-
-    private static Class<?> load(ClassLoader cl, String name) throws ClassNotFoundException {
-        return Class.forName(name, false, cl);
-    }
-
-    private static Method first(Class<?> type, String... names) throws NoSuchMethodException {
-        for (String n : names) {
-            try {
-                return open(type.getMethod(n));
-            } catch (NoSuchMethodException e) {
-                // try the next name
-            }
-        }
-        throw new NoSuchMethodException(type.getName() + "." + names[0]);
     }
 }

@@ -4,44 +4,36 @@ import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.JettyHooks;
-import io.outlast.core.Config;
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.EndpointReport;
-import io.outlast.core.HeaderPhase;
-import io.outlast.core.RunningThreads;
-import io.outlast.core.ServerObjects;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.EndpointReport;
+import io.outlast.family.HeaderPhase;
+import io.outlast.family.RunningThreads;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.Servers;
+import io.outlast.family.Timeouts;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Jetty's connections as the agent sees them. Runs on Jetty's threads (hooks) and on the agent's
  * timer (header sweep); every entry point swallows its own failures.
  */
-final class JettyConnections extends JettyHooks implements HeaderPhase {
+final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFamily, Servers.Family<JettyConnections.Connector> {
     private static final String FAMILY = "jetty";
 
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
-    /** Connectors met, each with its API handle. */
-    private final ServerObjects<JettyApi> connectors = new ServerObjects<>();
-    /** Each connector's own idle timeout, put back when the agent's is unset. */
-    private final Map<Object, Long> ownIdle = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Servers<Connector> connectors;
 
     JettyConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
+        this.connectors = new Servers<>(tracker, this);
     }
 
-    /** The settings in force, read each time: an attach may change them while the server runs. */
-    private Config config() {
-        return tracker.config();
-    }
-
-    ConnectionTracker tracker() {
-        return tracker;
+    /** The timeouts in force, read each time: an attach may change them while the server runs. */
+    private Timeouts timeouts() {
+        return tracker.timeouts();
     }
 
     @Override
@@ -218,56 +210,54 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
 
 
     /** At install: the connectors already running are met now, their open connections with them. */
-    void meetRunning(RunningThreads threads) throws Exception {
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
         for (Object connector : JettyRunning.connectors(threads)) {
             adopt(connector);
         }
     }
 
-    /** The settings changed: every connector met, and its open connections, get the idle in force. */
-    void reconfigured() {
-        try {
-            reapply();
-        } catch (Throwable t) {
-            tracker.failed(t);
-        }
+    @Override
+    public void reconfigured() {
+        connectors.reconfigured();
     }
 
-    private void reapply() throws ReflectiveOperationException {
-        for (Object connector : connectors.servers()) {
-            JettyApi api = JettyApi.of(connector.getClass());
-            Long own = ownIdle.get(connector);
-            if (api == null || own == null) {
+    /** The settings changed: the connector, and its open HTTP/1.1 connections, get the idle in force. */
+    @Override
+    public void reapply(Object connector, Connector kept) throws ReflectiveOperationException {
+        JettyApi api = kept.api;
+        long idle = timeouts().idleMs > 0 ? timeouts().idleMs : kept.ownIdleMs;
+        api.setConnectorIdle(connector, idle);
+        for (Object endPoint : api.endPoints(connector)) {
+            if (api.httpConnection(endPoint) == null) {
+                // upgraded (a WebSocket) or HTTP/2: its timeout is the application's, not the connector's
                 continue;
             }
-            long idle = config().idleMs > 0 ? config().idleMs : own;
-            api.setConnectorIdle(connector, idle);
-            for (Object endPoint : api.endPoints(connector)) {
-                if (api.httpConnection(endPoint) == null) {
-                    // upgraded (a WebSocket) or HTTP/2: its timeout is the application's, not the connector's
-                    continue;
-                }
-                ConnectionState s = registry.get(endPoint);
-                if (s != null) {
-                    // a header deadline holding it raised takes it up again at its next sweep
-                    s.savedIdleMs = -1;
-                }
-                api.setIdle(endPoint, idle);
+            ConnectionState s = registry.get(endPoint);
+            if (s != null) {
+                // a header deadline holding it raised takes it up again at its next sweep
+                s.savedIdleMs = -1;
             }
+            api.setIdle(endPoint, idle);
         }
     }
 
     /** The connector's API handle, meeting it first if it is new (its open connections are tracked then). */
     private JettyApi adopt(Object connector) throws Exception {
-        return connectors.get(connector, this::meet, (c, api) -> {
-            for (Object endPoint : api.endPoints(c)) {
-                track(api, endPoint);
-            }
-        });
+        Connector c = connectors.adopt(connector);
+        return c == null ? null : c.api;
+    }
+
+    @Override
+    public void met(Object connector, Connector kept) throws ReflectiveOperationException {
+        for (Object endPoint : kept.api.endPoints(connector)) {
+            track(kept.api, endPoint);
+        }
     }
 
     /** First sight of a connector: apply the settings to it and report it. */
-    private JettyApi meet(Object connector) throws ReflectiveOperationException {
+    @Override
+    public Connector meet(Object connector) throws ReflectiveOperationException {
         JettyApi api = JettyApi.of(connector.getClass());
         if (api == null) {
             tracker.warnOnce("jetty connector " + connector.getClass().getName() + ": its class loader lacks part of"
@@ -278,13 +268,12 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
             return null;
         }
         long before = api.connectorIdle(connector);
-        ownIdle.put(connector, before);
-        if (config().idleMs > 0) {
-            api.setConnectorIdle(connector, config().idleMs);
+        if (timeouts().idleMs > 0) {
+            api.setConnectorIdle(connector, timeouts().idleMs);
         }
-        tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector", api.address(connector),
-                before, config().idleMs > 0 ? config().idleMs : before, -1, config().headerMs));
-        return api;
+        tracker.report(new EndpointReport(FAMILY, api.version, "connector", api.address(connector),
+                before, timeouts().idleMs > 0 ? timeouts().idleMs : before, -1, timeouts().headerMs));
+        return new Connector(api, before);
     }
 
     private void track(JettyApi api, Object endPoint) throws ReflectiveOperationException {
@@ -299,8 +288,8 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
     }
 
     private void setIdle(JettyApi api, Object endPoint) throws ReflectiveOperationException {
-        if (config().idleMs > 0) {
-            api.setIdle(endPoint, config().idleMs);
+        if (timeouts().idleMs > 0) {
+            api.setIdle(endPoint, timeouts().idleMs);
         }
     }
 
@@ -314,5 +303,16 @@ final class JettyConnections extends JettyHooks implements HeaderPhase {
         Object http = api.httpConnection(endPoint);
         Object parser = http == null ? null : api.parser(http);
         return parser != null && api.waiting(parser) ? api.idleFor(endPoint) : 0;
+    }
+
+    /** What the agent keeps of a connector: its API handle and its own idle timeout, put back when idle is unset. */
+    static final class Connector {
+        final JettyApi api;
+        final long ownIdleMs;
+
+        Connector(JettyApi api, long ownIdleMs) {
+            this.api = api;
+            this.ownIdleMs = ownIdleMs;
+        }
     }
 }

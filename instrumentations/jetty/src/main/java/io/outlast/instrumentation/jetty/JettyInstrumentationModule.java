@@ -1,20 +1,18 @@
 package io.outlast.instrumentation.jetty;
 
 import io.outlast.bootstrap.JettyHooks;
-import io.outlast.core.AgentContext;
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.HeaderDeadline;
-import io.outlast.core.InstrumentationModule;
-import io.outlast.core.RunningThreads;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.FamilyModule;
+import io.outlast.family.HeaderDeadline;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.TypeInstrumentation;
 
 import java.util.Arrays;
 import java.util.List;
 
-public final class JettyInstrumentationModule implements InstrumentationModule {
-    @Override
-    public String family() {
-        return "jetty";
+public final class JettyInstrumentationModule extends FamilyModule {
+    public JettyInstrumentationModule() {
+        super("jetty", "9.4.", "10.0.", "11.0.", "12.0.", "12.1.");
     }
 
     @Override
@@ -23,35 +21,17 @@ public final class JettyInstrumentationModule implements InstrumentationModule {
                 new IdleTimeoutInstrumentation());
     }
 
-    private volatile JettyConnections connections;
-
     @Override
-    public void start(AgentContext context) {
-        connections = new JettyConnections(new ConnectionTracker(family(), context,
-                "9.4.", "10.0.", "11.0.", "12.0.", "12.1."));
+    protected LiveFamily install(ConnectionTracker tracker) {
+        JettyConnections connections = new JettyConnections(tracker);
         JettyHooks.set(connections);
         // Jetty has no header deadline: every byte resets its idle timer
-        new HeaderDeadline(connections.tracker(), connections).start();
+        new HeaderDeadline(tracker, connections).start();
+        return connections;
     }
 
     @Override
-    public void meetRunning(RunningThreads threads) throws Exception {
-        JettyConnections c = connections;
-        if (c != null) {
-            c.meetRunning(threads);
-        }
-    }
-
-    @Override
-    public void reconfigured() {
-        JettyConnections c = connections;
-        if (c != null) {
-            c.reconfigured();
-        }
-    }
-
-    @Override
-    public void stop() {
+    protected void uninstall() {
         JettyHooks.set(null);
     }
 }

@@ -1,6 +1,7 @@
 package io.outlast.instrumentation.jetty;
 
-import io.outlast.core.RunningThreads;
+import io.outlast.family.Reflection;
+import io.outlast.family.RunningThreads;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ final class JettyRunning {
             if (task == null || !task.getClass().getName().equals(POOL_RUNNER)) {
                 return;
             }
-            Object pool = RunningThreads.outer(task);
+            Object pool = Reflection.outer(task);
             if (pool != null && pools.add(pool)) {
                 for (Object leasee : leasees(pool)) {
                     JettyApi api = JettyApi.of(leasee.getClass());
@@ -45,8 +46,8 @@ final class JettyRunning {
         if (budget == null) {
             return out;
         }
-        for (Object lease : (Iterable<?>) RunningThreads.field(budget, "leases")) {
-            Object leasee = RunningThreads.field(lease, "leasee");
+        for (Object lease : (Iterable<?>) Reflection.read(budget, "leases")) {
+            Object leasee = Reflection.read(lease, "leasee");
             if (leasee != null) {
                 out.add(leasee);
             }

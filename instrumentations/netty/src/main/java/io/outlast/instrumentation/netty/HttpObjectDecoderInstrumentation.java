@@ -6,9 +6,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
-import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.NettyConnectionState;
 import io.outlast.bootstrap.NettyHooks;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 
@@ -41,7 +41,7 @@ final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
      */
     public static final class DecodeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static ConnectionState enter(@Advice.This Object decoder, @Advice.Argument(0) Object ctx,
+        public static NettyConnectionState enter(@Advice.This Object decoder, @Advice.Argument(0) Object ctx,
                                             @Advice.Argument(2) List<?> out, @Advice.Local("mark") int mark) {
             if (!(decoder instanceof HttpRequestDecoder)) {
                 return null;
@@ -51,13 +51,13 @@ final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
             Object key = NettyHooks.stateKey();
             // none before the first connection the advice met: open before an attach, the hook finds it
             Object state = key instanceof AttributeKey ? channel.attr((AttributeKey<?>) key).get() : null;
-            if (!(state instanceof ConnectionState) || !((ConnectionState) state).counted) {
+            if (!(state instanceof NettyConnectionState) || !((NettyConnectionState) state).counted) {
                 state = NettyHooks.get().decoding(decoder, channel, state);
             }
-            if (!(state instanceof ConnectionState)) {
+            if (!(state instanceof NettyConnectionState)) {
                 return null;
             }
-            ConnectionState s = (ConnectionState) state;
+            NettyConnectionState s = (NettyConnectionState) state;
             if (!s.inBody) {
                 s.headerReads++;
             }
@@ -67,7 +67,7 @@ final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
         // no copies of the arguments for this exit (decode never assigns them): with them, every use of an
         // argument in Netty's decode moved to a wider local slot (4.1.138: 109 bytes more)
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class, backupArguments = false)
-        public static void exit(@Advice.Enter ConnectionState s, @Advice.Argument(2) List<?> out,
+        public static void exit(@Advice.Enter NettyConnectionState s, @Advice.Argument(2) List<?> out,
                                 @Advice.Local("mark") int mark) {
             if (s == null) {
                 return;

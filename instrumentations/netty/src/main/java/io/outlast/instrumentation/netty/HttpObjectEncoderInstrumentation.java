@@ -6,9 +6,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.NettyConnectionState;
 import io.outlast.bootstrap.NettyHooks;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 
@@ -47,9 +47,9 @@ final class HttpObjectEncoderInstrumentation implements TypeInstrumentation {
                 Object key = NettyHooks.stateKey();
                 // none before the first connection the advice met: open before an attach, the hook finds it
                 Object state = key instanceof AttributeKey ? channel.attr((AttributeKey<?>) key).get() : null;
-                if (state instanceof ConnectionState && ((ConnectionState) state).counted && (status < 100 || status >= 200)) {
+                if (state instanceof NettyConnectionState && ((NettyConnectionState) state).counted && (status < 100 || status >= 200)) {
                     if (last) {
-                        ((ConnectionState) state).responsesOut++;
+                        ((NettyConnectionState) state).responsesOut++;
                     }
                 } else {
                     NettyHooks.get().encoding(encoder, channel, state, status, last);

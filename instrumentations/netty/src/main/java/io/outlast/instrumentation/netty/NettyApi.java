@@ -1,11 +1,13 @@
 package io.outlast.instrumentation.netty;
 
-import io.outlast.core.Addresses;
-import io.outlast.core.ApiCache;
+import io.outlast.family.Addresses;
+import io.outlast.family.ApiCache;
 
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.util.Map;
+
+import static io.outlast.family.Reflection.load;
 
 /**
  * Netty's public API as one class loader sees it, resolved once per class. Resolution fails (and the
@@ -41,24 +43,24 @@ final class NettyApi {
 
     private NettyApi(ClassLoader cl) throws ReflectiveOperationException {
         version = version(cl);
-        Class<?> ch = Class.forName("io.netty.channel.Channel", false, cl);
-        channel = Class.forName("io.netty.channel.ChannelHandlerContext", false, cl).getMethod("channel");
+        Class<?> ch = load(cl, "io.netty.channel.Channel");
+        channel = load(cl, "io.netty.channel.ChannelHandlerContext").getMethod("channel");
         parent = ch.getMethod("parent");
-        serverChannel = Class.forName("io.netty.channel.ServerChannel", false, cl);
+        serverChannel = load(cl, "io.netty.channel.ServerChannel");
         eventLoop = ch.getMethod("eventLoop");
         isOpen = ch.getMethod("isOpen");
         pipeline = ch.getMethod("pipeline");
         localAddress = ch.getMethod("localAddress");
         remoteAddress = ch.getMethod("remoteAddress");
-        close = Class.forName("io.netty.channel.ChannelOutboundInvoker", false, cl).getMethod("close");
-        isShuttingDown = Class.forName("io.netty.util.concurrent.EventExecutorGroup", false, cl).getMethod("isShuttingDown");
-        Class<?> pipelineType = Class.forName("io.netty.channel.ChannelPipeline", false, cl);
+        close = load(cl, "io.netty.channel.ChannelOutboundInvoker").getMethod("close");
+        isShuttingDown = load(cl, "io.netty.util.concurrent.EventExecutorGroup").getMethod("isShuttingDown");
+        Class<?> pipelineType = load(cl, "io.netty.channel.ChannelPipeline");
         pipelineChannel = pipelineType.getMethod("channel");
-        requestDecoder = Class.forName("io.netty.handler.codec.http.HttpRequestDecoder", false, cl);
-        serverCodec = Class.forName("io.netty.handler.codec.http.HttpServerCodec", false, cl);
+        requestDecoder = load(cl, "io.netty.handler.codec.http.HttpRequestDecoder");
+        serverCodec = load(cl, "io.netty.handler.codec.http.HttpServerCodec");
         // what the codec advice calls in Netty's own classes: a Netty without it is left alone
-        Class.forName("io.netty.handler.codec.http.HttpResponseEncoder", false, cl);
-        Class.forName("io.netty.handler.codec.http.HttpResponse", false, cl).getMethod("status").getReturnType()
+        load(cl, "io.netty.handler.codec.http.HttpResponseEncoder");
+        load(cl, "io.netty.handler.codec.http.HttpResponse").getMethod("status").getReturnType()
                 .getMethod("code");
         Class<?> idle = null;
         Method state = null;
@@ -66,8 +68,8 @@ final class NettyApi {
         Method all = null;
         try {
             // netty-handler: absent, there are no idle handlers to look after
-            state = Class.forName("io.netty.handler.timeout.IdleStateEvent", false, cl).getMethod("state");
-            idle = Class.forName("io.netty.handler.timeout.IdleStateHandler", false, cl);
+            state = load(cl, "io.netty.handler.timeout.IdleStateEvent").getMethod("state");
+            idle = load(cl, "io.netty.handler.timeout.IdleStateHandler");
             reader = idle.getMethod("getReaderIdleTimeInMillis");
             all = idle.getMethod("getAllIdleTimeInMillis");
         } catch (ClassNotFoundException e) {
@@ -81,7 +83,7 @@ final class NettyApi {
 
     private static String version(ClassLoader cl) {
         try {
-            Map<?, ?> versions = (Map<?, ?>) Class.forName("io.netty.util.Version", false, cl)
+            Map<?, ?> versions = (Map<?, ?>) load(cl, "io.netty.util.Version")
                     .getMethod("identify", ClassLoader.class).invoke(null, cl);
             for (String artifact : new String[] {"netty-common", "netty-transport", "netty-codec-http"}) {
                 Object v = versions.get(artifact);

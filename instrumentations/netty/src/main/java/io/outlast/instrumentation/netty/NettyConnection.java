@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.netty;
 
 /**
- * What the agent keeps for one Netty server connection beside the common {@code ConnectionState}. Written on
+ * What the agent keeps for one Netty server connection beside the common {@code NettyConnectionState}. Written on
  * the connection's event loop, read by the agent's sweep.
  */
 final class NettyConnection {

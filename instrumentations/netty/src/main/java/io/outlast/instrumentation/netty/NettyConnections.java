@@ -2,12 +2,14 @@ package io.outlast.instrumentation.netty;
 
 import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
-import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.NettyConnectionState;
 import io.outlast.bootstrap.NettyHooks;
-import io.outlast.core.Config;
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.EndpointReport;
-import io.outlast.core.ServerObjects;
+import io.outlast.family.Timeouts;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.EndpointReport;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.RunningThreads;
+import io.outlast.family.ServerObjects;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * requests counted) and {@link NettyTimeouts} stamps their times and closes it on the agent's idle and header
  * timeouts. Reactor Netty's and Vert.x's own idle settings are set to the agent's idle as they are read.
  */
-final class NettyConnections extends NettyHooks {
+final class NettyConnections extends NettyHooks implements LiveFamily {
     static final String FAMILY = "netty";
     private static final String VERTX_SHUTDOWN_EVENT = "io.vertx.core.net.impl.ShutdownEvent";
 
@@ -47,8 +49,8 @@ final class NettyConnections extends NettyHooks {
     }
 
     /** The settings in force, read each time: an attach may change them while the server runs. */
-    private Config config() {
-        return tracker.config();
+    private Timeouts timeouts() {
+        return tracker.timeouts();
     }
 
     ConnectionTracker tracker() {
@@ -61,7 +63,7 @@ final class NettyConnections extends NettyHooks {
             NettyApi api = NettyApi.of(child.getClass());
             if (api != null && supported(api)) {
                 // not known to be HTTP yet: its pipeline is set up once it is registered
-                return registry.putIfAbsent(child, new ConnectionState(new NettyConnection(this, api, parent), FAMILY,
+                return registry.putIfAbsent(child, new NettyConnectionState(new NettyConnection(this, api, parent), FAMILY,
                         local, remote, System.currentTimeMillis()));
             }
         } catch (Throwable t) {
@@ -73,7 +75,7 @@ final class NettyConnections extends NettyHooks {
     @Override
     public Object decoding(Object decoder, Object channel, Object state) {
         try {
-            ConnectionState s = track(decoder, channel, state);
+            NettyConnectionState s = track(decoder, channel, state);
             if (s == null) {
                 return null;
             }
@@ -94,7 +96,7 @@ final class NettyConnections extends NettyHooks {
     @Override
     public void encoding(Object encoder, Object channel, Object state, int status, boolean last) {
         try {
-            ConnectionState s = track(encoder, channel, state);
+            NettyConnectionState s = track(encoder, channel, state);
             if (s == null) {
                 return;
             }
@@ -118,7 +120,7 @@ final class NettyConnections extends NettyHooks {
     @Override
     public void closing(Object channel, boolean stopping) {
         try {
-            ConnectionState s = registry.get(channel);
+            NettyConnectionState s = (NettyConnectionState) registry.get(channel);
             if (s != null) {
                 String closer = idleFiring.get() == channel ? CloseEvent.SERVER_IDLE
                         : stopping || stopping((NettyConnection) s.support) ? CloseEvent.SHUTDOWN : CloseEvent.SERVER;
@@ -132,7 +134,7 @@ final class NettyConnections extends NettyHooks {
     @Override
     public void exception(Object channel, Throwable cause) {
         if (cause instanceof IOException) {
-            ConnectionState s = registry.get(channel);
+            NettyConnectionState s = (NettyConnectionState) registry.get(channel);
             if (s != null) {
                 s.mark(CloseEvent.ERROR, waitedMs(s));
             }
@@ -142,7 +144,7 @@ final class NettyConnections extends NettyHooks {
     @Override
     public void userEvent(Object channel, Object event) {
         if (event != null && event.getClass().getName().equals(VERTX_SHUTDOWN_EVENT)) {
-            ConnectionState s = registry.get(channel);
+            NettyConnectionState s = (NettyConnectionState) registry.get(channel);
             if (s != null) {
                 ((NettyConnection) s.support).shutdown = true;
             }
@@ -161,7 +163,7 @@ final class NettyConnections extends NettyHooks {
             return;
         }
         long handlerMs = api.pipelineIdleMs(channel);
-        if (handlerMs > 0 && (config().idleMs <= 0 || handlerMs <= config().idleMs)) {
+        if (handlerMs > 0 && (timeouts().idleMs <= 0 || handlerMs <= timeouts().idleMs)) {
             // an idle handler of the application's fires first and is met then, knowing the last activity exactly
             return;
         }
@@ -170,7 +172,7 @@ final class NettyConnections extends NettyHooks {
             // upgraded, or a request that may be in progress: its next read tells
             return;
         }
-        ConnectionState s = newState(api, channel);
+        NettyConnectionState s = newState(api, channel);
         NettyConnection c = (NettyConnection) s.support;
         c.http = true;
         s.requestsIn = Math.max(0, doing.pending);
@@ -183,9 +185,15 @@ final class NettyConnections extends NettyHooks {
         }
     }
 
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
+        NettyRunning.meet(threads, this);
+    }
+
     /** The family stops: the advice calls the hooks again for these states, which a later start follows anew. */
-    void release() {
-        registry.forEach((channel, s) -> s.counted = false);
+    @Override
+    public void stop() {
+        registry.forEach((channel, s) -> ((NettyConnectionState) s).counted = false);
     }
 
     @Override
@@ -199,7 +207,7 @@ final class NettyConnections extends NettyHooks {
     public void groupClosing(Object group) {
         try {
             for (Object channel : (Iterable<?>) group) {
-                ConnectionState s = registry.get(channel);
+                NettyConnectionState s = (NettyConnectionState) registry.get(channel);
                 if (s != null) {
                     ((NettyConnection) s.support).shutdown = true;
                 }
@@ -212,7 +220,7 @@ final class NettyConnections extends NettyHooks {
     @Override
     public void inactive(Object channel) {
         try {
-            ConnectionState s = registry.remove(channel);
+            NettyConnectionState s = (NettyConnectionState) registry.remove(channel);
             NettyApi api = NettyApi.of(channel.getClass());
             if (api == null) {
                 return;
@@ -246,7 +254,7 @@ final class NettyConnections extends NettyHooks {
             Object channel = api.channel(ctx);
             long handlerMs = api.idleEventTimeoutMs(handler, event);
             boolean known = registry.get(channel) != null;
-            ConnectionState s = handlerMs < 0 ? null : track(handler, channel);
+            NettyConnectionState s = handlerMs < 0 ? null : track(handler, channel);
             if (s == null) {
                 return false;
             }
@@ -254,11 +262,11 @@ final class NettyConnections extends NettyHooks {
                 // met here, after an attach: it has been idle at least this long
                 s.idleSinceMillis = System.currentTimeMillis() - handlerMs;
             }
-            if (config().idleMs > 0 && handlerMs < config().idleMs && waiting(s)) {
+            if (timeouts().idleMs > 0 && handlerMs < timeouts().idleMs && waiting(s)) {
                 // ends the wait sooner than the agent's idle: dropped, the agent's sweep closes it on time
                 return true;
             }
-            if (config().headerMs > 0 && headerArriving(s)) {
+            if (timeouts().headerMs > 0 && headerArriving(s)) {
                 // a header is arriving: the agent's header deadline decides, an idle timer must not cut into it
                 return true;
             }
@@ -279,7 +287,7 @@ final class NettyConnections extends NettyHooks {
         try {
             NettyApi api = NettyApi.of(pipeline.getClass());
             if (api != null) {
-                ConnectionState s = track(pipeline, api.pipelineChannel(pipeline));
+                NettyConnectionState s = track(pipeline, api.pipelineChannel(pipeline));
                 if (s != null) {
                     ((NettyConnection) s.support).ownIdleMs = idleTimeout == null ? -1 : ((Duration) idleTimeout).toMillis();
                 }
@@ -287,7 +295,7 @@ final class NettyConnections extends NettyHooks {
         } catch (Throwable t) {
             tracker.failed(t);
         }
-        return config().idleMs > 0 ? Duration.ofMillis(config().idleMs) : idleTimeout;
+        return timeouts().idleMs > 0 ? Duration.ofMillis(timeouts().idleMs) : idleTimeout;
     }
 
     @Override
@@ -297,11 +305,11 @@ final class NettyConnections extends NettyHooks {
         }
         // Vert.x reads the unit next: the application's own idle is known then
         vertxOwnIdleRaw.set(idleTimeout);
-        if (config().idleMs <= 0) {
+        if (timeouts().idleMs <= 0) {
             return idleTimeout;
         }
         // read with the unit below, which the agent makes milliseconds
-        return (int) Math.min(Integer.MAX_VALUE, config().idleMs);
+        return (int) Math.min(Integer.MAX_VALUE, timeouts().idleMs);
     }
 
     @Override
@@ -312,11 +320,11 @@ final class NettyConnections extends NettyHooks {
         Integer raw = vertxOwnIdleRaw.get();
         vertxOwnIdleRaw.remove();
         // options Vert.x copied from the application's after the agent answered hold the agent's value: not the application's
-        boolean agents = config().idleMs > 0 && raw != null && raw == config().idleMs && unit == TimeUnit.MILLISECONDS;
+        boolean agents = timeouts().idleMs > 0 && raw != null && raw == timeouts().idleMs && unit == TimeUnit.MILLISECONDS;
         if (raw != null && unit instanceof TimeUnit && !agents) {
             vertxOwnIdleMs = raw <= 0 ? -1 : ((TimeUnit) unit).toMillis(raw);
         }
-        if (config().idleMs <= 0) {
+        if (timeouts().idleMs <= 0) {
             return unit;
         }
         return TimeUnit.MILLISECONDS;
@@ -335,7 +343,7 @@ final class NettyConnections extends NettyHooks {
      * The server is stopping: the channel that accepted the connection is closed (or asked to close), its event
      * loop shuts down, or the server said so.
      */
-    private boolean stopping(NettyApi api, Object channel, ConnectionState s) throws ReflectiveOperationException {
+    private boolean stopping(NettyApi api, Object channel, NettyConnectionState s) throws ReflectiveOperationException {
         NettyConnection c = (NettyConnection) s.support;
         return stopping(c) || !api.isOpen(c.parent) || api.isShuttingDown(api.eventLoop(channel));
     }
@@ -346,12 +354,12 @@ final class NettyConnections extends NettyHooks {
     }
 
     /** Waiting for a request: every request answered, no header or body arriving. */
-    static boolean waiting(ConnectionState s) {
+    static boolean waiting(NettyConnectionState s) {
         return !s.inBody && s.headerReads == s.headerReadsDone && s.responsesOut >= s.requestsIn;
     }
 
     /** A request's header is arriving: bytes read outside a body since the last complete header. */
-    static boolean headerArriving(ConnectionState s) {
+    static boolean headerArriving(NettyConnectionState s) {
         return !s.inBody && s.headerReads != s.headerReadsDone;
     }
 
@@ -359,7 +367,7 @@ final class NettyConnections extends NettyHooks {
      * How long it has waited, by the sweep's stamp: under by up to one sweep period, never over; none if it
      * answered a response since the last sweep.
      */
-    static long waitedMs(ConnectionState s) {
+    static long waitedMs(NettyConnectionState s) {
         NettyConnection c = (NettyConnection) s.support;
         return waiting(s) && s.responsesOut == c.stampedResponses ? System.currentTimeMillis() - s.idleSinceMillis : 0;
     }
@@ -374,7 +382,7 @@ final class NettyConnections extends NettyHooks {
     }
 
     /** The state of a server connection, met here if new; null for one the agent does not follow. */
-    private ConnectionState track(Object nettyObject, Object channel) throws ReflectiveOperationException {
+    private NettyConnectionState track(Object nettyObject, Object channel) throws ReflectiveOperationException {
         return track(nettyObject, channel, null);
     }
 
@@ -382,15 +390,15 @@ final class NettyConnections extends NettyHooks {
      * The state the channel's attribute holds (set at its start), else the registry's: a connection open before
      * an attach is met here.
      */
-    private ConnectionState track(Object nettyObject, Object channel, Object attached) throws ReflectiveOperationException {
-        if (attached instanceof ConnectionState) {
-            ConnectionState s = (ConnectionState) attached;
+    private NettyConnectionState track(Object nettyObject, Object channel, Object attached) throws ReflectiveOperationException {
+        if (attached instanceof NettyConnectionState) {
+            NettyConnectionState s = (NettyConnectionState) attached;
             Object c = s.support;
             if (c instanceof NettyConnection && ((NettyConnection) c).owner == this) {
                 return ((NettyConnection) c).upgraded ? null : s;
             }
         }
-        ConnectionState s = registry.get(channel);
+        NettyConnectionState s = (NettyConnectionState) registry.get(channel);
         if (s != null) {
             return ((NettyConnection) s.support).upgraded ? null : s;
         }
@@ -399,11 +407,11 @@ final class NettyConnections extends NettyHooks {
         if (api == null || !api.isServerChild(channel) || !supported(api) || !api.hasServerCodec(channel)) {
             return null;
         }
-        return registry.putIfAbsent(channel, newState(api, channel));
+        return (NettyConnectionState) registry.putIfAbsent(channel, newState(api, channel));
     }
 
-    private ConnectionState newState(NettyApi api, Object channel) throws ReflectiveOperationException {
-        return new ConnectionState(new NettyConnection(this, api, api.parent(channel)), FAMILY, api.local(channel),
+    private NettyConnectionState newState(NettyApi api, Object channel) throws ReflectiveOperationException {
+        return new NettyConnectionState(new NettyConnection(this, api, api.parent(channel)), FAMILY, api.local(channel),
                 api.remote(channel), System.currentTimeMillis());
     }
 
@@ -413,9 +421,9 @@ final class NettyConnections extends NettyHooks {
             // Vert.x's options as the application set them; Reactor Netty's setting; else an idle handler of the
             // application's (one made before the agent came)
             long own = vertxOwnIdleMs > -2 ? vertxOwnIdleMs : c.ownIdleMs > -2 ? c.ownIdleMs : api.pipelineIdleMs(channel);
-            tracker.context().log().report(new EndpointReport(FAMILY, api.version == null ? "unknown" : api.version,
-                    "server", api.local(srv), own, config().idleMs > 0 ? config().idleMs : own, -1,
-                    config().headerMs > 0 ? config().headerMs : -1));
+            tracker.report(new EndpointReport(FAMILY, api.version == null ? "unknown" : api.version,
+                    "server", api.local(srv), own, timeouts().idleMs > 0 ? timeouts().idleMs : own, -1,
+                    timeouts().headerMs > 0 ? timeouts().headerMs : -1));
         });
     }
 }

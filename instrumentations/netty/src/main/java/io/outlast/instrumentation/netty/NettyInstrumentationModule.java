@@ -1,23 +1,19 @@
 package io.outlast.instrumentation.netty;
 
 import io.outlast.bootstrap.NettyHooks;
-import io.outlast.core.AgentContext;
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.InstrumentationModule;
-import io.outlast.core.RunningThreads;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.FamilyModule;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.TypeInstrumentation;
 
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /** Netty 4.1 and 4.2 HTTP/1.1 servers, plain or under Reactor Netty (1.1, 1.2) or Vert.x (4.5, 5.0). */
-public final class NettyInstrumentationModule implements InstrumentationModule {
-    private volatile NettyConnections connections;
-
-    @Override
-    public String family() {
-        return NettyConnections.FAMILY;
+public final class NettyInstrumentationModule extends FamilyModule {
+    public NettyInstrumentationModule() {
+        super(NettyConnections.FAMILY, "4.1.", "4.2.");
     }
 
     @Override
@@ -25,9 +21,9 @@ public final class NettyInstrumentationModule implements InstrumentationModule {
         return Arrays.asList(new HttpObjectDecoderInstrumentation(),
                 new HttpObjectEncoderInstrumentation(), new PipelineInstrumentation(), new HeadContextInstrumentation(),
                 new ChannelGroupInstrumentation(),
-                new IdleHandlerInstrumentation("io.netty.handler.timeout.IdleStateHandler"),
-                new ReactorIdleInstrumentation("reactor.netty.http.server.IdleTimeoutHandler"),
-                new ReactorIdleInstrumentation("reactor.netty.http.IdleTimeoutHandler"),
+                IdleHandlerInstrumentation.netty(),
+                IdleHandlerInstrumentation.reactor("reactor.netty.http.server.IdleTimeoutHandler"),
+                IdleHandlerInstrumentation.reactor("reactor.netty.http.IdleTimeoutHandler"),
                 new VertxOptionsInstrumentation());
     }
 
@@ -37,27 +33,15 @@ public final class NettyInstrumentationModule implements InstrumentationModule {
     }
 
     @Override
-    public void start(AgentContext context) {
-        NettyConnections connections = new NettyConnections(new ConnectionTracker(family(), context, "4.1.", "4.2."));
-        this.connections = connections;
+    protected LiveFamily install(ConnectionTracker tracker) {
+        NettyConnections connections = new NettyConnections(tracker);
         NettyHooks.set(connections);
         new NettyTimeouts(connections).start();
+        return connections;
     }
 
     @Override
-    public void meetRunning(RunningThreads threads) throws Exception {
-        NettyConnections c = connections;
-        if (c != null) {
-            NettyRunning.meet(threads, c);
-        }
-    }
-
-    @Override
-    public void stop() {
+    protected void uninstall() {
         NettyHooks.set(null);
-        NettyConnections stopped = connections;
-        if (stopped != null) {
-            stopped.release();
-        }
     }
 }

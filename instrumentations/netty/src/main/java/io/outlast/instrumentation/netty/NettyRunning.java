@@ -1,7 +1,8 @@
 package io.outlast.instrumentation.netty;
 
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.RunningThreads;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.Reflection;
+import io.outlast.family.RunningThreads;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+
+import static io.outlast.family.Reflection.load;
 
 /**
  * Netty's connections open when the agent installs, which Netty alone would never time out. Each event loop is
@@ -56,7 +59,7 @@ final class NettyRunning {
 
     private static Class<?> eventLoopType(ClassLoader cl) {
         try {
-            return Class.forName("io.netty.channel.EventLoop", false, cl);
+            return load(cl, "io.netty.channel.EventLoop");
         } catch (ClassNotFoundException | LinkageError e) {
             return null;
         }
@@ -78,7 +81,7 @@ final class NettyRunning {
         } catch (NoSuchMethodException before4144) {
             // 4.1 before .44: the selector's keys below
         }
-        Class<?> channelType = Class.forName("io.netty.channel.Channel", false, loop.getClass().getClassLoader());
+        Class<?> channelType = load(loop.getClass().getClassLoader(), "io.netty.channel.Channel");
         Object selector = find(loop, Selector.class, 2);
         if (selector == null) {
             return out;
@@ -90,7 +93,7 @@ final class NettyRunning {
             } else if (attached != null) {
                 // 4.2: a registration, whose handle is the channel's unsafe, an inner class of the channel
                 Object handle = value(attached, "handle");
-                Object channel = handle == null ? null : RunningThreads.outer(handle);
+                Object channel = handle == null ? null : Reflection.outer(handle);
                 if (channelType.isInstance(channel)) {
                     out.add(channel);
                 }
@@ -140,7 +143,7 @@ final class NettyRunning {
     /** A field's value, or null where this version has no such field (4.1 and 4.2 differ, and Vert.x). */
     static Object value(Object o, String name) {
         try {
-            return RunningThreads.field(o, name);
+            return Reflection.read(o, name);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }

@@ -1,8 +1,8 @@
 package io.outlast.instrumentation.netty;
 
 import io.outlast.bootstrap.CloseEvent;
-import io.outlast.bootstrap.ConnectionState;
-import io.outlast.core.ConnectionTracker;
+import io.outlast.bootstrap.NettyConnectionState;
+import io.outlast.family.ConnectionTracker;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,8 +43,9 @@ final class NettyTimeouts {
     void sweep() {
         long nowNanos = System.nanoTime();
         long nowMillis = System.currentTimeMillis();
-        tracker.registry().forEach((channel, s) -> {
+        tracker.registry().forEach((channel, state) -> {
             try {
+                NettyConnectionState s = (NettyConnectionState) state;
                 stamp(s);
                 String closer = due(s, nowNanos, nowMillis);
                 NettyConnection c = (NettyConnection) s.support;
@@ -68,7 +69,7 @@ final class NettyTimeouts {
      * read is; seen here, so up to a sweep period late. The clock is read after the count, not at the sweep's
      * start: never early.
      */
-    static void stamp(ConnectionState s) {
+    static void stamp(NettyConnectionState s) {
         NettyConnection c = (NettyConnection) s.support;
         long responses = s.responsesOut;
         if (responses != c.stampedResponses) {
@@ -94,13 +95,13 @@ final class NettyTimeouts {
      * The closer if a timeout has run out, else null; on the event loop, where the counts are current, none
      * for a wait or a header that began after the sweep's stamp.
      */
-    private String due(ConnectionState s, long nowNanos, long nowMillis) {
+    String due(NettyConnectionState s, long nowNanos, long nowMillis) {
         NettyConnection c = (NettyConnection) s.support;
         if (c.upgraded) {
             return null;
         }
-        long idleMs = tracker.config().idleMs;
-        long headerMs = tracker.config().headerMs;
+        long idleMs = tracker.timeouts().idleMs;
+        long headerMs = tracker.timeouts().headerMs;
         long headerNanos = headerMs > 0 ? TimeUnit.MILLISECONDS.toNanos(headerMs) : -1;
         long headerStart = s.headerStartNanos;
         if (headerNanos > 0 && headerStart != 0 && NettyConnections.headerArriving(s) && s.requestsIn == c.stampedRequests
@@ -115,7 +116,7 @@ final class NettyTimeouts {
     }
 
     /** On the connection's event loop. */
-    private void closeIfDue(Object channel, ConnectionState s) {
+    private void closeIfDue(Object channel, NettyConnectionState s) {
         NettyConnection c = (NettyConnection) s.support;
         try {
             String closer = due(s, System.nanoTime(), System.currentTimeMillis());

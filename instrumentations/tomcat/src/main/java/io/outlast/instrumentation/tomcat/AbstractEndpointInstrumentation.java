@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.tomcat;
 
 import io.outlast.bootstrap.TomcatHooks;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 

@@ -2,7 +2,7 @@ package io.outlast.instrumentation.tomcat;
 
 import io.outlast.bootstrap.TomcatHooks;
 import org.apache.tomcat.util.net.NioEndpoint;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 

@@ -1,6 +1,6 @@
 package io.outlast.instrumentation.tomcat;
 
-import io.outlast.core.ApiCache;
+import io.outlast.family.ApiCache;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -8,6 +8,10 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+
+import static io.outlast.family.Reflection.field;
+import static io.outlast.family.Reflection.load;
+import static io.outlast.family.Reflection.method;
 
 /**
  * Tomcat as one class loader sees it, resolved once. Public methods where Tomcat has them; the HTTP/1.1
@@ -66,7 +70,7 @@ final class TomcatApi {
         Class<?> eventType = load(cl, "org.apache.tomcat.util.net.SocketEvent");
         processSocket = endpointType.getMethod("processSocket", wrapperType, eventType, boolean.class);
         errorEvent = eventType.getField("ERROR").get(null);
-        endpoint = accessible(wrapperType.getDeclaredMethod("getEndpoint"));
+        endpoint = method(wrapperType, "getEndpoint");
         currentProcessor = wrapperType.getMethod("getCurrentProcessor");
         getReadTimeout = wrapperType.getMethod("getReadTimeout");
         setReadTimeout = wrapperType.getMethod("setReadTimeout", long.class);
@@ -78,12 +82,12 @@ final class TomcatApi {
         nio2Channel = load(cl, "org.apache.tomcat.util.net.Nio2Channel");
         nio2IoChannel = nio2Channel.getMethod("getIOChannel");
         http11Processor = load(cl, "org.apache.coyote.http11.Http11Processor");
-        inputBuffer = accessible(http11Processor.getDeclaredField("inputBuffer"));
+        inputBuffer = field(http11Processor, "inputBuffer");
         Class<?> buffer = load(cl, "org.apache.coyote.http11.Http11InputBuffer");
-        parsingHeader = accessible(buffer.getDeclaredField("parsingHeader"));
-        parsingRequestLine = accessible(buffer.getDeclaredField("parsingRequestLine"));
-        parsingRequestLinePhase = accessible(buffer.getDeclaredField("parsingRequestLinePhase"));
-        request = accessible(buffer.getDeclaredField("request"));
+        parsingHeader = field(buffer, "parsingHeader");
+        parsingRequestLine = field(buffer, "parsingRequestLine");
+        parsingRequestLinePhase = field(buffer, "parsingRequestLinePhase");
+        request = field(buffer, "request");
         Class<?> requestType = load(cl, "org.apache.coyote.Request");
         Method nanos;
         try {
@@ -190,14 +194,5 @@ final class TomcatApi {
         long millis = (Long) startMillis.invoke(r);
         return millis <= 0 ? Long.MIN_VALUE
                 : System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - millis);
-    }
-
-    private static Class<?> load(ClassLoader cl, String name) throws ClassNotFoundException {
-        return Class.forName(name, false, cl);
-    }
-
-    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
-        member.setAccessible(true);
-        return member;
     }
 }

@@ -4,12 +4,14 @@ import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.TomcatHooks;
-import io.outlast.core.Config;
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.EndpointReport;
-import io.outlast.core.HeaderPhase;
-import io.outlast.core.RunningThreads;
-import io.outlast.core.ServerObjects;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.EndpointReport;
+import io.outlast.family.HeaderPhase;
+import io.outlast.family.Reflection;
+import io.outlast.family.RunningThreads;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.Servers;
+import io.outlast.family.Timeouts;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,40 +19,31 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.SocketChannel;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * Tomcat's NIO connections as the agent sees them. Idle is Tomcat's own keepAliveTimeout between requests,
  * and the socket's read timeout before the first one (Tomcat uses connectionTimeout there, which also
  * drives the TLS handshake and writes, so it is left alone). The header deadline is the agent's.
  */
-final class TomcatConnections extends TomcatHooks implements HeaderPhase {
+final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFamily, Servers.Family<TomcatConnections.Endpoint> {
     private static final String FAMILY = "tomcat";
 
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
-    /** Endpoints met, each with its API handle. */
     private static final String ACCEPTOR = "org.apache.tomcat.util.net.Acceptor";
-    private final ServerObjects<TomcatApi> endpoints = new ServerObjects<>();
-    /** Each endpoint's own keep-alive timeout, put back when the agent's idle is unset. */
-    private final Map<Object, Integer> ownKeepAlive = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Servers<Endpoint> endpoints;
     /** An endpoint with maxKeepAliveRequests 1 or unlimited was met: Tomcat does not count its requests. */
     private volatile boolean everyRequest;
 
     TomcatConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
+        this.endpoints = new Servers<>(tracker, this);
     }
 
-    /** The settings in force, read each time: an attach may change them while the server runs. */
-    private Config config() {
-        return tracker.config();
-    }
-
-    ConnectionTracker tracker() {
-        return tracker;
+    /** The timeouts in force, read each time: an attach may change them while the server runs. */
+    private Timeouts timeouts() {
+        return tracker.timeouts();
     }
 
     @Override
@@ -155,7 +148,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
             s.addresses("?", null);
             tracker.failed(t);
         }
-        return config().idleMs > 0 ? config().idleMs : timeoutMs;
+        return timeouts().idleMs > 0 ? timeouts().idleMs : timeoutMs;
     }
 
     @Override
@@ -218,28 +211,20 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
         api.timeOut(api.endpointOf(wrapper), wrapper, "outlast: request header deadline");
     }
 
-    /** The settings changed: every endpoint met, and its connections waiting for a request, get the idle in force. */
-    void reconfigured() {
-        try {
-            reapply();
-        } catch (Throwable t) {
-            tracker.failed(t);
-        }
+    @Override
+    public void reconfigured() {
+        endpoints.reconfigured();
     }
 
-    private void reapply() throws ReflectiveOperationException {
-        for (Object endpoint : endpoints.servers()) {
-            TomcatApi api = TomcatApi.of(endpoint.getClass());
-            Integer own = ownKeepAlive.get(endpoint);
-            if (api == null || own == null) {
-                continue;
-            }
-            int idle = config().idleMs > 0 ? (int) config().idleMs : own;
-            api.setKeepAliveTimeout(endpoint, idle);
-            for (Object wrapper : api.connections(endpoint)) {
-                if (!api.hasProcessor(wrapper)) {
-                    api.setReadTimeout(wrapper, idle);
-                }
+    /** The settings changed: the endpoint, and its connections waiting for a request, get the idle in force. */
+    @Override
+    public void reapply(Object endpoint, Endpoint kept) throws ReflectiveOperationException {
+        TomcatApi api = kept.api;
+        int idle = timeouts().idleMs > 0 ? (int) timeouts().idleMs : kept.ownKeepAliveMs;
+        api.setKeepAliveTimeout(endpoint, idle);
+        for (Object wrapper : api.connections(endpoint)) {
+            if (!api.hasProcessor(wrapper)) {
+                api.setReadTimeout(wrapper, idle);
             }
         }
     }
@@ -249,10 +234,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
      * that its line is printed and its settings in force at once rather than at the poller's next pass or, with
      * NIO2 or no connection open, at its next connection.
      */
-    void meetRunning(RunningThreads threads) throws Exception {
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
         threads.forEach((thread, task) -> {
             if (task != null && task.getClass().getName().equals(ACCEPTOR)) {
-                Object endpoint = RunningThreads.field(task, "endpoint");
+                Object endpoint = Reflection.read(task, "endpoint");
                 if (endpoint != null) {
                     adopt(endpoint);
                 }
@@ -262,15 +248,20 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
 
     /** The endpoint's API handle, meeting it first if it is new (its open connections are tracked then). */
     private TomcatApi adopt(Object endpoint) throws Exception {
-        return endpoints.get(endpoint, this::meet, (e, api) -> {
-            for (Object wrapper : api.connections(e)) {
-                track(api, wrapper, !api.hasProcessor(wrapper));
-            }
-        });
+        Endpoint e = endpoints.adopt(endpoint);
+        return e == null ? null : e.api;
+    }
+
+    @Override
+    public void met(Object endpoint, Endpoint kept) throws ReflectiveOperationException, IOException {
+        for (Object wrapper : kept.api.connections(endpoint)) {
+            track(kept.api, wrapper, !kept.api.hasProcessor(wrapper));
+        }
     }
 
     /** First sight of an endpoint: apply the settings and report it. */
-    private TomcatApi meet(Object endpoint) throws ReflectiveOperationException {
+    @Override
+    public Endpoint meet(Object endpoint) throws ReflectiveOperationException {
         TomcatApi api = TomcatApi.of(endpoint.getClass());
         if (api == null) {
             tracker.warnOnce("tomcat endpoint " + endpoint.getClass().getName()
@@ -281,13 +272,12 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
             return null;
         }
         int before = api.keepAliveTimeout(endpoint);
-        ownKeepAlive.put(endpoint, before);
-        if (config().idleMs > 0) {
-            api.setKeepAliveTimeout(endpoint, (int) config().idleMs);
+        if (timeouts().idleMs > 0) {
+            api.setKeepAliveTimeout(endpoint, (int) timeouts().idleMs);
         }
-        tracker.context().log().report(new EndpointReport(FAMILY, api.version, "connector",
-                api.address(endpoint), before, config().idleMs > 0 ? config().idleMs : before, -1, config().headerMs));
-        return api;
+        tracker.report(new EndpointReport(FAMILY, api.version, "connector",
+                api.address(endpoint), before, timeouts().idleMs > 0 ? timeouts().idleMs : before, -1, timeouts().headerMs));
+        return new Endpoint(api, before);
     }
 
     /** {@code waiting}: no request in progress, so the read timeout in force is the wait for one. */
@@ -300,8 +290,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
                 FAMILY, null, null, System.currentTimeMillis());
         addresses(fresh, api.ioChannel(wrapper));
         s = registry.putIfAbsent(wrapper, fresh);
-        if (waiting && config().idleMs > 0) {
-            api.setReadTimeout(wrapper, config().idleMs);
+        if (waiting && timeouts().idleMs > 0) {
+            api.setReadTimeout(wrapper, timeouts().idleMs);
         }
         return s;
     }
@@ -327,7 +317,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
      * Requests received: Tomcat's count for a NIO connection (given its last write) where it counts them, else
      * the agent's.
      */
-    private static long requests(ConnectionState s, long lastWrite, int keepAliveLeft) {
+    static long requests(ConnectionState s, long lastWrite, int keepAliveLeft) {
         int max = ((TomcatConnection) s.support).maxKeepAliveRequests;
         return lastWrite >= 0 && max > 1 ? max - keepAliveLeft : s.requests;
     }
@@ -348,5 +338,16 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase {
             return 0;
         }
         return System.currentTimeMillis() - (lastWrite >= 0 ? lastWrite : s.idleSinceMillis);
+    }
+
+    /** What the agent keeps of an endpoint: its API handle and its own keep-alive timeout, put back when idle is unset. */
+    static final class Endpoint {
+        final TomcatApi api;
+        final int ownKeepAliveMs;
+
+        Endpoint(TomcatApi api, int ownKeepAliveMs) {
+            this.api = api;
+            this.ownKeepAliveMs = ownKeepAliveMs;
+        }
     }
 }

@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.undertow;
 
 import io.outlast.bootstrap.UndertowHooks;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;

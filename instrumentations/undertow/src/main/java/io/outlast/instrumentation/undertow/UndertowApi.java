@@ -1,12 +1,15 @@
 package io.outlast.instrumentation.undertow;
 
-import io.outlast.core.Addresses;
-import io.outlast.core.ApiCache;
+import io.outlast.family.Addresses;
+import io.outlast.family.ApiCache;
+import io.outlast.family.Reflection;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.util.List;
+
+import static io.outlast.family.Reflection.load;
 
 /** Undertow's public API as one class loader sees it (plus the builder's options, kept private), resolved once. */
 final class UndertowApi {
@@ -30,24 +33,23 @@ final class UndertowApi {
     }
 
     private UndertowApi(ClassLoader cl) throws ReflectiveOperationException {
-        version = String.valueOf(Class.forName("io.undertow.Version", false, cl).getMethod("getVersionString").invoke(null));
-        Class<?> undertow = Class.forName("io.undertow.Undertow", false, cl);
+        version = String.valueOf(load(cl, "io.undertow.Version").getMethod("getVersionString").invoke(null));
+        Class<?> undertow = load(cl, "io.undertow.Undertow");
         listenerInfo = undertow.getMethod("getListenerInfo");
-        listenerAddress = Class.forName("io.undertow.Undertow$ListenerInfo", false, cl).getMethod("getAddress");
-        serverOptions = undertow.getDeclaredField("serverOptions");
-        serverOptions.setAccessible(true);
-        Class<?> connection = Class.forName("io.undertow.server.ServerConnection", false, cl);
+        listenerAddress = load(cl, "io.undertow.Undertow$ListenerInfo").getMethod("getAddress");
+        serverOptions = Reflection.field(undertow, "serverOptions");
+        Class<?> connection = load(cl, "io.undertow.server.ServerConnection");
         connectionOptions = connection.getMethod("getUndertowOptions");
         peerAddress = connection.getMethod("getPeerAddress");
         localAddress = connection.getMethod("getLocalAddress");
-        Class<?> updater = Class.forName("io.undertow.server.protocol.ParseTimeoutUpdater", false, cl);
-        newUpdater = updater.getConstructor(Class.forName("org.xnio.channels.ConnectedChannel", false, cl),
+        Class<?> updater = load(cl, "io.undertow.server.protocol.ParseTimeoutUpdater");
+        newUpdater = updater.getConstructor(load(cl, "org.xnio.channels.ConnectedChannel"),
                 long.class, long.class);
         addCloseListener = connection.getMethod("addCloseListener",
-                Class.forName("io.undertow.server.ServerConnection$CloseListener", false, cl));
-        Class<?> optionMap = Class.forName("org.xnio.OptionMap", false, cl);
-        optionGet = optionMap.getMethod("get", Class.forName("org.xnio.Option", false, cl), int.class);
-        Class<?> options = Class.forName("io.undertow.UndertowOptions", false, cl);
+                load(cl, "io.undertow.server.ServerConnection$CloseListener"));
+        Class<?> optionMap = load(cl, "org.xnio.OptionMap");
+        optionGet = optionMap.getMethod("get", load(cl, "org.xnio.Option"), int.class);
+        Class<?> options = load(cl, "io.undertow.UndertowOptions");
         noRequestTimeout = options.getField("NO_REQUEST_TIMEOUT").get(null);
         requestParseTimeout = options.getField("REQUEST_PARSE_TIMEOUT").get(null);
     }

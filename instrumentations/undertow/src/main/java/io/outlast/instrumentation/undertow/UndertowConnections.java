@@ -4,9 +4,11 @@ import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.UndertowHooks;
-import io.outlast.core.Config;
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.EndpointReport;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.EndpointReport;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.RunningThreads;
+import io.outlast.family.Timeouts;
 
 import java.util.Collections;
 import java.util.HashSet;
@@ -17,7 +19,7 @@ import java.util.Set;
  * a request's first incomplete read, REQUEST_PARSE_TIMEOUT) in one updater per connection: the agent
  * replaces what it arms, so Undertow itself enforces idle and header, on time.
  */
-final class UndertowConnections extends UndertowHooks {
+final class UndertowConnections extends UndertowHooks implements LiveFamily {
     private static final String FAMILY = "undertow";
     private static final long UNDERTOW_DEFAULT_IDLE_MS = 60_000;
 
@@ -32,9 +34,14 @@ final class UndertowConnections extends UndertowHooks {
         this.registry = tracker.registry();
     }
 
-    /** The settings in force, read each time: an attach may change them while the server runs. */
-    private Config config() {
-        return tracker.config();
+    /** The timeouts in force, read each time: an attach may change them while the server runs. */
+    private Timeouts timeouts() {
+        return tracker.timeouts();
+    }
+
+    @Override
+    public void meetRunning(RunningThreads threads) throws Exception {
+        UndertowRunning.rearm(threads, tracker);
     }
 
     @Override
@@ -75,11 +82,11 @@ final class UndertowConnections extends UndertowHooks {
                 if (s.requestStartNanos == 0) {
                     s.requestStartNanos = System.nanoTime();
                 }
-                return config().headerMs > 0 ? config().headerMs : timeoutMs;
+                return timeouts().headerMs > 0 ? timeouts().headerMs : timeoutMs;
             }
             s.requestStartNanos = 0;
             s.idleSinceMillis = System.currentTimeMillis();
-            return config().idleMs > 0 ? config().idleMs : timeoutMs;
+            return timeouts().idleMs > 0 ? timeouts().idleMs : timeoutMs;
         } catch (Throwable t) {
             tracker.failed(t);
             return timeoutMs;
@@ -88,7 +95,7 @@ final class UndertowConnections extends UndertowHooks {
 
     @Override
     public Object updater(Object connection, Object updater) {
-        if (updater != null || (config().idleMs <= 0 && config().headerMs <= 0)) {
+        if (updater != null || (timeouts().idleMs <= 0 && timeouts().headerMs <= 0)) {
             return updater;
         }
         try {
@@ -97,7 +104,7 @@ final class UndertowConnections extends UndertowHooks {
                 return null;
             }
             // both of Undertow's timeouts unset: no timer at all, so the agent brings one
-            return api.newUpdater(connection, config().headerMs, config().idleMs);
+            return api.newUpdater(connection, timeouts().headerMs, timeouts().idleMs);
         } catch (Throwable t) {
             tracker.failed(t);
             return null;
@@ -124,18 +131,13 @@ final class UndertowConnections extends UndertowHooks {
                     return expireTime;
                 }
                 long own = parsing ? ownParse : ownIdle;
-                long ours = parsing ? config().headerMs : config().idleMs;
-                if (expireTime > 0 && own > 0) {
-                    if (!parsing) {
-                        s.idleSinceMillis = expireTime - own;
-                    }
-                    if (ours > 0) {
-                        expireTime = expireTime - own + ours;
-                    }
+                if (!parsing && expireTime > 0 && own > 0) {
+                    s.idleSinceMillis = expireTime - own;
                 }
-            } else if (!parsing && config().idleMs > 0 && expireTime > 0) {
+                expireTime = moved(expireTime, own, parsing ? timeouts().headerMs : timeouts().idleMs);
+            } else if (!parsing && timeouts().idleMs > 0 && expireTime > 0) {
                 // armed with the agent's value of its time: settings changed since then take over
-                expireTime = s.idleSinceMillis + config().idleMs;
+                expireTime = s.idleSinceMillis + timeouts().idleMs;
             }
             if (expireTime > 0 && expireTime <= System.currentTimeMillis()) {
                 s.mark(parsing ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE,
@@ -146,6 +148,14 @@ final class UndertowConnections extends UndertowHooks {
             tracker.failed(t);
             return expireTime;
         }
+    }
+
+    /**
+     * A timer Undertow armed with its own value ({@code own}), moved to the agent's ({@code ours}) counted from
+     * the same start; left as it is where either is unset, or nothing is armed.
+     */
+    static long moved(long expireTime, long own, long ours) {
+        return expireTime > 0 && own > 0 && ours > 0 ? expireTime - own + ours : expireTime;
     }
 
     @Override
@@ -227,7 +237,7 @@ final class UndertowConnections extends UndertowHooks {
             idle = UNDERTOW_DEFAULT_IDLE_MS;
         }
         long parse = api.parseMs(options);
-        tracker.context().log().report(new EndpointReport(FAMILY, api.version, "listener", address, idle,
-                config().idleMs > 0 ? config().idleMs : idle, parse, config().headerMs > 0 ? config().headerMs : parse));
+        tracker.report(new EndpointReport(FAMILY, api.version, "listener", address, idle,
+                timeouts().idleMs > 0 ? timeouts().idleMs : idle, parse, timeouts().headerMs > 0 ? timeouts().headerMs : parse));
     }
 }

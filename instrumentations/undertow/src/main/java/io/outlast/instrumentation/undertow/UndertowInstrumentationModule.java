@@ -1,19 +1,17 @@
 package io.outlast.instrumentation.undertow;
 
 import io.outlast.bootstrap.UndertowHooks;
-import io.outlast.core.AgentContext;
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.InstrumentationModule;
-import io.outlast.core.RunningThreads;
-import io.outlast.core.TypeInstrumentation;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.FamilyModule;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.TypeInstrumentation;
 
 import java.util.Arrays;
 import java.util.List;
 
-public final class UndertowInstrumentationModule implements InstrumentationModule {
-    @Override
-    public String family() {
-        return "undertow";
+public final class UndertowInstrumentationModule extends FamilyModule {
+    public UndertowInstrumentationModule() {
+        super("undertow", "2.2.", "2.3.");
     }
 
     @Override
@@ -23,25 +21,16 @@ public final class UndertowInstrumentationModule implements InstrumentationModul
                 new CloseSetterInstrumentation());
     }
 
-    private volatile ConnectionTracker tracker;
-
+    /** Undertow enforces both timeouts itself, on time: the agent only changes what it arms. */
     @Override
-    public void start(AgentContext context) {
-        // Undertow enforces both timeouts itself, on time: the agent only changes what it arms
-        tracker = new ConnectionTracker(family(), context, "2.2.", "2.3.");
-        UndertowHooks.set(new UndertowConnections(tracker));
+    protected LiveFamily install(ConnectionTracker tracker) {
+        UndertowConnections connections = new UndertowConnections(tracker);
+        UndertowHooks.set(connections);
+        return connections;
     }
 
     @Override
-    public void meetRunning(RunningThreads threads) throws Exception {
-        ConnectionTracker t = tracker;
-        if (t != null) {
-            UndertowRunning.rearm(threads, t);
-        }
-    }
-
-    @Override
-    public void stop() {
+    protected void uninstall() {
         UndertowHooks.set(null);
     }
 }

@@ -1,7 +1,8 @@
 package io.outlast.instrumentation.undertow;
 
-import io.outlast.core.ConnectionTracker;
-import io.outlast.core.RunningThreads;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.Reflection;
+import io.outlast.family.RunningThreads;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -38,17 +39,16 @@ final class UndertowRunning {
 
     /** On the I/O thread. */
     private static void rearmOn(Thread ioThread) throws ReflectiveOperationException {
-        Object lock = RunningThreads.field(ioThread, "workLock");
-        Collection<?> queue = (Collection<?>) RunningThreads.field(ioThread, "delayWorkQueue");
+        Object lock = Reflection.read(ioThread, "workLock");
+        Collection<?> queue = (Collection<?>) Reflection.read(ioThread, "delayWorkQueue");
         List<Object> keys;
         synchronized (lock) {
             keys = new ArrayList<>(queue);
         }
         for (Object key : keys) {
-            Object command = RunningThreads.field(key, "command");
+            Object command = Reflection.read(key, "command");
             if (command != null && command.getClass().getName().equals(UPDATER)) {
-                Method remove = key.getClass().getMethod("remove");
-                remove.setAccessible(true);
+                Method remove = Reflection.accessible(key.getClass().getMethod("remove"));
                 if ((Boolean) remove.invoke(key)) {
                     ((Runnable) command).run();
                 }

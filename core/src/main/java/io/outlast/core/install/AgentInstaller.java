@@ -1,0 +1,342 @@
+package io.outlast.core.install;
+
+import io.outlast.core.cli.AgentProperties;
+import io.outlast.core.cli.Cli;
+import io.outlast.core.cli.Control;
+import io.outlast.core.log.EventLog;
+import io.outlast.core.settings.Config;
+import io.outlast.core.settings.ConfigException;
+import io.outlast.core.settings.Preflight;
+import io.outlast.core.stats.EndpointMXBean;
+import io.outlast.core.stats.EndpointStats;
+import io.outlast.core.stats.EndpointView;
+import io.outlast.core.stats.Stats;
+import io.outlast.core.stats.StatusReport;
+import io.outlast.family.EndpointReport;
+import io.outlast.family.InstrumentationModule;
+import io.outlast.family.RunningThreads;
+import io.outlast.family.TypeInstrumentation;
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.EventSink;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+/**
+ * Installs the agent: settings, log, instrumentation modules, transformer. Premain and attach take the
+ * same path: at premain it is called once the application has started ({@link Preflight}), and classes
+ * already loaded are retransformed. A second attach changes the settings of the one installed; a reset
+ * takes it all out again.
+ */
+public final class AgentInstaller implements EventLog.Listener {
+    public static final String VERSION = "0.1.0";
+    private static AgentInstaller installed;
+
+    private final Instrumentation inst;
+    private final EventLog log;
+    private final Map<String, String> arguments;
+    private final AgentContext context;
+    private final List<InstrumentationModule> modules = new ArrayList<>();
+    private final Stats stats;
+    private final List<ObjectName> mbeans = new ArrayList<>();
+    private OutlastTransformer transformer;
+
+    private AgentInstaller(Instrumentation inst, EventLog log, Config config, Map<String, String> arguments) {
+        this.inst = inst;
+        this.log = log;
+        this.arguments = arguments;
+        this.context = new AgentContext(config, log, inst);
+        this.stats = new Stats(() -> context.config().proxyMs);
+    }
+
+    /** Entry point, called reflectively by the launcher through the agent's class loader. */
+    public static void install(Instrumentation inst, String args, boolean premain) {
+        if (args != null && args.startsWith(Control.PREFIX)) {
+            Control.run(inst, args);
+            return;
+        }
+        String problem = install(inst, args, premain, null);
+        if (problem != null) {
+            System.err.println(problem);
+        }
+    }
+
+    /**
+     * Installs, or with an agent installed already changes its settings. Returns null when done, else the
+     * line that says why nothing was changed; {@code done} gets what was done.
+     */
+    public static synchronized String install(Instrumentation inst, String args, boolean premain, StringBuilder done) {
+        Map<String, String> arguments;
+        Config config;
+        try {
+            arguments = Config.parseArguments(args);
+            if (installed != null) {
+                // an attach made during the application's start came after the -javaagent's settings: it wins
+                Map<String, String> merged = new LinkedHashMap<>(premain ? arguments : installed.arguments);
+                merged.putAll(premain ? installed.arguments : arguments);
+                arguments = merged;
+            }
+            config = Config.load(Config.formatArguments(arguments), System.getProperties(), System.getenv());
+        } catch (ConfigException e) {
+            return Preflight.configError(e);
+        }
+        if (installed != null) {
+            return installed.reconfigure(config, arguments, done);
+        }
+        if (!config.enabled) {
+            return Preflight.DISABLED;
+        }
+        EventLog log;
+        try {
+            log = new EventLog(config);
+        } catch (Exception e) {
+            return Preflight.logError(config, e);
+        }
+        log.start();
+        installed = new AgentInstaller(inst, log, config, arguments);
+        installed.run(premain);
+        if (done != null) {
+            done.append("outlast ").append(VERSION).append(" loaded (").append(config).append(")");
+            warnings(config, done);
+        }
+        return null;
+    }
+
+    public static synchronized AgentInstaller installed() {
+        return installed;
+    }
+
+    private void run(boolean premain) {
+        Config config = context.config();
+        for (String w : config.warnings) {
+            log.warn(w);
+        }
+        if (config.idleMs < 0 && config.headerMs < 0) {
+            log.info("no idle, proxy or header set: servers keep their own timeouts, closes are logged");
+        }
+        log.listener(this);
+        EventSink.set(log);
+        AgentProperties.set(inst, AgentProperties.VERSION, VERSION);
+        AgentProperties.set(inst, AgentProperties.SETTINGS, config.toString());
+        Map<String, TypeInstrumentation> targets = new LinkedHashMap<>();
+        Map<String, String> relocationProbes = new LinkedHashMap<>();
+        List<String> families = new ArrayList<>();
+        for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class,
+                AgentInstaller.class.getClassLoader())) {
+            if (!config.instruments(module.family())) {
+                continue;
+            }
+            families.add(module.family());
+            modules.add(module);
+            module.start(context);
+            for (TypeInstrumentation ti : module.typeInstrumentations()) {
+                targets.put(ti.typeName(), ti);
+            }
+            for (String probe : module.relocationProbes()) {
+                relocationProbes.put(probe, module.family());
+            }
+        }
+        transformer = new OutlastTransformer(targets, relocationProbes, log);
+        transformer.prepare();
+        inst.addTransformer(transformer, true);
+        retransform(loadedTargets(true));
+        log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));
+        meetRunning();
+        refresh();
+    }
+
+    /** Servers that were running before the advice was in place, and their connections open since. */
+    private void meetRunning() {
+        RunningThreads threads = RunningThreads.now(inst, log::warn);
+        for (InstrumentationModule m : modules) {
+            try {
+                m.meetRunning(threads);
+            } catch (Throwable t) {
+                log.warn(m.family() + ": could not meet the servers already running (" + EventLog.describe(t)
+                        + "); each is met at its next connection or request instead");
+            }
+        }
+    }
+
+    /** New settings for the agent installed: in force at once, for open connections too. */
+    private String reconfigure(Config next, Map<String, String> nextArguments, StringBuilder done) {
+        Config before = context.config();
+        List<String> fixed = new ArrayList<>();
+        if (!next.servers.equals(before.servers)) {
+            fixed.add("servers");
+        }
+        if (!next.log.equals(before.log) || next.json != before.json) {
+            fixed.add("log, log.format");
+        }
+        if (!next.enabled) {
+            fixed.add("enabled (use reset)");
+        }
+        if (!fixed.isEmpty()) {
+            return "outlast: error: " + String.join("; ", fixed) + " cannot change while the agent runs: reset it,"
+                    + " then attach with the new settings; outlast changes nothing";
+        }
+        arguments.clear();
+        arguments.putAll(nextArguments);
+        context.reconfigure(next);
+        log.config(next);
+        for (InstrumentationModule m : modules) {
+            m.reconfigured();
+        }
+        for (String w : next.warnings) {
+            log.warn(w);
+        }
+        AgentProperties.set(inst, AgentProperties.SETTINGS, next.toString());
+        refresh();
+        log.info("settings changed: " + before + " -> " + next);
+        if (done != null) {
+            done.append("outlast settings changed: ").append(before).append(" -> ").append(next)
+                    .append("; open connections have them too");
+            warnings(next, done);
+        }
+        return null;
+    }
+
+    /** The settings' warnings for the command line too: the operator who typed them is there, not in the log. */
+    private static void warnings(Config config, StringBuilder done) {
+        for (String w : config.warnings) {
+            done.append('\n').append(Cli.WARNING).append(w);
+        }
+    }
+
+    /** The servers' own timeouts back, the agent's advice out of their classes, logging stopped. */
+    public static synchronized String reset() {
+        AgentInstaller a = installed;
+        if (a == null) {
+            return null;
+        }
+        Config none;
+        try {
+            none = Config.load("", new java.util.Properties(), new java.util.HashMap<>());
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+        a.context.reconfigure(none);
+        for (InstrumentationModule m : a.modules) {
+            m.reconfigured();
+        }
+        if (a.transformer != null) {
+            // null while a premain still waits for the application's start: nothing woven yet
+            a.inst.removeTransformer(a.transformer);
+            a.retransform(a.loadedTargets(false));
+        }
+        for (InstrumentationModule m : a.modules) {
+            m.stop();
+        }
+        a.context.shutdown();
+        a.unregisterMBeans();
+        EventSink.set(null);
+        a.log.info("reset: the servers' own timeouts are back, instrumentation removed, logging stopped");
+        a.log.stop();
+        AgentProperties.set(a.inst, AgentProperties.VERSION, null);
+        AgentProperties.set(a.inst, AgentProperties.SETTINGS, null);
+        AgentProperties.set(a.inst, AgentProperties.ENDPOINTS, null);
+        AgentProperties.set(a.inst, AgentProperties.STATUS, null);
+        AgentProperties.set(a.inst, AgentProperties.STATUS_TIME, null);
+        installed = null;
+        return "outlast reset: the servers' own timeouts are back, instrumentation removed, logging stopped";
+    }
+
+    public String status() {
+        List<EndpointView> views = new ArrayList<>();
+        for (EndpointStats s : stats.endpoints()) {
+            views.add(new EndpointView(s, context::config));
+        }
+        return StatusReport.text(context.config(), stats.startedMillis, context.trackedConnections(), views);
+    }
+
+    private List<Class<?>> loadedTargets(boolean relocationCheck) {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (transformer.targets(c.getName()) && inst.isModifiableClass(c)) {
+                loaded.add(c);
+            } else if (relocationCheck) {
+                transformer.relocated(c.getName().replace('.', '/'));
+            }
+        }
+        return loaded;
+    }
+
+    private void retransform(List<Class<?>> classes) {
+        for (Class<?> c : classes) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                log.warn("could not retransform " + c.getName() + ", left as it was: " + t);
+            }
+        }
+    }
+
+    /** The status text where the command line reads it without loading an agent. */
+    @Override
+    public synchronized void refresh() {
+        if (installed != this) {
+            return;
+        }
+        AgentProperties.set(inst, AgentProperties.STATUS, status());
+        AgentProperties.set(inst, AgentProperties.STATUS_TIME, Long.toString(System.currentTimeMillis()));
+    }
+
+    @Override
+    public void closed(CloseEvent event) {
+        stats.record(event);
+    }
+
+    /** On the log's thread: the endpoint is listed for the command line and registered with JMX. */
+    @Override
+    public void reported(EndpointReport report) {
+        EndpointStats s = stats.report(report);
+        StringBuilder endpoints = new StringBuilder();
+        for (EndpointStats e : stats.endpoints()) {
+            if (e.report != null) {
+                endpoints.append(endpoints.length() == 0 ? "" : "; ").append(e.family).append(' ')
+                        .append(e.report.version).append(' ').append(e.report.address);
+            }
+        }
+        AgentProperties.set(inst, AgentProperties.ENDPOINTS, endpoints.toString());
+        registerMBean(s);
+    }
+
+    private void registerMBean(EndpointStats s) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName("io.outlast:type=Endpoint,server=" + s.family + ",port=" + s.port);
+            synchronized (mbeans) {
+                if (!server.isRegistered(name)) {
+                    server.registerMBean(new StandardMBean(new EndpointView(s, context::config), EndpointMXBean.class,
+                            true), name);
+                    mbeans.add(name);
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            log.warn("could not register the JMX MBean of " + s.family + " port " + s.port + ": " + e);
+        }
+    }
+
+    private void unregisterMBeans() {
+        synchronized (mbeans) {
+            for (ObjectName name : mbeans) {
+                try {
+                    ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+                } catch (Exception | LinkageError e) {
+                    // gone already
+                }
+            }
+            mbeans.clear();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.outlast.core.install;
+
+import io.outlast.core.log.EventLog;
+import io.outlast.family.TypeInstrumentation;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.FutureTask;
+
+/**
+ * The only transformer the JVM calls for every class once it is added (after the application's start, see
+ * {@link AgentInstaller}). It compares the class name with the targets' names and returns at once for
+ * everything else; Byte Buddy is asked only about the few target classes.
+ */
+final class OutlastTransformer implements ClassFileTransformer {
+    private final Map<String, TypeInstrumentation> targets;
+    private final FutureTask<Weaver> weaver;
+    private final EventLog log;
+    private final Set<String> failed = Collections.synchronizedSet(new HashSet<>());
+    /** "/io/netty/channel/DefaultChannelPipeline" (internal form, leading slash) to its family. */
+    private final Map<String, String> relocationProbes;
+    private final Set<String> relocatedSeen = Collections.synchronizedSet(new HashSet<>());
+
+    OutlastTransformer(Map<String, TypeInstrumentation> targets, Map<String, String> relocationProbes, EventLog log) {
+        this.targets = targets;
+        this.relocationProbes = new java.util.HashMap<>();
+        for (Map.Entry<String, String> e : relocationProbes.entrySet()) {
+            this.relocationProbes.put("/" + e.getKey().replace('.', '/'), e.getValue());
+        }
+        this.log = log;
+        this.weaver = new FutureTask<>(Weaver::new);
+    }
+
+    /** Prepares Byte Buddy now, on the calling thread. */
+    void prepare() {
+        weaver.run();
+    }
+
+    boolean targets(String className) {
+        return targets.containsKey(className);
+    }
+
+    /** Says once per family when a class is a relocated copy of one it knows (a shaded server library). */
+    void relocated(String internalName) {
+        if (relocationProbes.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, String> probe : relocationProbes.entrySet()) {
+            if (internalName.endsWith(probe.getKey()) && relocatedSeen.add(probe.getValue())) {
+                String name = internalName.replace('/', '.');
+                log.warn(probe.getValue() + ": " + name + " is a relocated copy outlast does not know"
+                        + " (a shaded library); left untouched");
+            }
+        }
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined,
+                            ProtectionDomain domain, byte[] bytes) {
+        if (internalName == null) {
+            return null;
+        }
+        TypeInstrumentation target = targets.get(internalName.replace('/', '.'));
+        if (target == null) {
+            relocated(internalName);
+            return null;
+        }
+        try {
+            return weaver.get().weave(target, loader, bytes);
+        } catch (Throwable t) {
+            // never fail the host's class loading: the class stays as it was
+            if (failed.add(target.typeName())) {
+                log.warn("could not instrument " + target.typeName() + ", left as it was: " + t);
+            }
+            return null;
+        }
+    }
+}

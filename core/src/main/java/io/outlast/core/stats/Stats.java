@@ -1,0 +1,60 @@
+package io.outlast.core.stats;
+
+import io.outlast.family.Addresses;
+import io.outlast.family.EndpointReport;
+
+import io.outlast.bootstrap.CloseEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The endpoints found and their closes, for {@code status} and the MBeans. Keyed by family and port: a
+ * connection's local address is the interface it came in on, the endpoint's may be the wildcard.
+ */
+public final class Stats {
+    private final ConcurrentHashMap<Long, EndpointStats> endpoints = new ConcurrentHashMap<>();
+    private final LongSupplier proxyMs;
+    /** The endpoint last recorded: a server usually has one, so a close finds it without the map. */
+    private volatile EndpointStats last;
+    public final long startedMillis = System.currentTimeMillis();
+
+    public Stats(LongSupplier proxyMs) {
+        this.proxyMs = proxyMs;
+    }
+
+    /** On the closing server thread: a map lookup and a few atomic increments. */
+    public void record(CloseEvent e) {
+        int port = Addresses.port(e.localPacked, e.local);
+        if (port < 0) {
+            return;
+        }
+        EndpointStats s = last;
+        if (s == null || s.port != port || !s.family.equals(e.server)) {
+            last = s = endpoint(e.server, port);
+        }
+        s.record(e, proxyMs.getAsLong());
+    }
+
+    /** Records the endpoint's line; its stats are made on the first sight of it. */
+    public EndpointStats report(EndpointReport r) {
+        EndpointStats s = endpoint(r.family, Addresses.port(r.address));
+        s.report = r;
+        return s;
+    }
+
+    private EndpointStats endpoint(String family, int port) {
+        // a family's name is one of a few constants: its hash and the port make the key, no string is built
+        long key = ((long) family.hashCode() << 32) | (port & 0xffffffffL);
+        EndpointStats s = endpoints.get(key);
+        return s != null ? s : endpoints.computeIfAbsent(key, k -> new EndpointStats(family, port));
+    }
+
+    public List<EndpointStats> endpoints() {
+        List<EndpointStats> out = new ArrayList<>(endpoints.values());
+        out.sort((a, b) -> a.family.equals(b.family) ? Integer.compare(a.port, b.port) : a.family.compareTo(b.family));
+        return out;
+    }
+}

@@ -1,0 +1,60 @@
+package io.outlast.core.stats;
+
+import io.outlast.core.install.AgentInstaller;
+import io.outlast.core.settings.Config;
+import io.outlast.core.settings.Durations;
+
+import java.util.List;
+import java.util.Map;
+
+/** The text of {@code status}: the settings, then per endpoint its timeouts and what its closes add up to. */
+public final class StatusReport {
+    private StatusReport() {
+    }
+
+    public static String text(Config config, long startedMillis, String tracked, List<EndpointView> endpoints) {
+        StringBuilder b = new StringBuilder();
+        b.append("outlast ").append(AgentInstaller.VERSION).append(", up ")
+                .append(Durations.format(roundedSeconds(System.currentTimeMillis() - startedMillis)))
+                .append("; settings: ").append(config).append('\n');
+        b.append("open connections followed: ").append(tracked).append('\n');
+        if (endpoints.isEmpty()) {
+            b.append("no server endpoint found yet (a server is met at its start, or as the agent installs)\n");
+        }
+        for (EndpointView e : endpoints) {
+            b.append(e.getServer()).append(' ').append(e.getVersion() == null ? "" : e.getVersion() + " ")
+                    .append(e.getAddress()).append('\n');
+            b.append("  idle: own ").append(Durations.format(e.getOwnIdleMs())).append(", in force ")
+                    .append(Durations.format(e.getIdleMs())).append("; header: own ")
+                    .append(Durations.format(e.getOwnHeaderMs())).append(", in force ")
+                    .append(Durations.format(e.getHeaderMs())).append('\n');
+            b.append("  closes: ").append(e.getCloses()).append(" (");
+            boolean first = true;
+            for (Map.Entry<String, Long> c : e.getClosesByCloser().entrySet()) {
+                b.append(first ? "" : ", ").append(c.getKey()).append(' ').append(c.getValue());
+                first = false;
+            }
+            b.append(")\n");
+            if (e.getCloses() > 0) {
+                b.append("  idle at close: p50 ").append(ms(e.getIdleAtCloseP50Ms())).append(", p90 ")
+                        .append(ms(e.getIdleAtCloseP90Ms())).append(", p99 ").append(ms(e.getIdleAtCloseP99Ms()))
+                        .append(", max ").append(ms(e.getIdleAtCloseMaxMs())).append('\n');
+            }
+            if (e.getProxyMs() > 0) {
+                b.append("  server idle closes sooner than the proxy's ").append(Durations.format(e.getProxyMs()))
+                        .append(" (possible 502s): ").append(e.getIdleClosesBeforeProxy()).append('\n');
+            } else {
+                b.append("  server idle closes sooner than the proxy's: unknown, no proxy set (proxy=...)\n");
+            }
+        }
+        return b.toString();
+    }
+
+    private static long roundedSeconds(long ms) {
+        return ms / 1000 * 1000;
+    }
+
+    private static String ms(long v) {
+        return v < 0 ? "-" : v + "ms";
+    }
+}

@@ -1,0 +1,107 @@
+package io.outlast.family;
+
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.ConnectionRegistry;
+import io.outlast.bootstrap.ConnectionState;
+import io.outlast.bootstrap.EventSink;
+
+import java.util.function.ToLongFunction;
+
+/** What every family keeps: its open connections, its close events, its warnings (each said once). */
+public final class ConnectionTracker {
+    private final String family;
+    private final FamilyContext context;
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final String[] lines;
+
+    /** {@code lines}: the version lines outlast knows for this family, as prefixes ("10.1."). */
+    public ConnectionTracker(String family, FamilyContext context, String... lines) {
+        this.family = family;
+        this.context = context;
+        this.lines = lines.clone();
+        context.register(this);
+    }
+
+    /** Whether outlast knows this version; if not, says once that the server is left untouched. */
+    public boolean supports(String version) {
+        for (String line : lines) {
+            if (version.startsWith(line)) {
+                return true;
+            }
+        }
+        StringBuilder known = new StringBuilder();
+        for (String line : lines) {
+            known.append(known.length() == 0 ? "" : ", ").append(line, 0, line.length() - 1);
+        }
+        warnOnce(family + " " + version + " is not a version outlast knows (" + known + "); left untouched");
+        return false;
+    }
+
+    public String family() {
+        return family;
+    }
+
+    /** The timeouts in force, read each time: an attach may change them while the server runs. */
+    public Timeouts timeouts() {
+        return context.timeouts();
+    }
+
+    /** The line that says what the family found of a server, and what it set. */
+    public void report(EndpointReport report) {
+        context.report(report);
+    }
+
+    public FamilyContext context() {
+        return context;
+    }
+
+    public ConnectionRegistry registry() {
+        return registry;
+    }
+
+    /** A sweep of this family's connections ({@link FamilyContext#sweep}), started by the first one registered. */
+    public void sweepConnections(ToLongFunction<Timeouts> period, Runnable task) {
+        registry.whenFirst(context.sweep(period, task)::start);
+    }
+
+    /**
+     * The close event of a connection. Its closer is the first mark taken (peer, error, a timeout); with
+     * none, or a failure while the server stops (stopping fails connections), it is {@code shutdown} when
+     * the server is stopping, else {@code unmarked}, the family's reading of an unexplained close.
+     */
+    public void closed(ConnectionState s, boolean stopping, String unmarked, long unmarkedIdleMs, long requests) {
+        String closer = s.closer();
+        long idleMs = s.idleAtMarkMs();
+        if (readsUnmarked(s, stopping)) {
+            closer = stopping ? CloseEvent.SHUTDOWN : unmarked;
+            idleMs = unmarkedIdleMs;
+        }
+        close(s, closer, idleMs, requests);
+    }
+
+    /**
+     * Whether {@link #closed} will use the family's unmarked closer and idle for this connection: a family
+     * reads them (reflective calls at every close) only then.
+     */
+    public static boolean readsUnmarked(ConnectionState s, boolean stopping) {
+        String closer = s.closer();
+        return closer == null || (stopping && closer.equals(CloseEvent.ERROR));
+    }
+
+    private void close(ConnectionState s, String closer, long idleMs, long requests) {
+        long now = System.currentTimeMillis();
+        EventSink.get().close(new CloseEvent(now, family, s.local(), s.localPacked(), s.remote(), s.remotePacked(), closer,
+                Math.max(0, idleMs), requests,
+                Math.max(0, now - s.openedMillis)));
+    }
+
+    public void warnOnce(String message) {
+        context.warnOnce(message);
+    }
+
+    /** A hook that failed: the connection may go unreported, the server is unaffected. */
+    public void failed(Throwable t) {
+        warnOnce(family + " hook failed, that connection may go unreported: " + t);
+    }
+}

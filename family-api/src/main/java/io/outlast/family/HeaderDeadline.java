@@ -1,0 +1,85 @@
+package io.outlast.family;
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.ConnectionState;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The header deadline for servers that have none (or only a gap between reads): a sweep on the agent's
+ * timer thread closes connections whose headers are not complete {@code header} after their first byte.
+ * While a header arrives, the server's own read timeout, reset by every byte, is held above the deadline
+ * so that it cannot cut into it, and put back once the headers are in.
+ */
+public final class HeaderDeadline {
+    private final ConnectionTracker tracker;
+    private final HeaderPhase phase;
+
+    public HeaderDeadline(ConnectionTracker tracker, HeaderPhase phase) {
+        this.tracker = tracker;
+        this.phase = phase;
+    }
+
+    /** What the server's read timeout is held at while a header arrives: above the deadline and a sweep's lateness. */
+    static long raisedMs(long headerMs) {
+        return headerMs + 2 * sweepPeriodMs(headerMs) + 1000;
+    }
+
+    /** A tenth of the deadline, within 50-500 ms: that late at most, and cheap at 65 s deadlines. */
+    static long sweepPeriodMs(long headerMs) {
+        return Math.max(50, Math.min(500, headerMs / 10));
+    }
+
+    /** Sweeps while a header deadline is configured, from the family's first connection on. */
+    public void start() {
+        tracker.sweepConnections(c -> c.headerMs > 0 ? sweepPeriodMs(c.headerMs) : -1, this::sweep);
+    }
+
+    void sweep() {
+        long headerMs = tracker.timeouts().headerMs;
+        if (headerMs <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long deadline = TimeUnit.MILLISECONDS.toNanos(headerMs);
+        long raisedMs = raisedMs(headerMs);
+        tracker.registry().forEach((connection, s) -> {
+            try {
+                check(connection, s, now, deadline, raisedMs);
+            } catch (Throwable t) {
+                tracker.failed(t);
+            }
+        });
+    }
+
+    private void check(Object connection, ConnectionState s, long now, long deadline, long raisedMs) throws Exception {
+        long start = phase.headerStartNanos(connection, s);
+        if (start == HeaderPhase.NONE) {
+            s.headerStartNanos = 0;
+            long saved = s.savedIdleMs;
+            if (saved > 0) {
+                s.savedIdleMs = -1;
+                // only if still the agent's value: the server may have moved on to a timeout of its own
+                if (phase.readTimeoutMs(connection, s) == raisedMs) {
+                    phase.setReadTimeoutMs(connection, s, saved);
+                }
+            }
+            return;
+        }
+        if (start == HeaderPhase.UNTIMED) {
+            start = s.headerStartNanos != 0 ? s.headerStartNanos : now;
+        }
+        s.headerStartNanos = start;
+        if (now - start >= deadline) {
+            if (s.mark(CloseEvent.SERVER_HEADER, 0)) {
+                phase.close(connection, s);
+            }
+            return;
+        }
+        long current = phase.readTimeoutMs(connection, s);
+        if (s.savedIdleMs < 0 && current > 0 && current < raisedMs) {
+            s.savedIdleMs = current;
+            phase.setReadTimeoutMs(connection, s, raisedMs);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.outlast.family;
+
+import io.outlast.bootstrap.ConnectionState;
+
+/** A server family's view of a connection, as the header deadline needs it. */
+public interface HeaderPhase {
+    /** Not in a header: waiting for a request, or past the headers of the current one. */
+    long NONE = 0;
+    /** In a header whose first byte the server did not time: the first sweep to see it stands in. */
+    long UNTIMED = Long.MIN_VALUE;
+
+    /** {@code System.nanoTime()} of the first byte of a request whose headers are incomplete, or NONE / UNTIMED. */
+    long headerStartNanos(Object connection, ConnectionState state) throws Exception;
+
+    /** The server's own read timeout on the connection, reset by each byte it reads. */
+    long readTimeoutMs(Object connection, ConnectionState state) throws Exception;
+
+    void setReadTimeoutMs(Object connection, ConnectionState state, long ms) throws Exception;
+
+    /** Closes the connection the way the server closes on its own timeouts. */
+    void close(Object connection, ConnectionState state) throws Exception;
+}
