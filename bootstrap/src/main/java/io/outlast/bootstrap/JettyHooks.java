@@ -47,6 +47,10 @@ public abstract class JettyHooks {
     public void inputShutdown(Object endPoint) {
     }
 
+    /** Entry of {@code AbstractEndPoint.shutdownOutput()}: the server's FIN (after its close_notify, over TLS). */
+    public void outputShutdown(Object endPoint) {
+    }
+
     /** Entry of {@code AbstractEndPoint.close(Throwable)}. */
     public void closing(Object endPoint, Throwable cause) {
     }

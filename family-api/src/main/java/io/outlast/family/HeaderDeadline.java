@@ -77,7 +77,7 @@ public final class HeaderDeadline {
             return;
         }
         long current = phase.readTimeoutMs(connection, s);
-        if (s.savedIdleMs < 0 && current > 0 && current < raisedMs) {
+        if (s.savedIdleMs < 0 && current > 0 && current < raisedMs && phase.mayHoldReadTimeout(connection, s)) {
             s.savedIdleMs = current;
             phase.setReadTimeoutMs(connection, s, raisedMs);
         }

@@ -17,6 +17,14 @@ public interface HeaderPhase {
 
     void setReadTimeoutMs(Object connection, ConnectionState state, long ms) throws Exception;
 
+    /**
+     * Whether the read timeout may be held above the deadline now: not where the server armed the pending read
+     * already and would keep the raised value for the read after it (Tomcat NIO2 during a TLS handshake).
+     */
+    default boolean mayHoldReadTimeout(Object connection, ConnectionState state) throws Exception {
+        return true;
+    }
+
     /** Closes the connection the way the server closes on its own timeouts. */
     void close(Object connection, ConnectionState state) throws Exception;
 }

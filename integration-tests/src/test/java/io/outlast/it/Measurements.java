@@ -58,32 +58,31 @@ final class Measurements {
     /** Runs the seven measurements at once and checks timings and events. */
     static void run(ServerProcess server, Family family, long idleMs, long headerMs) throws Exception {
         long late = family.lateMs();
-        int port = server.port;
         warmUp(server);
         int mark = server.mark();
         long wait = Math.max(idleMs, headerMs) + 5000;
         ExecutorService pool = Executors.newFixedThreadPool(7);
         try {
-            Future<Closed> afterResponse = pool.submit(probe(port, p -> {
+            Future<Closed> afterResponse = pool.submit(probe(server, p -> {
                 p.request(false);
                 return p.closedAfter(System.nanoTime(), wait);
             }));
-            Future<Closed> fresh = pool.submit(probe(port, p -> p.closedAfter(System.nanoTime(), wait)));
-            Future<Closed> stalled = pool.submit(probe(port, p -> {
+            Future<Closed> fresh = pool.submit(probe(server, p -> p.closedAfter(System.nanoTime(), wait)));
+            Future<Closed> stalled = pool.submit(probe(server, p -> {
                 p.send("GET / HTTP/1.1\r\nHost: pro");
                 return p.closedAfter(System.nanoTime(), wait);
             }));
-            Future<Closed> slow = pool.submit(probe(port, p -> p.slowHeaderClosedAfter(250, wait)));
-            Future<Closed> peer = pool.submit(probe(port, p -> {
+            Future<Closed> slow = pool.submit(probe(server, p -> p.slowHeaderClosedAfter(250, wait)));
+            Future<Closed> peer = pool.submit(probe(server, p -> {
                 p.request(false);
                 return 0L;
             }));
-            Future<Closed> reset = pool.submit(probe(port, p -> {
+            Future<Closed> reset = pool.submit(probe(server, p -> {
                 p.request(false);
                 p.reset();
                 return 0L;
             }));
-            Future<Closed> serverClose = pool.submit(probe(port, p -> {
+            Future<Closed> serverClose = pool.submit(probe(server, p -> {
                 p.request(true);
                 return p.closedAfter(System.nanoTime(), wait);
             }));
@@ -114,7 +113,7 @@ final class Measurements {
     private static void warmUp(ServerProcess server) throws Exception {
         int mark = server.mark();
         int clientPort;
-        try (Probe p = new Probe(server.port)) {
+        try (Probe p = Probe.to(server)) {
             clientPort = p.localPort();
             p.request(true);
         }
@@ -125,9 +124,9 @@ final class Measurements {
         long run(Probe p) throws Exception;
     }
 
-    static Callable<Closed> probe(int port, Step step) {
+    static Callable<Closed> probe(ServerProcess server, Step step) {
         return () -> {
-            try (Probe p = new Probe(port)) {
+            try (Probe p = Probe.to(server)) {
                 return new Closed(p.localPort(), step.run(p));
             }
         };

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A plain socket client that measures, from outside, when the server closes a connection. Closed means
@@ -17,14 +18,35 @@ final class Probe implements AutoCloseable {
     static final long NEVER = -1;
 
     final Socket socket;
+    /** The TCP socket, under TLS where the probe speaks it. */
+    private final Socket plain;
     private final InputStream in;
     private final OutputStream out;
 
     Probe(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
-        socket.setTcpNoDelay(true);
+        this(port, false);
+    }
+
+    /** Over TLS, the handshake done before this returns: the connection is then as a proxy pools it. */
+    Probe(int port, boolean tls) throws IOException {
+        plain = new Socket("127.0.0.1", port);
+        plain.setTcpNoDelay(true);
+        if (tls) {
+            SSLSocket secure = (SSLSocket) TlsKeys.trustingClient().getSocketFactory()
+                    .createSocket(plain, "127.0.0.1", port, true);
+            secure.setSoTimeout(10_000);
+            secure.startHandshake();
+            socket = secure;
+        } else {
+            socket = plain;
+        }
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** A connection to the server, over TLS if it serves TLS. */
+    static Probe to(ServerProcess server) throws IOException {
+        return new Probe(server.port, server.tls);
     }
 
     int localPort() {
@@ -158,8 +180,9 @@ final class Probe implements AutoCloseable {
 
     /** Closes with a reset (RST) instead of a FIN, as a crashed client or a balancer's reaper does. */
     void reset() throws IOException {
-        socket.setSoLinger(true, 0);
-        socket.close();
+        // the TCP socket itself: TLS's close would say close_notify first, an orderly close
+        plain.setSoLinger(true, 0);
+        plain.close();
     }
 
     static long elapsedMs(long startNanos) {

@@ -28,15 +28,18 @@ final class ServerProcess implements AutoCloseable {
     final Jdk jdk;
     final Process process;
     final int port;
+    /** The app serves TLS ({@code <app>@tls}), with the key of {@link TlsKeys}. */
+    final boolean tls;
     private final List<String> lines = new ArrayList<>();
     /** When each line was read (System.nanoTime), index by index with {@link #lines}. */
     private final List<Long> lineNanos = new ArrayList<>();
     /** The child's java.io.tmpdir (Tomcat's base, Vert.x's cache), removed with it: runs leave nothing in /tmp. */
     private final Path tmp;
 
-    private ServerProcess(Jdk jdk, List<String> command, Path tmp) throws IOException {
+    private ServerProcess(Jdk jdk, List<String> command, Path tmp, boolean tls) throws IOException {
         this.jdk = jdk;
         this.tmp = tmp;
+        this.tls = tls;
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("OUTLAST_") || k.equals("JAVA_TOOL_OPTIONS"));
         this.process = pb.start();
@@ -50,7 +53,7 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * Starts {@code test-apps/<app>/target/app.jar}; {@code agentArgs} null means without the agent. An app
-     * named {@code <app>@nio2} is the Tomcat app on its NIO2 connector.
+     * named {@code <app>@nio2} is the Tomcat app on its NIO2 connector; {@code <app>@tls} serves TLS only.
      */
     static ServerProcess start(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
         ServerProcess server = startUnawaited(jdk, app, agentArgs, jvmArgs);
@@ -73,6 +76,12 @@ final class ServerProcess implements AutoCloseable {
         cmd.add("-Xshare:auto");
         Path tmp = Files.createTempDirectory("outlast-app");
         cmd.add("-Djava.io.tmpdir=" + tmp);
+        boolean tls = app.endsWith("@tls");
+        if (tls) {
+            app = app.substring(0, app.length() - "@tls".length());
+            cmd.add("-Dapp.tls.keystore=" + TlsKeys.keyStore());
+            cmd.add("-Dapp.tls.password=" + TlsKeys.PASSWORD);
+        }
         if (app.endsWith("@nio2")) {
             app = app.substring(0, app.length() - "@nio2".length());
             cmd.add("-Dapp.protocol=org.apache.coyote.http11.Http11Nio2Protocol");
@@ -83,7 +92,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-jar");
         cmd.add(APPS.resolve(app).resolve("target/app.jar").toString());
-        return new ServerProcess(jdk, cmd, tmp);
+        return new ServerProcess(jdk, cmd, tmp, tls);
     }
 
     /** At start the agent installs once the application has started: tests measure from then on. */

@@ -9,7 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** Who starts a close: idle expiry, the peer's FIN, or a failure. */
+/** Who starts a close: idle expiry, the peer's FIN (or, over TLS, its close_notify), or a failure. */
 final class AbstractEndPointInstrumentation implements TypeInstrumentation {
     @Override
     public String typeName() {
@@ -21,6 +21,7 @@ final class AbstractEndPointInstrumentation implements TypeInstrumentation {
         return builder
                 .visit(Advice.to(IdleExpiredAdvice.class).on(named("onIdleExpired").and(takesArguments(1))))
                 .visit(Advice.to(InputShutdownAdvice.class).on(named("shutdownInput").and(takesArguments(0))))
+                .visit(Advice.to(OutputShutdownAdvice.class).on(named("shutdownOutput").and(takesArguments(0))))
                 .visit(Advice.to(CloseAdvice.class).on(named("close").and(takesArguments(1))
                         .and(takesArgument(0, Throwable.class))));
     }
@@ -42,6 +43,13 @@ final class AbstractEndPointInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object endPoint) {
             JettyHooks.get().inputShutdown(endPoint);
+        }
+    }
+
+    public static final class OutputShutdownAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object endPoint) {
+            JettyHooks.get().outputShutdown(endPoint);
         }
     }
 

@@ -4,6 +4,8 @@ import io.outlast.family.ApiCache;
 
 import java.lang.reflect.Method;
 import java.util.Collection;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 
 import static io.outlast.family.Reflection.first;
 import static io.outlast.family.Reflection.load;
@@ -42,6 +44,8 @@ final class JettyApi {
     private final Method messagesIn;
     private final Class<?> sslConnection;
     private final Method sslEndPoint;
+    private final Method sslEngine;
+    private final Method bytesIn;
     private final Method state;
     /** Jetty 10+; 9.4 does not record when a request began. */
     private final Method beginNanos;
@@ -89,6 +93,8 @@ final class JettyApi {
         messagesIn = load(cl, "org.eclipse.jetty.io.Connection").getMethod("getMessagesIn");
         sslConnection = load(cl, "org.eclipse.jetty.io.ssl.SslConnection");
         sslEndPoint = first(sslConnection, "getSslEndPoint", "getDecryptedEndPoint");
+        sslEngine = sslConnection.getMethod("getSSLEngine");
+        bytesIn = load(cl, "org.eclipse.jetty.io.Connection").getMethod("getBytesIn");
         Class<?> httpParser = load(cl, "org.eclipse.jetty.http.HttpParser");
         state = httpParser.getMethod("getState");
         Method begin;
@@ -172,6 +178,28 @@ final class JettyApi {
             c = connection.invoke(sslEndPoint.invoke(c));
         }
         return httpConnection.isInstance(c) ? c : null;
+    }
+
+    /**
+     * Over TLS, a handshake begun and not finished: bytes have arrived and no session is made yet. Asked only of a
+     * connection that has had no request, which has finished its handshake (TLS 1.3 has no renegotiation).
+     */
+    boolean handshaking(Object ep, Object httpConnection) throws ReflectiveOperationException {
+        Object c = connection.invoke(ep);
+        if (!sslConnection.isInstance(c) || (Long) messagesIn.invoke(httpConnection) > 0 || (Long) bytesIn.invoke(c) == 0) {
+            return false;
+        }
+        SSLSession session = ((SSLEngine) sslEngine.invoke(c)).getSession();
+        return session == null || "NONE".equals(session.getProtocol());
+    }
+
+    /**
+     * Over TLS, the peer's close_notify has been read. Jetty reports it to the request's side as the end of
+     * input, with no shutdown of the network endpoint's input, and closes: the peer closed first.
+     */
+    boolean tlsClosedByPeer(Object ep) throws ReflectiveOperationException {
+        Object c = connection.invoke(ep);
+        return sslConnection.isInstance(c) && ((SSLEngine) sslEngine.invoke(c)).isInboundDone();
     }
 
     Object connectorOf(Object ep) throws ReflectiveOperationException {

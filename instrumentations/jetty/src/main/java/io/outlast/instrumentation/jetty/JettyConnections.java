@@ -161,6 +161,24 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     }
 
     @Override
+    public void outputShutdown(Object endPoint) {
+        try {
+            ConnectionState s = registry.get(endPoint);
+            if (s == null) {
+                return;
+            }
+            JettyApi api = (JettyApi) s.support;
+            // over TLS the peer's close_notify comes before its FIN, and Jetty answers it by closing: the
+            // peer closed first if its close_notify is in as Jetty shuts the output
+            if (api.tlsClosedByPeer(endPoint)) {
+                s.mark(CloseEvent.PEER, waitingIdle(api, endPoint));
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
     public void closing(Object endPoint, Throwable cause) {
         if (cause == null) {
             return;
@@ -186,8 +204,12 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         JettyApi api = (JettyApi) s.support;
         Object http = api.httpConnection(endPoint);
         Object parser = http == null ? null : api.parser(http);
-        if (parser == null || !api.inHeaders(parser)) {
+        if (parser == null) {
             return NONE;
+        }
+        if (!api.inHeaders(parser)) {
+            // over TLS, a handshake under way is the first request arriving
+            return api.waiting(parser) && api.handshaking(endPoint, http) ? UNTIMED : NONE;
         }
         long begin = api.beginNanos(parser);
         return begin == Long.MIN_VALUE ? UNTIMED : begin;

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
 
 import static io.outlast.family.Reflection.field;
 import static io.outlast.family.Reflection.load;
@@ -41,6 +43,8 @@ final class TomcatApi {
     private final Method nioIoChannel;
     private final Class<?> nio2Channel;
     private final Method nio2IoChannel;
+    /** Tomcat's TLS channels, NIO's then NIO2's: each a class, its handshake's end, its engine, its network input. */
+    private final TlsChannel[] tlsChannels;
     private final Class<?> http11Processor;
     private final Field inputBuffer;
     private final Field parsingHeader;
@@ -81,6 +85,8 @@ final class TomcatApi {
         nioIoChannel = nioChannel.getMethod("getIOChannel");
         nio2Channel = load(cl, "org.apache.tomcat.util.net.Nio2Channel");
         nio2IoChannel = nio2Channel.getMethod("getIOChannel");
+        tlsChannels = new TlsChannel[] {new TlsChannel(load(cl, "org.apache.tomcat.util.net.SecureNioChannel")),
+                new TlsChannel(load(cl, "org.apache.tomcat.util.net.SecureNio2Channel"))};
         http11Processor = load(cl, "org.apache.coyote.http11.Http11Processor");
         inputBuffer = field(http11Processor, "inputBuffer");
         Class<?> buffer = load(cl, "org.apache.coyote.http11.Http11InputBuffer");
@@ -165,6 +171,37 @@ final class TomcatApi {
         return nioChannel.isInstance(s) ? nioIoChannel.invoke(s) : nio2Channel.isInstance(s) ? nio2IoChannel.invoke(s) : null;
     }
 
+    /**
+     * Over TLS, a handshake begun and not finished: bytes of it have arrived (before the whole ClientHello
+     * Tomcat has no engine yet), or its engine is made and the handshake goes on. A TLS connection with no byte
+     * yet is not handshaking: it waits, as an idle one does.
+     */
+    boolean handshaking(Object wrapper) throws ReflectiveOperationException {
+        Object s = socket.invoke(wrapper);
+        for (TlsChannel tls : tlsChannels) {
+            if (tls.type.isInstance(s)) {
+                return !(Boolean) tls.handshakeComplete.invoke(s)
+                        && (tls.engine.invoke(s) != null || ((ByteBuffer) tls.netIn.get(s)).position() > 0);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Over TLS, the peer's close_notify has been read: Tomcat reports it as a failed unwrap (an IOException),
+     * but it is the peer closing in order.
+     */
+    boolean tlsClosedByPeer(Object wrapper) throws ReflectiveOperationException {
+        Object s = socket.invoke(wrapper);
+        for (TlsChannel tls : tlsChannels) {
+            if (tls.type.isInstance(s)) {
+                SSLEngine engine = (SSLEngine) tls.engine.invoke(s);
+                return engine != null && engine.isInboundDone();
+            }
+        }
+        return false;
+    }
+
     /** The HTTP/1.1 input buffer of the request being processed on the connection, or null. */
     Object inputBuffer(Object wrapper) throws ReflectiveOperationException {
         return inputBufferOf(currentProcessor.invoke(wrapper));
@@ -194,5 +231,20 @@ final class TomcatApi {
         long millis = (Long) startMillis.invoke(r);
         return millis <= 0 ? Long.MIN_VALUE
                 : System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - millis);
+    }
+
+    /** One of Tomcat's TLS channel classes, as the agent reads it (the same members in NIO's and NIO2's). */
+    private static final class TlsChannel {
+        final Class<?> type;
+        final Method handshakeComplete;
+        final Method engine;
+        final Field netIn;
+
+        TlsChannel(Class<?> type) throws ReflectiveOperationException {
+            this.type = type;
+            this.handshakeComplete = type.getMethod("isHandshakeComplete");
+            this.engine = type.getMethod("getSslEngine");
+            this.netIn = field(type, "netInBuffer");
+        }
     }
 }

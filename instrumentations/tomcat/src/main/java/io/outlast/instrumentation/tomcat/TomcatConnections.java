@@ -17,6 +17,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.SocketChannel;
 
@@ -122,7 +123,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
             if (s == null) {
                 return;
             }
-            if (thrown instanceof EOFException) {
+            if (thrown instanceof EOFException || (thrown instanceof IOException && api(s).tlsClosedByPeer(wrapper))) {
                 s.mark(CloseEvent.PEER, waitingIdle(api(s), wrapper, s, lastWrite));
             } else if (thrown instanceof IOException) {
                 s.mark(CloseEvent.ERROR, waitingIdle(api(s), wrapper, s, lastWrite));
@@ -144,6 +145,9 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
         // connectionTimeout); later waits for a request use keepAliveTimeout, which is the agent's already
         try {
             addresses(s, ioChannel);
+        } catch (ClosedChannelException closed) {
+            // closed before its first wait (a failed TLS handshake): its addresses are gone with it
+            s.addresses("?", null);
         } catch (Throwable t) {
             s.addresses("?", null);
             tracker.failed(t);
@@ -162,7 +166,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
             TomcatApi api = api(s);
             // the closer and idle of an unexplained close only: marked ones carry theirs
             boolean unmarked = ConnectionTracker.readsUnmarked(s, stopping);
-            tracker.closed(s, stopping, unmarked ? unmarkedCloser(api, error, processor) : null,
+            tracker.closed(s, stopping, unmarked ? unmarkedCloser(api, wrapper, error, processor) : null,
                     unmarked ? idleOf(api, api.inputBufferOf(processor), s, lastWrite) : 0,
                     requests(s, lastWrite, keepAliveLeft));
         } catch (Throwable t) {
@@ -171,14 +175,15 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     }
 
     /** Tomcat keeps a close's cause in the socket's error; none is the server closing after a response. */
-    private static String unmarkedCloser(TomcatApi api, Throwable error, Object processor) throws ReflectiveOperationException {
+    private static String unmarkedCloser(TomcatApi api, Object wrapper, Throwable error, Object processor)
+            throws ReflectiveOperationException {
         if (error instanceof SocketTimeoutException || error instanceof InterruptedByTimeoutException) {
             // Tomcat's read timeout: keepAliveTimeout while waiting, connectionTimeout within a request
             Object buffer = api.inputBufferOf(processor);
             return buffer != null && api.inHeaders(buffer) ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE;
         }
-        if (error instanceof EOFException) {
-            // NIO2 keeps the peer's FIN as the socket's error
+        if (error instanceof EOFException || (error instanceof IOException && api.tlsClosedByPeer(wrapper))) {
+            // NIO2 keeps the peer's FIN as the socket's error, and over TLS its close_notify as a failed unwrap
             return CloseEvent.PEER;
         }
         return error != null ? CloseEvent.ERROR : CloseEvent.SERVER;
@@ -188,7 +193,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     public long headerStartNanos(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
         TomcatApi api = api(s);
         Object buffer = api.inputBuffer(wrapper);
-        if (buffer == null || !api.inHeaders(buffer)) {
+        if (buffer == null) {
+            // before a processor: over TLS, a handshake under way is the first request arriving
+            return api.handshaking(wrapper) ? UNTIMED : NONE;
+        }
+        if (!api.inHeaders(buffer)) {
             return NONE;
         }
         long start = api.startNanos(buffer);
@@ -198,6 +207,13 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     @Override
     public long readTimeoutMs(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
         return api(s).readTimeout(wrapper);
+    }
+
+    /** NIO2 arms each read with the timeout then in force: one raised for a handshake would outlive it. */
+    @Override
+    public boolean mayHoldReadTimeout(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+        TomcatApi api = api(s);
+        return !(api.ioChannel(wrapper) instanceof AsynchronousSocketChannel) || api.inputBuffer(wrapper) != null;
     }
 
     @Override

@@ -1,0 +1,91 @@
+package io.outlast.it;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * TLS between the proxy and the server (an HTTPS target group, a mesh): the same measurements as over plain
+ * text, the connection's handshake done before it counts as open for a request (as a proxy's pool has it).
+ */
+class TlsTest {
+    static Stream<Arguments> apps() {
+        return Stream.of(
+                Arguments.of("jetty-12.0@tls", Family.JETTY),
+                Arguments.of("jetty-12.1@tls", Family.JETTY),
+                Arguments.of("tomcat-10.1@tls", Family.TOMCAT),
+                Arguments.of("tomcat-11.0@tls", Family.TOMCAT),
+                Arguments.of("tomcat-10.1@nio2@tls", Family.TOMCAT));
+    }
+
+    static Stream<Arguments> appsOnJdks() {
+        return apps().flatMap(a -> Jdk.all().stream().map(jdk -> Arguments.of(a.get()[0], a.get()[1], jdk)));
+    }
+
+    @ParameterizedTest(name = "{0} on {2}, -javaagent")
+    @MethodSource("appsOnJdks")
+    void premain(String app, Family family, Jdk jdk) throws Exception {
+        try (ServerProcess server = ServerProcess.start(jdk, app, "idle=2s,header=3s")) {
+            Measurements.run(server, family, 2000, 3000);
+        }
+    }
+
+    /** Attached to a running TLS server: its connector's timeouts and its connections' change as over plain text. */
+    @ParameterizedTest(name = "{0} on JDK 17, attached")
+    @MethodSource("apps")
+    void attach(String app, Family family) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null)) {
+            server.attach("idle=3s", "header=2s");
+            Measurements.run(server, family, 3000, 2000);
+        }
+    }
+
+    /**
+     * A handshake begun and never finished (a ClientHello's record header, then nothing): a slow-loris too. It
+     * is closed by the header deadline, as a request's header would be.
+     */
+    @ParameterizedTest(name = "{0} on {2}, a handshake that never finishes")
+    @MethodSource("appsOnJdks")
+    void aStalledHandshakeIsAHeaderThatStopsArriving(String app, Family family, Jdk jdk) throws Exception {
+        try (ServerProcess server = ServerProcess.start(jdk, app, "idle=3s,header=2s");
+             Socket raw = new Socket("127.0.0.1", server.port)) {
+            int mark = server.mark();
+            OutputStream out = raw.getOutputStream();
+            // a handshake record of 512 bytes announced, 4 of them sent
+            out.write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01});
+            out.flush();
+            long closedMs = closedAfter(raw, System.nanoTime(), 8000);
+            Measurements.assertTiming("handshake that stops arriving", closedMs, 2000, Measurements.HEADER_LATE_MS, server);
+            Map<String, String> event = server.closeEvent(raw.getLocalPort(), mark);
+            assertEquals("server-header", event.get("closer"), event.toString());
+        }
+    }
+
+    /** When the server closes the raw connection: its end of stream or a reset, after any alert it sends first. */
+    private static long closedAfter(Socket raw, long startNanos, long maxMs) throws java.io.IOException {
+        byte[] buf = new byte[512];
+        while (true) {
+            long left = maxMs - Probe.elapsedMs(startNanos);
+            if (left <= 0) {
+                return Probe.NEVER;
+            }
+            raw.setSoTimeout((int) left);
+            try {
+                if (raw.getInputStream().read(buf) < 0) {
+                    return Probe.elapsedMs(startNanos);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                return Probe.NEVER;
+            } catch (java.io.IOException reset) {
+                return Probe.elapsedMs(startNanos);
+            }
+        }
+    }
+}
