@@ -30,18 +30,25 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
+import java.io.FileInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * A plain Netty HTTP/1.1 server (test-apps netty-4.1 and netty-4.2 build this one source) answering "ok",
  * WebSocket at /ws. Netty has no idle timeout: -Dapp.idle=MS adds the usual IdleStateHandler that closes
  * on its event; -Dapp.ws.idle=MS gives each WebSocket an idle handler of its own, added at the handshake, that
- * sends a close frame on its event. The command "client PORT" opens a keep-alive connection with Netty's HTTP client from this
+ * sends a close frame on its event; -Dapp.tls.keystore=PATH and -Dapp.tls.password serve TLS only. The command
+ * "client PORT" opens a keep-alive connection with Netty's HTTP client from this
  * JVM and answers "CLIENT localPort=N"; "client?" answers "CLIENT open=true|false".
  */
 public final class Main {
@@ -49,6 +56,7 @@ public final class Main {
     private static final long WS_IDLE_MS = Long.getLong("app.ws.idle", -1);
 
     public static void main(String[] args) throws Exception {
+        SslContext tls = tls();
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup(2);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -57,6 +65,9 @@ public final class Main {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         if (AppControl.ownIdleMs() > 0) {
                             ch.pipeline().addLast(new IdleStateHandler(0, 0, AppControl.ownIdleMs(), TimeUnit.MILLISECONDS));
                         }
@@ -72,6 +83,22 @@ public final class Main {
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         AppControl.stopped();
+    }
+
+    /** -Dapp.tls.keystore=PATH (PKCS12) and -Dapp.tls.password: TLS (the JDK's engine) before the codec. */
+    private static SslContext tls() throws Exception {
+        String path = System.getProperty("app.tls.keystore");
+        if (path == null) {
+            return null;
+        }
+        char[] password = System.getProperty("app.tls.password").toCharArray();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (FileInputStream in = new FileInputStream(path)) {
+            keys.load(in, password);
+        }
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, password);
+        return SslContextBuilder.forServer(factory).sslProvider(SslProvider.JDK).build();
     }
 
     static final class Hello extends SimpleChannelInboundHandler<FullHttpRequest> {

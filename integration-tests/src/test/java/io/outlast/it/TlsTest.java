@@ -22,7 +22,9 @@ class TlsTest {
                 Arguments.of("jetty-12.1@tls", Family.JETTY),
                 Arguments.of("tomcat-10.1@tls", Family.TOMCAT),
                 Arguments.of("tomcat-11.0@tls", Family.TOMCAT),
-                Arguments.of("tomcat-10.1@nio2@tls", Family.TOMCAT));
+                Arguments.of("tomcat-10.1@nio2@tls", Family.TOMCAT),
+                Arguments.of("netty-4.1@tls", Family.NETTY),
+                Arguments.of("netty-4.2@tls", Family.NETTY));
     }
 
     static Stream<Arguments> appsOnJdks() {

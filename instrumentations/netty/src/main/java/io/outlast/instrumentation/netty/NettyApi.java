@@ -3,10 +3,14 @@ package io.outlast.instrumentation.netty;
 import io.outlast.family.Addresses;
 import io.outlast.family.ApiCache;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.util.Map;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 
+import static io.outlast.family.Reflection.field;
 import static io.outlast.family.Reflection.load;
 
 /**
@@ -36,6 +40,14 @@ final class NettyApi {
     private final Method allIdleMs;
     private final Class<?> requestDecoder;
     private final Class<?> serverCodec;
+    /** netty-handler's TLS handler and what the sweep reads of it; null without netty-handler. */
+    private final Class<?> sslHandler;
+    private final Method pipelineGet;
+    private final Method handshakeFuture;
+    private final Method isDone;
+    private final Method sslEngine;
+    private final Field cumulation;
+    private final Method isReadable;
 
     static NettyApi of(Class<?> nettyClass) {
         return CACHE.get(nettyClass);
@@ -79,6 +91,51 @@ final class NettyApi {
         eventState = state;
         readerIdleMs = reader;
         allIdleMs = all;
+        pipelineGet = pipelineType.getMethod("get", Class.class);
+        Class<?> ssl = null;
+        Method future = null;
+        Method done = null;
+        Method engine = null;
+        Field held = null;
+        Method readable = null;
+        try {
+            ssl = load(cl, "io.netty.handler.ssl.SslHandler");
+            future = ssl.getMethod("handshakeFuture");
+            done = load(cl, "io.netty.util.concurrent.Future").getMethod("isDone");
+            engine = ssl.getMethod("engine");
+            held = field(load(cl, "io.netty.handler.codec.ByteToMessageDecoder"), "cumulation");
+            readable = load(cl, "io.netty.buffer.ByteBuf").getMethod("isReadable");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // no netty-handler, or a decoder whose buffer is named otherwise: TLS handshakes count as idle
+            ssl = null;
+        }
+        sslHandler = ssl;
+        handshakeFuture = future;
+        isDone = done;
+        sslEngine = engine;
+        cumulation = held;
+        isReadable = readable;
+    }
+
+    /** The channel's TLS handler, or null: read by the sweep, never kept (it would keep the channel). */
+    Object sslHandler(Object channel) throws ReflectiveOperationException {
+        return sslHandler == null ? null : pipelineGet.invoke(pipeline.invoke(channel), sslHandler);
+    }
+
+    /**
+     * A TLS handshake begun and not finished: its future not done, and bytes of it held (a record not whole
+     * yet) or its engine under way. From the sweep's thread: the reads are of fields the event loop writes, a
+     * late view at most.
+     */
+    boolean handshaking(Object sslHandler) throws ReflectiveOperationException {
+        if ((Boolean) isDone.invoke(handshakeFuture.invoke(sslHandler))) {
+            return false;
+        }
+        Object held = cumulation.get(sslHandler);
+        if (held != null && (Boolean) isReadable.invoke(held)) {
+            return true;
+        }
+        return ((SSLEngine) sslEngine.invoke(sslHandler)).getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
     }
 
     private static String version(ClassLoader cl) {

@@ -28,6 +28,10 @@ final class NettyConnection {
     volatile boolean upgraded;
     /** Its server shuts down: closed with its channel group, or told so (Vert.x 5's shutdown event). */
     volatile boolean shutdown;
+    /** Has a TLS handler: 1, none: 0, not looked yet: -1. Looked at by the sweep while nothing is decoded. */
+    volatile int tls = -1;
+    /** Its TLS handshake is under way, as the sweep last saw: its first request is arriving. */
+    volatile boolean handshaking;
     /** A close for a timeout is queued on the event loop. */
     volatile boolean closing;
     /** Reactor Netty's own idle timeout on this connection as the application set it (-1: none), -2 until seen. */

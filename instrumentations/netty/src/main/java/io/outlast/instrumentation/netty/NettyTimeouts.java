@@ -46,6 +46,7 @@ final class NettyTimeouts {
         tracker.registry().forEach((channel, state) -> {
             try {
                 NettyConnectionState s = (NettyConnectionState) state;
+                handshake(channel, s);
                 stamp(s);
                 String closer = due(s, nowNanos, nowMillis);
                 NettyConnection c = (NettyConnection) s.support;
@@ -65,6 +66,26 @@ final class NettyTimeouts {
     }
 
     /**
+     * Over TLS, the request's first byte is the handshake's: a connection that has decoded nothing yet and whose
+     * handshake is under way is timed by the header deadline, and its first header from its own first read.
+     */
+    private static void handshake(Object channel, NettyConnectionState s) throws ReflectiveOperationException {
+        NettyConnection c = (NettyConnection) s.support;
+        boolean now = false;
+        if (c.tls != 0 && s.requestsIn == 0 && s.headerReads == 0) {
+            Object ssl = c.api.sslHandler(channel);
+            c.tls = ssl == null ? 0 : 1;
+            now = ssl != null && c.api.handshaking(ssl);
+        }
+        if (c.handshaking && !now) {
+            c.handshaking = false;
+            s.headerStartNanos = 0;
+        } else if (now) {
+            c.handshaking = true;
+        }
+    }
+
+    /**
      * The times the counts do not carry: a wait begins when a response is counted, a header when its first
      * read is; seen here, so up to a sweep period late. The clock is read after the count, not at the sweep's
      * start: never early.
@@ -76,7 +97,7 @@ final class NettyTimeouts {
             s.idleSinceMillis = System.currentTimeMillis();
             c.stampedResponses = responses;
         }
-        if (!NettyConnections.headerArriving(s)) {
+        if (!NettyConnections.headerArriving(s) && !c.handshaking) {
             if (s.headerStartNanos != 0) {
                 // written only on a change: the state's cache line is the event loop's, per request
                 s.headerStartNanos = 0;
@@ -104,11 +125,12 @@ final class NettyTimeouts {
         long headerMs = tracker.timeouts().headerMs;
         long headerNanos = headerMs > 0 ? TimeUnit.MILLISECONDS.toNanos(headerMs) : -1;
         long headerStart = s.headerStartNanos;
-        if (headerNanos > 0 && headerStart != 0 && NettyConnections.headerArriving(s) && s.requestsIn == c.stampedRequests
+        boolean arriving = NettyConnections.headerArriving(s) || c.handshaking;
+        if (headerNanos > 0 && headerStart != 0 && arriving && s.requestsIn == c.stampedRequests
                 && nowNanos - headerStart >= headerNanos) {
             return CloseEvent.SERVER_HEADER;
         }
-        if (idleMs > 0 && NettyConnections.waiting(s) && s.responsesOut == c.stampedResponses
+        if (idleMs > 0 && NettyConnections.waiting(s) && !c.handshaking && s.responsesOut == c.stampedResponses
                 && nowMillis - s.idleSinceMillis >= idleMs) {
             return CloseEvent.SERVER_IDLE;
         }
