@@ -36,10 +36,8 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
-import java.io.FileInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 
@@ -85,20 +83,10 @@ public final class Main {
         AppControl.stopped();
     }
 
-    /** -Dapp.tls.keystore=PATH (PKCS12) and -Dapp.tls.password: TLS (the JDK's engine) before the codec. */
+    /** With the tests' TLS key: TLS (the JDK's engine) before the codec. */
     private static SslContext tls() throws Exception {
-        String path = System.getProperty("app.tls.keystore");
-        if (path == null) {
-            return null;
-        }
-        char[] password = System.getProperty("app.tls.password").toCharArray();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(path)) {
-            keys.load(in, password);
-        }
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(keys, password);
-        return SslContextBuilder.forServer(factory).sslProvider(SslProvider.JDK).build();
+        KeyManagerFactory keys = AppControl.tlsKeys();
+        return keys == null ? null : SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).build();
     }
 
     static final class Hello extends SimpleChannelInboundHandler<FullHttpRequest> {

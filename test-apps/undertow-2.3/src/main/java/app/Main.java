@@ -8,12 +8,15 @@ import io.undertow.server.HttpHandler;
 import io.undertow.util.Headers;
 
 import java.net.InetSocketAddress;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * Embedded Undertow 2.2 or 2.3 (test-apps undertow-2.2 and undertow-2.3 build this one source) answering
  * "ok". -Dapp.idle=MS sets its own NO_REQUEST_TIMEOUT (default: 60 s, set by Undertow.start);
  * -Dapp.noTimeouts=true unsets it; -Dapp.ws.idle=MS adds a WebSocket at /ws whose channels the application
- * gives that idle timeout. Driven through {@link AppControl}.
+ * gives that idle timeout; -Dapp.tls.keystore=PATH and -Dapp.tls.password serve TLS only. Driven through
+ * {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -22,9 +25,14 @@ public final class Main {
             exchange.getResponseSender().send("ok\n");
         };
         long wsIdleMs = Long.getLong("app.ws.idle", -1);
-        Undertow.Builder builder = Undertow.builder()
-                .addHttpListener(AppControl.port(), "127.0.0.1")
-                .setHandler(wsIdleMs > 0 ? WebSockets.around(ok, wsIdleMs) : ok);
+        Undertow.Builder builder = Undertow.builder();
+        SSLContext tls = tls();
+        if (tls != null) {
+            builder.addHttpsListener(AppControl.port(), "127.0.0.1", tls);
+        } else {
+            builder.addHttpListener(AppControl.port(), "127.0.0.1");
+        }
+        builder.setHandler(wsIdleMs > 0 ? WebSockets.around(ok, wsIdleMs) : ok);
         if (AppControl.ownIdleMs() > 0) {
             builder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) AppControl.ownIdleMs());
         } else if (Boolean.getBoolean("app.noTimeouts")) {
@@ -37,5 +45,16 @@ public final class Main {
         AppControl.readyUntilStopped(port, Main.class);
         server.stop();
         AppControl.stopped();
+    }
+
+    /** With the tests' TLS key: an HTTPS listener only. */
+    private static SSLContext tls() throws Exception {
+        KeyManagerFactory keys = AppControl.tlsKeys();
+        if (keys == null) {
+            return null;
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
     }
 }

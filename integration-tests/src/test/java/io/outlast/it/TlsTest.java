@@ -24,7 +24,14 @@ class TlsTest {
                 Arguments.of("tomcat-11.0@tls", Family.TOMCAT),
                 Arguments.of("tomcat-10.1@nio2@tls", Family.TOMCAT),
                 Arguments.of("netty-4.1@tls", Family.NETTY),
-                Arguments.of("netty-4.2@tls", Family.NETTY));
+                Arguments.of("netty-4.2@tls", Family.NETTY),
+                Arguments.of("undertow-2.2@tls", Family.UNDERTOW),
+                Arguments.of("undertow-2.3@tls", Family.UNDERTOW));
+    }
+
+    /** Undertow's parse timer starts with the first decrypted byte: a handshake is its idle wait (docs/undertow.md). */
+    static Stream<Arguments> handshakeTimedOnJdks() {
+        return appsOnJdks().filter(a -> !a.get()[0].toString().startsWith("undertow-"));
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -54,7 +61,7 @@ class TlsTest {
      * is closed by the header deadline, as a request's header would be.
      */
     @ParameterizedTest(name = "{0} on {2}, a handshake that never finishes")
-    @MethodSource("appsOnJdks")
+    @MethodSource("handshakeTimedOnJdks")
     void aStalledHandshakeIsAHeaderThatStopsArriving(String app, Family family, Jdk jdk) throws Exception {
         try (ServerProcess server = ServerProcess.start(jdk, app, "idle=3s,header=2s");
              Socket raw = new Socket("127.0.0.1", server.port)) {

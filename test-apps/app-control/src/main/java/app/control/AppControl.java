@@ -30,6 +30,27 @@ public final class AppControl {
         return idle == null ? -1 : Long.parseLong(idle);
     }
 
+    /**
+     * The TLS key the tests made ({@code -Dapp.tls.keystore=PATH}, PKCS12, and {@code -Dapp.tls.password}), ready
+     * for a server's TLS setup; null when the app is to serve plain text.
+     */
+    public static javax.net.ssl.KeyManagerFactory tlsKeys() throws java.io.IOException,
+            java.security.GeneralSecurityException {
+        String path = System.getProperty("app.tls.keystore");
+        if (path == null) {
+            return null;
+        }
+        char[] password = System.getProperty("app.tls.password").toCharArray();
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.FileInputStream in = new java.io.FileInputStream(path)) {
+            keys.load(in, password);
+        }
+        javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, password);
+        return factory;
+    }
+
     public static int port() {
         return Integer.getInteger("app.port", 0);
     }
