@@ -3,18 +3,22 @@ package app;
 import app.control.AppControl;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The JDK's HTTP server answering "ok", on a thread pool (the default runs every exchange on the
  * dispatcher thread, where one slow client stalls all). -Dapp.idle=MS sets the server's own idle interval
- * (its properties, in seconds, with a 100 ms clock tick so that it is measurable). Driven through
- * {@link AppControl}.
+ * (its properties, in seconds, with a 100 ms clock tick so that it is measurable); with the tests' TLS key
+ * ({@code -Dapp.tls.keystore}) it is an {@code HttpsServer}. Driven through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -22,7 +26,17 @@ public final class Main {
             System.setProperty("sun.net.httpserver.idleInterval", Long.toString(Math.max(1, AppControl.ownIdleMs() / 1000)));
             System.setProperty("sun.net.httpserver.clockTick", "100");
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", AppControl.port()), 0);
+        KeyManagerFactory keys = AppControl.tlsKeys();
+        HttpServer server;
+        if (keys != null) {
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(keys.getKeyManagers(), null, null);
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", AppControl.port()), 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        } else {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", AppControl.port()), 0);
+        }
         ExecutorService executor = Executors.newCachedThreadPool();
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
