@@ -58,6 +58,14 @@ public abstract class HttpServerHooks {
     public void requestLineRead(boolean endOfStream, Throwable thrown) {
     }
 
+    /** Exit of {@code SSLStreams.doHandshake(HandshakeStatus)}: a TLS handshake finished on this thread. */
+    public void handshakeDone() {
+    }
+
+    /** Exit of {@code SSLStreams.recvData(ByteBuffer)}: decrypted bytes (or the peer's close) read on this thread. */
+    public void tlsDataRead() {
+    }
+
     /** Entry of {@code HttpConnection.close()}. */
     public void closing(Object connection) {
     }

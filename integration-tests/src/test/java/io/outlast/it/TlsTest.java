@@ -24,7 +24,8 @@ class TlsTest {
                 Arguments.of("netty-4.1@tls", Family.NETTY),
                 Arguments.of("netty-4.2@tls", Family.NETTY),
                 Arguments.of("undertow-2.2@tls", Family.UNDERTOW),
-                Arguments.of("undertow-2.3@tls", Family.UNDERTOW));
+                Arguments.of("undertow-2.3@tls", Family.UNDERTOW),
+                Arguments.of("jdk-httpserver@tls", Family.JDK));
     }
 
     /** Undertow's parse timer starts with the first decrypted byte: a handshake is its idle wait (docs/undertow.md). */

@@ -7,6 +7,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 import static io.outlast.family.Reflection.load;
@@ -28,6 +29,10 @@ final class HttpServerApi {
     private final Constructor<?> idleTask;
     private final Field channel;
     private final Field idleStartTime;
+    /** HttpConnection.sslStreams, SSLStreams.wrapper, EngineWrapper.unwrap_src; null where not as known. */
+    private final Field sslStreams;
+    private final Field wrapper;
+    private final Field unwrapSource;
 
     static HttpServerApi of(Class<?> serverClass) {
         return CACHE.get(serverClass);
@@ -44,6 +49,35 @@ final class HttpServerApi {
                 .getDeclaredConstructor(server));
         channel = field(connection, "chan");
         idleStartTime = field(connection, "idleStartTime");
+        Field[] tls = tlsFields(cl, connection);
+        sslStreams = tls[0];
+        wrapper = tls[1];
+        unwrapSource = tls[2];
+    }
+
+    private static Field[] tlsFields(ClassLoader cl, Class<?> connection) {
+        try {
+            return new Field[] {field(connection, "sslStreams"),
+                    field(load(cl, "sun.net.httpserver.SSLStreams"), "wrapper"),
+                    field(load(cl, "sun.net.httpserver.SSLStreams$EngineWrapper"), "unwrap_src")};
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return new Field[3]; // plain HTTP is governed all the same; a waiting TLS connection's partial record is not seen
+        }
+    }
+
+    /**
+     * Whether an HTTPS connection holds part of a record it has not decrypted: a read blocked for the rest of a
+     * record leaves its buffer open to the end past the bytes held (after a record is decrypted, the limit is
+     * where the bytes end). Plain reads of what the reading thread writes: a sweep late or early, never wrong long.
+     */
+    boolean recordArriving(Object connection) throws IllegalAccessException {
+        if (unwrapSource == null) {
+            return false;
+        }
+        Object streams = sslStreams.get(connection);
+        Object engineWrapper = streams == null ? null : wrapper.get(streams);
+        ByteBuffer buffer = engineWrapper == null ? null : (ByteBuffer) unwrapSource.get(engineWrapper);
+        return buffer != null && buffer.position() > 0 && buffer.limit() == buffer.capacity();
     }
 
     String address(Object server) throws ReflectiveOperationException {

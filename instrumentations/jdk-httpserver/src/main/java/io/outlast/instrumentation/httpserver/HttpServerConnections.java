@@ -14,6 +14,9 @@ import io.outlast.family.Servers;
 import io.outlast.family.Sweep;
 import io.outlast.family.Timeouts;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 
 /**
  * The JDK server's connections as the agent sees them. Idle: the interval the server's own idle check
@@ -32,6 +35,12 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     private final ThreadLocal<Object> idleSweep = new ThreadLocal<>();
     /** The connection whose request the current thread is reading. */
     private final ThreadLocal<Object> reading = new ThreadLocal<>();
+
+    /**
+     * HTTPS connections whose first handshake is done and whose first request has not begun. The server has
+     * them in an exchange already, where its idle check does not look: the agent's own check times them.
+     */
+    private final Set<Object> tlsWaiting = ConcurrentHashMap.newKeySet();
 
     /**
      * The server's own idle check runs every 10 s; while the agent sets idle, it runs (with the agent's
@@ -67,6 +76,28 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
                 api.idleTask(server).run();
             }
         });
+        if (!tlsWaiting.isEmpty()) {
+            closeIdleTls(timeouts().idleMs);
+        }
+    }
+
+    private void closeIdleTls(long idleMs) {
+        long now = System.currentTimeMillis();
+        for (Object connection : tlsWaiting) {
+            ConnectionState s = registry.get(connection);
+            if (s == null || s.requestStartNanos != 0) {
+                tlsWaiting.remove(connection);
+                continue;
+            }
+            long waited = now - s.idleSinceMillis;
+            if (waited >= idleMs && s.mark(CloseEvent.SERVER_IDLE, waited)) {
+                try {
+                    close(connection, s);
+                } catch (Exception e) {
+                    tracker.failed(e);
+                }
+            }
+        }
     }
 
     @Override
@@ -149,6 +180,34 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
         reading.remove();
     }
 
+    /**
+     * Over TLS the dispatcher starts a new connection's exchange at the ClientHello: the handshake is timed as a
+     * header (a slow handshake is a slow-loris too), but once it is done the wait for the first request is idle,
+     * as a proxy's pool holds a connection it opened ahead.
+     */
+    @Override
+    public void handshakeDone() {
+        Object connection = reading.get();
+        ConnectionState s = connection == null ? null : registry.get(connection);
+        if (s != null && s.requests == 0 && s.requestStartNanos != 0) {
+            s.idleSinceMillis = System.currentTimeMillis();
+            s.requestStartNanos = 0;
+            tlsWaiting.add(connection);
+        }
+    }
+
+    /** The first decrypted bytes after the handshake: the first request's header has begun. */
+    @Override
+    public void tlsDataRead() {
+        Object connection = reading.get();
+        if (connection != null && !tlsWaiting.isEmpty() && tlsWaiting.remove(connection)) {
+            ConnectionState s = registry.get(connection);
+            if (s != null && s.requestStartNanos == 0) {
+                s.requestStartNanos = System.nanoTime();
+            }
+        }
+    }
+
     @Override
     public void requestLineRead(boolean endOfStream, Throwable thrown) {
         Object connection = reading.get();
@@ -167,6 +226,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     @Override
     public void closing(Object connection) {
         try {
+            tlsWaiting.remove(connection);
             ConnectionState s = registry.remove(connection);
             Object sweeping = idleSweep.get();
             if (s == null && sweeping != null) {
@@ -197,8 +257,13 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     }
 
     @Override
-    public long headerStartNanos(Object connection, ConnectionState s) {
+    public long headerStartNanos(Object connection, ConnectionState s) throws IllegalAccessException {
         long start = s.requestStartNanos;
+        if (start == 0 && tlsWaiting.contains(connection) && ((Support) s.support).api.recordArriving(connection)) {
+            // part of a record, not yet decrypted: the request's first bytes, seen by this sweep
+            tlsWaiting.remove(connection);
+            start = s.requestStartNanos = System.nanoTime();
+        }
         return start == 0 ? NONE : start;
     }
 

@@ -20,7 +20,7 @@ public final class HttpServerInstrumentationModule extends FamilyModule {
     public List<TypeInstrumentation> typeInstrumentations() {
         return Arrays.asList(new ServerImplInstrumentation(), new IdleTimeoutTaskInstrumentation(),
                 new ExchangeInstrumentation(), new RequestInstrumentation(), new ExchangeImplInstrumentation(),
-                new HttpConnectionInstrumentation());
+                new HttpConnectionInstrumentation(), new SslStreamsInstrumentation());
     }
 
     /** Null where the server's module cannot be reached: the family then does nothing. */
