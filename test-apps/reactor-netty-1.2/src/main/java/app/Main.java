@@ -5,18 +5,25 @@ import app.control.AppControl;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpResources;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
+
+import javax.net.ssl.KeyManagerFactory;
 
 import java.time.Duration;
 
 /**
  * A Reactor Netty HttpServer (test-apps reactor-netty-1.1 and 1.2 build this one source) answering "ok".
- * Reactor Netty's idle timeout is none by default; -Dapp.idle=MS sets it.
+ * Reactor Netty's idle timeout is none by default; -Dapp.idle=MS sets it. With the tests' key, it serves TLS ({@code secure()}).
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
         HttpServer server = HttpServer.create().host("127.0.0.1").port(AppControl.port())
                 .handle((request, response) -> response.header("Content-Type", "text/plain").sendString(Mono.just("ok\n")));
+        KeyManagerFactory keys = AppControl.tlsKeys();
+        if (keys != null) {
+            server = server.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(keys)));
+        }
         if (AppControl.ownIdleMs() > 0) {
             server = server.idleTimeout(Duration.ofMillis(AppControl.ownIdleMs()));
         }

@@ -5,12 +5,13 @@ import app.control.AppControl;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * A Vert.x HTTP server (test-apps vertx-4.5 and vertx-5.0 build this one source) answering "ok". Vert.x's
- * idle timeout is none by default; -Dapp.idle=MS sets it.
+ * idle timeout is none by default; -Dapp.idle=MS sets it. With the tests' key, it serves TLS ({@code setSsl}).
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -18,6 +19,11 @@ public final class Main {
         HttpServerOptions options = new HttpServerOptions();
         if (AppControl.ownIdleMs() > 0) {
             options.setIdleTimeout((int) AppControl.ownIdleMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        }
+        String keystore = System.getProperty("app.tls.keystore");
+        if (keystore != null) {
+            options.setSsl(true).setKeyCertOptions(new PfxOptions().setPath(keystore)
+                    .setPassword(System.getProperty("app.tls.password")));
         }
         HttpServer server = vertx.createHttpServer(options)
                 .requestHandler(request -> request.response().putHeader("Content-Type", "text/plain").end("ok\n"));

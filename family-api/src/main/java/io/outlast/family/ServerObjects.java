@@ -68,6 +68,12 @@ public final class ServerObjects<V> {
         return value;
     }
 
+    /** Whether the server was met and not left untouched. */
+    public boolean has(Object server) {
+        Object known = lookup(server);
+        return known != null && known != UNTOUCHED;
+    }
+
     /** Each server met and not left untouched, still alive, with its value. */
     @SuppressWarnings("unchecked")
     public void forEach(Then<V> action) throws Exception {

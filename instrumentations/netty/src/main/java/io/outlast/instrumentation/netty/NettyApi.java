@@ -138,6 +138,15 @@ final class NettyApi {
         return ((SSLEngine) sslEngine.invoke(sslHandler)).getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
     }
 
+    /**
+     * The peer's TLS close_notify has been read on the channel: a server that closes on it (Reactor Netty does, at
+     * once, before the peer's FIN) closes for the peer. On the event loop, at a close.
+     */
+    boolean tlsClosedByPeer(Object channel) throws ReflectiveOperationException {
+        Object ssl = sslHandler(channel);
+        return ssl != null && ((SSLEngine) sslEngine.invoke(ssl)).isInboundDone();
+    }
+
     private static String version(ClassLoader cl) {
         try {
             Map<?, ?> versions = (Map<?, ?>) load(cl, "io.netty.util.Version")

@@ -122,8 +122,10 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
         try {
             NettyConnectionState s = (NettyConnectionState) registry.get(channel);
             if (s != null) {
+                NettyConnection c = (NettyConnection) s.support;
                 String closer = idleFiring.get() == channel ? CloseEvent.SERVER_IDLE
-                        : stopping || stopping((NettyConnection) s.support) ? CloseEvent.SHUTDOWN : CloseEvent.SERVER;
+                        : stopping || stopping(c) ? CloseEvent.SHUTDOWN
+                        : c.tls != 0 && c.api.tlsClosedByPeer(channel) ? CloseEvent.PEER : CloseEvent.SERVER;
                 s.mark(closer, waitedMs(s));
             }
         } catch (Throwable t) {
@@ -351,6 +353,14 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     /** What Netty's own state does not tell: the server said it stops, or its channel was asked to close. */
     private boolean stopping(NettyConnection c) {
         return c.shutdown || (serversStopping && stoppingServers.contains(c.parent));
+    }
+
+    /**
+     * The server channel has served HTTP/1: a TLS handshake on it is an HTTP connection's start even where the
+     * server adds its HTTP codec only after the handshake (Vert.x).
+     */
+    boolean servesHttp(Object parent) {
+        return servers.has(parent);
     }
 
     /** Waiting for a request: every request answered, no header or body arriving. */

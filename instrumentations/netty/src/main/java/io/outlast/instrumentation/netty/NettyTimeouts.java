@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class NettyTimeouts {
     private final ConnectionTracker tracker;
+    private final NettyConnections connections;
 
     NettyTimeouts(NettyConnections connections) {
         this.tracker = connections.tracker();
+        this.connections = connections;
     }
 
     /**
@@ -146,9 +148,12 @@ final class NettyTimeouts {
                 return;
             }
             if (!c.http && !(c.http = c.api.hasServerCodec(channel))) {
-                // not an HTTP/1 connection (another protocol on Netty, or HTTP/2): not the agent's
-                tracker.registry().remove(channel);
-                return;
+                if (!(closer.equals(CloseEvent.SERVER_HEADER) && c.handshaking && connections.servesHttp(c.parent))) {
+                    // not an HTTP/1 connection (another protocol on Netty, or HTTP/2): not the agent's
+                    tracker.registry().remove(channel);
+                    return;
+                }
+                c.http = true; // an HTTP server's handshake, its codec to come: its close is logged
             }
             if (s.mark(closer, closer.equals(CloseEvent.SERVER_IDLE) ? NettyConnections.waitedMs(s) : 0)) {
                 c.api.close(channel);
