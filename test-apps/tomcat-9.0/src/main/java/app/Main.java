@@ -13,10 +13,13 @@ import javax.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 /**
  * Embedded Tomcat 9.0 answering "ok" to every request. -Dapp.idle=MS sets the connector's own
- * keepAliveTimeout (default: Tomcat's, which is its connectionTimeout). Driven through {@link AppControl}.
+ * keepAliveTimeout (default: Tomcat's, which is its connectionTimeout); -Dapp.tls.keystore=PATH (PKCS12) and
+ * -Dapp.tls.password serve TLS only (JSSE). Driven through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -28,6 +31,19 @@ public final class Main {
         connector.setProperty("address", "127.0.0.1");
         if (AppControl.ownIdleMs() > 0) {
             connector.setProperty("keepAliveTimeout", Long.toString(AppControl.ownIdleMs()));
+        }
+        String keyStore = System.getProperty("app.tls.keystore");
+        if (keyStore != null) {
+            SSLHostConfig tls = new SSLHostConfig();
+            SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(tls, SSLHostConfigCertificate.Type.UNDEFINED);
+            certificate.setCertificateKeystoreFile(keyStore);
+            certificate.setCertificateKeystorePassword(System.getProperty("app.tls.password"));
+            certificate.setCertificateKeystoreType("PKCS12");
+            tls.addCertificate(certificate);
+            connector.addSslHostConfig(tls);
+            connector.setSecure(true);
+            connector.setScheme("https");
+            connector.setProperty("SSLEnabled", "true");
         }
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);

@@ -16,8 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TlsTest {
     static Stream<Arguments> apps() {
         return Stream.of(
+                Arguments.of("jetty-9.4@tls", Family.JETTY),
+                Arguments.of("jetty-10.0@tls", Family.JETTY),
+                Arguments.of("jetty-11.0@tls", Family.JETTY),
                 Arguments.of("jetty-12.0@tls", Family.JETTY),
                 Arguments.of("jetty-12.1@tls", Family.JETTY),
+                Arguments.of("tomcat-9.0@tls", Family.TOMCAT),
+                Arguments.of("tomcat-9.0@nio2@tls", Family.TOMCAT),
                 Arguments.of("tomcat-10.1@tls", Family.TOMCAT),
                 Arguments.of("tomcat-11.0@tls", Family.TOMCAT),
                 Arguments.of("tomcat-10.1@nio2@tls", Family.TOMCAT),
