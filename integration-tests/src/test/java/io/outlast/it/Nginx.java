@@ -24,9 +24,10 @@ final class Nginx implements AutoCloseable {
     /**
      * Proxies {@code /p<N>/...} to 127.0.0.1:{@code upstreamPort} through pool N of {@code pools}, each keeping
      * its idle upstream connections {@code keepaliveSeconds}. One pool per client keeps a client's gaps the
-     * idle times of the pool's connections (a shared pool hands out the most recently used one).
+     * idle times of the pool's connections (a shared pool hands out the most recently used one). Over TLS
+     * ({@code https}) nginx keeps the upstream's TLS sessions in its pool as it keeps plain connections.
      */
-    Nginx(int upstreamPort, int keepaliveSeconds, int pools) throws IOException, InterruptedException {
+    Nginx(int upstreamPort, int keepaliveSeconds, int pools, boolean https) throws IOException, InterruptedException {
         this.port = freePort();
         this.dir = Files.createTempDirectory("outlast-nginx");
         Files.createDirectories(dir.resolve("logs"));
@@ -44,7 +45,7 @@ final class Nginx implements AutoCloseable {
                 upstreams(upstreamPort, keepaliveSeconds, pools),
                 "  server {",
                 "    listen 127.0.0.1:" + port + ";",
-                locations(pools),
+                locations(pools, https),
                 "  }",
                 "}", "");
         Path file = dir.resolve("nginx.conf");
@@ -76,11 +77,11 @@ final class Nginx implements AutoCloseable {
         return b.toString();
     }
 
-    private static String locations(int pools) {
+    private static String locations(int pools, boolean https) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < pools; i++) {
             b.append("    location /p").append(i).append("/ {\n")
-                    .append("      proxy_pass http://app").append(i).append(";\n")
+                    .append("      proxy_pass ").append(https ? "https" : "http").append("://app").append(i).append(";\n")
                     .append("      proxy_http_version 1.1;\n")
                     .append("      proxy_set_header Connection \"\";\n")
                     .append("    }\n");

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server's own idle is 1 s, shorter; a relay delays everything 50 ms each way, as a network does. Clients
  * send POSTs (nginx retries idempotent requests on a fresh connection, which would hide the failure) after
  * idle gaps around the server's idle. Without the agent nginx must answer some with 502 (the test can
- * fail); with the agent told nginx's timeout ({@code proxy=3s}), at start or attached, none.
+ * fail); with the agent told nginx's timeout ({@code proxy=3s}), at start or attached, none. The {@code @tls}
+ * rows put TLS between nginx and the server ({@code proxy_pass https://}), as an HTTPS target group does.
  */
 class RaceTest {
     static final int NGINX_KEEPALIVE_S = 3;
@@ -41,7 +42,7 @@ class RaceTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         Object[][] apps = {{"jetty-12.0", 100}, {"tomcat-10.1", 1000}, {"undertow-2.3", 100}, {"jdk-httpserver", 200},
-                {"netty-4.1", 100}};
+                {"netty-4.1", 100}, {"tomcat-10.1@tls", 1000}, {"netty-4.1@tls", 100}};
         for (Object[] app : apps) {
             for (String mode : new String[] {"no agent", "-javaagent", "attached"}) {
                 out.add(Arguments.of(app[0], mode, app[1]));
@@ -64,7 +65,7 @@ class RaceTest {
         String agent = mode.equals("-javaagent") ? "proxy=" + NGINX_KEEPALIVE_S + "s" : null;
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, agent, "-Dapp.idle=" + SERVER_IDLE_MS);
              DelayingRelay relay = new DelayingRelay(server.port, RELAY_DELAY_MS);
-             Nginx nginx = new Nginx(relay.port(), NGINX_KEEPALIVE_S, LOOPS)) {
+             Nginx nginx = new Nginx(relay.port(), NGINX_KEEPALIVE_S, LOOPS, app.endsWith("@tls"))) {
             if (mode.equals("attached")) {
                 server.attach("proxy=" + NGINX_KEEPALIVE_S + "s");
             }
