@@ -37,11 +37,6 @@ class TlsTest {
                 Arguments.of("vertx-5.0@tls", Family.NETTY));
     }
 
-    /** Undertow's parse timer starts with the first decrypted byte: a handshake is its idle wait (docs/undertow.md). */
-    static Stream<Arguments> handshakeTimedOnJdks() {
-        return appsOnJdks().filter(a -> !a.get()[0].toString().startsWith("undertow-"));
-    }
-
     static Stream<Arguments> appsOnJdks() {
         return apps().flatMap(a -> Jdk.all().stream().map(jdk -> Arguments.of(a.get()[0], a.get()[1], jdk)));
     }
@@ -71,7 +66,7 @@ class TlsTest {
      * request (docs/netty.md).
      */
     @ParameterizedTest(name = "{0} on {2}, a handshake that never finishes")
-    @MethodSource("handshakeTimedOnJdks")
+    @MethodSource("appsOnJdks")
     void aStalledHandshakeIsAHeaderThatStopsArriving(String app, Family family, Jdk jdk) throws Exception {
         try (ServerProcess server = ServerProcess.start(jdk, app, "idle=3s,header=2s")) {
             try (Probe served = Probe.to(server)) {

@@ -8,6 +8,9 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.concurrent.Executor;
+
+import javax.net.ssl.SSLEngine;
 
 import static io.outlast.family.Reflection.load;
 
@@ -27,6 +30,13 @@ final class UndertowApi {
     private final java.lang.reflect.Constructor<?> newUpdater;
     private final Method addCloseListener;
     private final Method localAddress;
+    private final Method ioThread;
+    /** The connection's channel, and in an HTTPS one its engine and the bytes of a record held; null where not as known. */
+    private final Method channel;
+    private final Class<?> sslConnection;
+    private final Field sslEngine;
+    private final Field sslConduit;
+    private final Field dataToUnwrap;
 
     static UndertowApi of(Class<?> undertowClass) {
         return CACHE.get(undertowClass);
@@ -52,6 +62,53 @@ final class UndertowApi {
         Class<?> options = load(cl, "io.undertow.UndertowOptions");
         noRequestTimeout = options.getField("NO_REQUEST_TIMEOUT").get(null);
         requestParseTimeout = options.getField("REQUEST_PARSE_TIMEOUT").get(null);
+        ioThread = connection.getMethod("getIoThread");
+        Method channelOf = null;
+        Class<?> ssl = null;
+        Field engine = null;
+        Field conduit = null;
+        Field held = null;
+        try {
+            channelOf = load(cl, "io.undertow.server.AbstractServerConnection").getMethod("getChannel");
+            ssl = load(cl, "io.undertow.protocols.ssl.UndertowSslConnection");
+            engine = Reflection.field(ssl, "engine");
+            conduit = Reflection.field(ssl, "sslConduit");
+            held = Reflection.field(load(cl, "io.undertow.protocols.ssl.SslConduit"), "dataToUnwrap");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            ssl = null; // HTTPS is governed all the same, its handshake waiting out idle as Undertow has it
+        }
+        channel = channelOf;
+        sslConnection = ssl;
+        sslEngine = engine;
+        sslConduit = conduit;
+        dataToUnwrap = held;
+    }
+
+    /** The connection's TLS channel (Undertow's own TLS), or null. */
+    Object tlsChannel(Object connection) throws ReflectiveOperationException {
+        if (sslConnection == null || !channel.getDeclaringClass().isInstance(connection)) {
+            return null;
+        }
+        Object c = channel.invoke(connection);
+        return sslConnection.isInstance(c) ? c : null;
+    }
+
+    /**
+     * A handshake begun and not finished: no session yet, and the ClientHello read (a handshake session made) or
+     * part of a record held. One that has received nothing is an idle connection. From the sweep's thread: the
+     * engine's own lock, held by a wrap or an unwrap for microseconds; the buffer's field is volatile.
+     */
+    boolean handshaking(Object tlsChannel) throws ReflectiveOperationException {
+        SSLEngine engine = (SSLEngine) sslEngine.get(tlsChannel);
+        if (!"NONE".equals(engine.getSession().getProtocol())) {
+            return false;
+        }
+        return engine.getHandshakeSession() != null || dataToUnwrap.get(sslConduit.get(tlsChannel)) != null;
+    }
+
+    /** The connection's I/O thread, where Undertow closes it on its own timeouts. */
+    Executor ioThread(Object connection) throws ReflectiveOperationException {
+        return (Executor) ioThread.invoke(connection);
     }
 
     List<?> listeners(Object undertow) throws ReflectiveOperationException {

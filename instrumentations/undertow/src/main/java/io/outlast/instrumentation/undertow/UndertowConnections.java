@@ -6,20 +6,25 @@ import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.UndertowHooks;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
+import io.outlast.family.HeaderDeadline;
+import io.outlast.family.HeaderPhase;
 import io.outlast.family.LiveFamily;
 import io.outlast.family.RunningThreads;
 import io.outlast.family.Timeouts;
 
+import java.io.Closeable;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Undertow's connections as the agent sees them. Undertow has both timers (NO_REQUEST_TIMEOUT and, from
  * a request's first incomplete read, REQUEST_PARSE_TIMEOUT) in one updater per connection: the agent
- * replaces what it arms, so Undertow itself enforces idle and header, on time.
+ * replaces what it arms, so Undertow itself enforces idle and header, on time. Its parse timer starts with the
+ * first decrypted byte: a TLS handshake under way is timed by the agent's header deadline instead.
  */
-final class UndertowConnections extends UndertowHooks implements LiveFamily {
+final class UndertowConnections extends UndertowHooks implements LiveFamily, HeaderPhase {
     private static final String FAMILY = "undertow";
     private static final long UNDERTOW_DEFAULT_IDLE_MS = 60_000;
 
@@ -28,10 +33,14 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily {
     private final Set<String> reported = Collections.synchronizedSet(new HashSet<>());
     private final ThreadLocal<Object> reading = new ThreadLocal<>();
     private volatile boolean stopping;
+    /** The sweep of handshakes, started by the first HTTPS connection. */
+    private final HeaderDeadline handshakes;
+    private final AtomicBoolean handshakesSwept = new AtomicBoolean();
 
     UndertowConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
+        this.handshakes = new HeaderDeadline(tracker, this);
     }
 
     /** The timeouts in force, read each time: an attach may change them while the server runs. */
@@ -220,7 +229,46 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily {
         }
         String local = api.local(connection);
         report(api, local, api.connectionOptions(connection), false);
-        return new ConnectionState(api, FAMILY, local, api.remote(connection), System.currentTimeMillis());
+        Object tls = api.tlsChannel(connection);
+        if (tls != null && handshakesSwept.compareAndSet(false, true)) {
+            handshakes.start();
+        }
+        return new ConnectionState(tls == null ? api : new UndertowTls(api, tls), FAMILY, local, api.remote(connection),
+                System.currentTimeMillis());
+    }
+
+    /**
+     * Over TLS the request's first byte is the handshake's, which Undertow's parse timer does not see: before
+     * the first request, a handshake under way is a header arriving, first seen by the sweep.
+     */
+    @Override
+    public long headerStartNanos(Object connection, ConnectionState s) throws ReflectiveOperationException {
+        if (!(s.support instanceof UndertowTls) || s.requests != 0 || s.requestStartNanos != 0) {
+            return NONE;
+        }
+        UndertowTls tls = (UndertowTls) s.support;
+        return tls.api.handshaking(tls.channel) ? UNTIMED : NONE;
+    }
+
+    @Override
+    public long readTimeoutMs(Object connection, ConnectionState s) {
+        return -1; // the idle timer Undertow armed at the connection's start: left as it is
+    }
+
+    @Override
+    public void setReadTimeoutMs(Object connection, ConnectionState s, long ms) {
+    }
+
+    /** On the connection's I/O thread, as Undertow closes on its own timeouts. */
+    @Override
+    public void close(Object connection, ConnectionState s) throws ReflectiveOperationException {
+        ((UndertowTls) s.support).api.ioThread(connection).execute(() -> {
+            try {
+                ((Closeable) connection).close();
+            } catch (Exception e) {
+                tracker.failed(e);
+            }
+        });
     }
 
     /**
