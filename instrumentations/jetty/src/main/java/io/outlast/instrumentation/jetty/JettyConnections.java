@@ -165,6 +165,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         try {
             ConnectionState s = registry.get(endPoint);
             if (s == null) {
+                requestSideClosing(endPoint, null);
                 return;
             }
             JettyApi api = (JettyApi) s.support;
@@ -180,12 +181,13 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
 
     @Override
     public void closing(Object endPoint, Throwable cause) {
-        if (cause == null) {
-            return;
-        }
         try {
             ConnectionState s = registry.get(endPoint);
             if (s == null) {
+                requestSideClosing(endPoint, cause);
+                return;
+            }
+            if (cause == null) {
                 return;
             }
             JettyApi api = (JettyApi) s.support;
@@ -196,6 +198,28 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             }
         } catch (Throwable t) {
             tracker.failed(t);
+        }
+    }
+
+    /**
+     * Over TLS, the request side's end point shut or closed: Jetty 9.4-11 do either on the peer's close_notify,
+     * and may then close the socket without shutting the network end point's output. Closed for a failure
+     * (a reset met by a write, the engine's alert or a response): an error, which the network end point's
+     * close does not carry. Its output shut already: the server closed first, and this is what followed.
+     */
+    private void requestSideClosing(Object endPoint, Throwable cause) throws ReflectiveOperationException {
+        JettyApi api = JettyApi.of(endPoint.getClass());
+        Object network = api == null ? null : api.networkUnder(endPoint);
+        ConnectionState s = network == null || api.isOutputShutdown(endPoint) ? null : registry.get(network);
+        if (s == null) {
+            return;
+        }
+        if (cause != null) {
+            if (!(cause instanceof TimeoutException)) {
+                s.mark(CloseEvent.ERROR, waitingIdle(api, network));
+            }
+        } else if (api.tlsClosedByPeer(network)) {
+            s.mark(CloseEvent.PEER, waitingIdle(api, network));
         }
     }
 
