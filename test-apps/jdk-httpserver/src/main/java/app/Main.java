@@ -37,11 +37,15 @@ public final class Main {
         } else {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", AppControl.port()), 0);
         }
-        ExecutorService executor = Executors.newCachedThreadPool();
+        // -Dapp.vt=true: a virtual thread per exchange (Java 21+; this source compiles for 17)
+        ExecutorService executor = Boolean.getBoolean("app.vt")
+                ? (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null)
+                : Executors.newCachedThreadPool();
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             byte[] body = "ok\n".getBytes(StandardCharsets.US_ASCII);
             exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.getResponseHeaders().set("X-Virtual-Thread", Boolean.toString(AppControl.onVirtualThread()));
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

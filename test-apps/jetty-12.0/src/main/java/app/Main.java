@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * Embedded Jetty 12 (test-apps jetty-12.0 and jetty-12.1 build this one source) answering "ok" to every
@@ -30,7 +31,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        Server server = new Server();
+        // -Dapp.vt=true: every request on a virtual thread (Java 21+), Jetty's own pool for them
+        Server server = Boolean.getBoolean("app.vt") ? new Server(new VirtualThreadPool()) : new Server();
         String keyStore = System.getProperty("app.tls.keystore");
         ServerConnector connector;
         if (keyStore != null) {
@@ -58,6 +60,7 @@ public final class Main {
                 response.setStatus(200);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 3);
+                response.getHeaders().put("X-Virtual-Thread", Boolean.toString(AppControl.onVirtualThread()));
                 response.write(true, ByteBuffer.wrap("ok\n".getBytes(StandardCharsets.US_ASCII)), callback);
                 return true;
             }

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
@@ -20,7 +21,9 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
  * Embedded Tomcat 10.1 or 11.0 (test-apps tomcat-10.1 and tomcat-11.0 build this one source) answering "ok"
  * to every request. -Dapp.idle=MS sets the connector's own keepAliveTimeout (default: Tomcat's, which is its
  * connectionTimeout); -Dapp.ws.idle=MS adds a WebSocket at /ws whose sessions the application gives that idle
- * timeout; -Dapp.tls.keystore=PATH (PKCS12) and -Dapp.tls.password serve TLS only (JSSE). Driven through
+ * timeout; -Dapp.tls.keystore=PATH (PKCS12) and -Dapp.tls.password serve TLS only (JSSE); -Dapp.h2=true adds
+ * HTTP/2 (h2c, and h2 by ALPN over TLS), with -Dapp.h2.idle=MS its own keep-alive; -Dapp.vt=true serves on
+ * virtual threads. Driven through
  * {@link AppControl}.
  */
 public final class Main {
@@ -47,6 +50,18 @@ public final class Main {
             connector.setScheme("https");
             connector.setProperty("SSLEnabled", "true");
         }
+        if (Boolean.getBoolean("app.h2")) {
+            // as Spring Boot's server.http2.enabled: Tomcat's own keep-alive for HTTP/2 (20 s) stays
+            Http2Protocol h2 = new Http2Protocol();
+            if (Long.getLong("app.h2.idle", -1) > 0) {
+                h2.setKeepAliveTimeout(Long.getLong("app.h2.idle"));
+            }
+            connector.addUpgradeProtocol(h2);
+        }
+        if (Boolean.getBoolean("app.vt")) {
+            // every request on a virtual thread (Java 21+)
+            connector.setProperty("useVirtualThreads", "true");
+        }
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
         Tomcat.addServlet(context, "ok", new HttpServlet() {
@@ -54,6 +69,7 @@ public final class Main {
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 response.setContentType("text/plain");
                 response.setContentLength(3);
+                response.setHeader("X-Virtual-Thread", Boolean.toString(AppControl.onVirtualThread()));
                 response.getOutputStream().write("ok\n".getBytes(StandardCharsets.US_ASCII));
             }
         });

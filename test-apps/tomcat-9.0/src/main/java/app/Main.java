@@ -13,13 +13,15 @@ import javax.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 /**
  * Embedded Tomcat 9.0 answering "ok" to every request. -Dapp.idle=MS sets the connector's own
  * keepAliveTimeout (default: Tomcat's, which is its connectionTimeout); -Dapp.tls.keystore=PATH (PKCS12) and
- * -Dapp.tls.password serve TLS only (JSSE). Driven through {@link AppControl}.
+ * -Dapp.tls.password serve TLS only (JSSE); -Dapp.h2=true adds HTTP/2 (h2c, and h2 by ALPN over TLS), with
+ * -Dapp.h2.idle=MS its own keep-alive. Driven through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -44,6 +46,14 @@ public final class Main {
             connector.setSecure(true);
             connector.setScheme("https");
             connector.setProperty("SSLEnabled", "true");
+        }
+        if (Boolean.getBoolean("app.h2")) {
+            // as Spring Boot's server.http2.enabled: Tomcat's own keep-alive for HTTP/2 (20 s) stays
+            Http2Protocol h2 = new Http2Protocol();
+            if (Long.getLong("app.h2.idle", -1) > 0) {
+                h2.setKeepAliveTimeout(Long.getLong("app.h2.idle"));
+            }
+            connector.addUpgradeProtocol(h2);
         }
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);

@@ -21,6 +21,8 @@ public final class CloseEvent {
     public final long idleMs;
     public final long requests;
     public final long ageMs;
+    /** The protocol where not HTTP/1.1 ({@code h2}), else null; {@code requests} then counts its streams. */
+    public final String protocol;
 
     public CloseEvent(long timeMillis, String server, Object local, Object remote, String closer,
                       long idleMs, long requests, long ageMs) {
@@ -29,6 +31,11 @@ public final class CloseEvent {
 
     public CloseEvent(long timeMillis, String server, Object local, long localPacked, Object remote,
                       long remotePacked, String closer, long idleMs, long requests, long ageMs) {
+        this(timeMillis, server, local, localPacked, remote, remotePacked, closer, idleMs, requests, ageMs, null);
+    }
+
+    public CloseEvent(long timeMillis, String server, Object local, long localPacked, Object remote,
+                      long remotePacked, String closer, long idleMs, long requests, long ageMs, String protocol) {
         this.timeMillis = timeMillis;
         this.server = server;
         this.local = local;
@@ -39,6 +46,7 @@ public final class CloseEvent {
         this.idleMs = idleMs;
         this.requests = requests;
         this.ageMs = ageMs;
+        this.protocol = protocol;
     }
 
     /** Closes the server decided on, as opposed to the peer's or a failure's. */

@@ -41,6 +41,8 @@ public class ConnectionState {
     public volatile long requestStartNanos;
     /** When the connection last began waiting for a request (opened, or a response completed). */
     public volatile long idleSinceMillis;
+    /** Switched to HTTP/2 ({@code "h2"}); null: HTTP/1.1. {@code requests} then counts its streams. */
+    public volatile String protocol;
 
     public ConnectionState(Object support, String server, Object local, Object remote, long openedMillis) {
         this.support = support;

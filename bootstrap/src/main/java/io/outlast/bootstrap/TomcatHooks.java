@@ -76,4 +76,20 @@ public abstract class TomcatHooks {
     public void closing(Object socketWrapper, boolean stopping, Throwable error, Object processor, long lastWrite,
                         int keepAliveLeft) {
     }
+
+    /** Exit of {@code Http2Protocol.getKeepAliveTimeout()}: HTTP/2's idle between streams, to use instead. */
+    public long h2KeepAlive(Object protocol, long keepAliveMs) {
+        return keepAliveMs;
+    }
+
+    /** Exit of {@code Http2UpgradeHandler.init(WebConnection)}: the connection speaks HTTP/2 from now on. */
+    public void h2Started(Object socketWrapper, Object protocol) {
+    }
+
+    /**
+     * Entry of {@code Http2UpgradeHandler.closeConnection(Http2Exception)} ({@code timedOut}: with none, its
+     * keep-alive ran out) and of its {@code close()}: the highest stream processed, and when the idle ran out.
+     */
+    public void h2Closing(Object socketWrapper, boolean timedOut, int lastStreamId, long connectionTimeout) {
+    }
 }

@@ -93,7 +93,7 @@ public final class ConnectionTracker {
         long now = System.currentTimeMillis();
         EventSink.get().close(new CloseEvent(now, family, s.local(), s.localPacked(), s.remote(), s.remotePacked(), closer,
                 Math.max(0, idleMs), requests,
-                Math.max(0, now - s.openedMillis)));
+                Math.max(0, now - s.openedMillis), s.protocol));
     }
 
     public void warnOnce(String message) {

@@ -25,6 +25,14 @@ public final class HeaderDeadline {
         return headerMs + 2 * sweepPeriodMs(headerMs) + 1000;
     }
 
+    /**
+     * What a family sets as the server's read timeout on a connection met mid-header, before the sweep sees it:
+     * the value the sweep would hold it at, so that the server's own timer cannot fire first.
+     */
+    public static long heldMs(long headerMs) {
+        return raisedMs(headerMs);
+    }
+
     /** A tenth of the deadline, within 50-500 ms: that late at most, and cheap at 65 s deadlines. */
     static long sweepPeriodMs(long headerMs) {
         return Math.max(50, Math.min(500, headerMs / 10));

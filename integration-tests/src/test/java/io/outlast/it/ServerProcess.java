@@ -53,7 +53,9 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * Starts {@code test-apps/<app>/target/app.jar}; {@code agentArgs} null means without the agent. An app
-     * named {@code <app>@nio2} is the Tomcat app on its NIO2 connector; {@code <app>@tls} serves TLS only.
+     * named {@code <app>@nio2} is the Tomcat app on its NIO2 connector; {@code <app>@h2} speaks HTTP/2 too (h2c by
+     * prior knowledge, or by ALPN over TLS); {@code <app>@vt} serves on virtual threads (JDK 21+); {@code <app>@tls}
+     * serves TLS only.
      */
     static ServerProcess start(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
         ServerProcess server = startUnawaited(jdk, app, agentArgs, jvmArgs);
@@ -81,6 +83,14 @@ final class ServerProcess implements AutoCloseable {
             app = app.substring(0, app.length() - "@tls".length());
             cmd.add("-Dapp.tls.keystore=" + TlsKeys.keyStore());
             cmd.add("-Dapp.tls.password=" + TlsKeys.PASSWORD);
+        }
+        if (app.endsWith("@vt")) {
+            app = app.substring(0, app.length() - "@vt".length());
+            cmd.add("-Dapp.vt=true");
+        }
+        if (app.endsWith("@h2")) {
+            app = app.substring(0, app.length() - "@h2".length());
+            cmd.add("-Dapp.h2=true");
         }
         if (app.endsWith("@nio2")) {
             app = app.substring(0, app.length() - "@nio2".length());

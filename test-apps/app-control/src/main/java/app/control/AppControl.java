@@ -51,6 +51,15 @@ public final class AppControl {
         return factory;
     }
 
+    /** Whether the current thread is a virtual one (Java 21+; false before): the apps answer it in X-Virtual-Thread. */
+    public static boolean onVirtualThread() {
+        try {
+            return (Boolean) Thread.class.getMethod("isVirtual").invoke(Thread.currentThread());
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
     public static int port() {
         return Integer.getInteger("app.port", 0);
     }

@@ -443,7 +443,8 @@ public final class EventLog extends EventSink implements Runnable {
                 CloseEvent e = (CloseEvent) o;
                 body = "\"event\":\"close\",\"server\":" + Json.str(e.server) + ",\"local\":" + Json.str(Addresses.format(e.localPacked, e.local))
                         + ",\"remote\":" + Json.str(Addresses.format(e.remotePacked, e.remote)) + ",\"closer\":" + Json.str(e.closer)
-                        + ",\"idle_ms\":" + e.idleMs + ",\"requests\":" + e.requests + ",\"age_ms\":" + e.ageMs;
+                        + ",\"idle_ms\":" + e.idleMs + ",\"requests\":" + e.requests + ",\"age_ms\":" + e.ageMs
+                        + (e.protocol == null ? "" : ",\"protocol\":" + Json.str(e.protocol));
             } else if (o instanceof EndpointReport) {
                 body = endpointJson((EndpointReport) o);
             } else {
@@ -480,6 +481,9 @@ public final class EventLog extends EventSink implements Runnable {
             Addresses.append(b, e.remotePacked, e.remote);
             b.append(" closer=").append(e.closer).append(" idle_ms=").append(e.idleMs)
                     .append(" requests=").append(e.requests).append(" age_ms=").append(e.ageMs);
+            if (e.protocol != null) {
+                b.append(" protocol=").append(e.protocol);
+            }
         } else if (o instanceof EndpointReport) {
             b.append(endpointText((EndpointReport) o));
         } else {

@@ -28,6 +28,18 @@ class EventLogTest {
                 + " idle_ms=65001 requests=3 age_ms=70000", log.format(EVENT));
     }
 
+    /** HTTP/2 closes say so at the end of the line, the HTTP/1.1 line unchanged for whoever parses it. */
+    @Test
+    void anHttp2CloseNamesItsProtocol() throws Exception {
+        CloseEvent h2 = new CloseEvent(0, "tomcat", "127.0.0.1:8443", 0, "127.0.0.1:5000", 0, CloseEvent.SERVER_IDLE,
+                65001, 7, 70000, "h2");
+        assertEquals("outlast: close server=tomcat local=127.0.0.1:8443 remote=127.0.0.1:5000 closer=server-idle"
+                + " idle_ms=65001 requests=7 age_ms=70000 protocol=h2",
+                new EventLog(Config.fromArguments(""), new StringWriter(), false).format(h2));
+        assertTrue(new EventLog(Config.fromArguments("log.format=json"), new StringWriter(), false).format(h2)
+                .endsWith("\"age_ms\":70000,\"protocol\":\"h2\"}"));
+    }
+
     @Test
     void fileLinesAreStamped() throws Exception {
         EventLog log = new EventLog(Config.fromArguments(""), new StringWriter(), true);

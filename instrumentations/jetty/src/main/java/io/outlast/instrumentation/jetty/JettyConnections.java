@@ -6,6 +6,7 @@ import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.JettyHooks;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
+import io.outlast.family.HeaderDeadline;
 import io.outlast.family.HeaderPhase;
 import io.outlast.family.RunningThreads;
 import io.outlast.family.LiveFamily;
@@ -280,12 +281,29 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
                 continue;
             }
             ConnectionState s = registry.get(endPoint);
+            long set = idle;
             if (s != null) {
-                // a header deadline holding it raised takes it up again at its next sweep
                 s.savedIdleMs = -1;
+                set = heldIfMidHeader(api, endPoint, s, idle);
             }
-            api.setIdle(endPoint, idle);
+            api.setIdle(endPoint, set);
         }
+    }
+
+    /**
+     * The idle to set on an end point: mid-header, held above the header deadline as the deadline's sweep holds
+     * it (Jetty's timer, counted from the last byte, may fire before the next sweep), {@code idle} kept to be
+     * put back once the headers are in.
+     */
+    private long heldIfMidHeader(JettyApi api, Object endPoint, ConnectionState s, long idle) throws ReflectiveOperationException {
+        long headerMs = timeouts().headerMs;
+        Object http = headerMs > 0 ? api.httpConnection(endPoint) : null;
+        Object parser = http == null ? null : api.parser(http);
+        if (parser == null || !api.inHeaders(parser)) {
+            return idle;
+        }
+        s.savedIdleMs = idle;
+        return HeaderDeadline.heldMs(headerMs);
     }
 
     /** The connector's API handle, meeting it first if it is new (its open connections are tracked then). */
@@ -326,10 +344,10 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         if (registry.get(endPoint) != null) {
             return;
         }
-        registry.putIfAbsent(endPoint, newState(api, endPoint));
-        if (api.httpConnection(endPoint) != null) {
+        ConnectionState s = registry.putIfAbsent(endPoint, newState(api, endPoint));
+        if (api.httpConnection(endPoint) != null && timeouts().idleMs > 0) {
             // an endpoint open before the agent came may have been upgraded: its idle is the application's
-            setIdle(api, endPoint);
+            api.setIdle(endPoint, heldIfMidHeader(api, endPoint, s, timeouts().idleMs));
         }
     }
 

@@ -10,6 +10,7 @@ import io.outlast.family.HeaderPhase;
 import io.outlast.family.Reflection;
 import io.outlast.family.RunningThreads;
 import io.outlast.family.LiveFamily;
+import io.outlast.family.ServerObjects;
 import io.outlast.family.Servers;
 import io.outlast.family.Timeouts;
 
@@ -35,6 +36,10 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     private final Servers<Endpoint> endpoints;
     /** An endpoint with maxKeepAliveRequests 1 or unlimited was met: Tomcat does not count its requests. */
     private volatile boolean everyRequest;
+    /** Endpoints whose HTTP/2 was reported, at their first HTTP/2 connection. */
+    private final ServerObjects<Boolean> h2Endpoints = new ServerObjects<>();
+    /** Tomcat's own HTTP/2 keep-alive as last read (Http2Protocol's, 20 s unless set): what a timer was armed with. */
+    private volatile long ownH2KeepAliveMs = -1;
 
     TomcatConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
@@ -85,6 +90,58 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
                 // inside the constructor: the socket's addresses are taken when its first wait is armed
                 registry.putIfAbsent(wrapper, new ConnectionState(new TomcatConnection(api, maxKeepAliveRequests), FAMILY,
                         null, null, System.currentTimeMillis()));
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    /**
+     * HTTP/2 keeps its own idle between streams (Http2Protocol's keepAliveTimeout, 20 s), whatever the connector's
+     * keepAliveTimeout says: it is read each time a connection's last stream ends, and the agent's idle answers.
+     */
+    @Override
+    public long h2KeepAlive(Object protocol, long keepAliveMs) {
+        ownH2KeepAliveMs = keepAliveMs;
+        return timeouts().idleMs > 0 ? timeouts().idleMs : keepAliveMs;
+    }
+
+    @Override
+    public void h2Started(Object wrapper, Object protocol) {
+        try {
+            ConnectionState s = registry.find(wrapper);
+            if (s == null) {
+                return;
+            }
+            s.protocol = "h2";
+            TomcatApi api = api(s);
+            h2Endpoints.get(api.endpointOf(wrapper), endpoint -> Boolean.TRUE, (endpoint, v) -> {
+                long own = ((Number) Reflection.read(protocol, "keepAliveTimeout")).longValue();
+                tracker.report(new EndpointReport(FAMILY, api.version, "h2 connector", api.address(endpoint), own,
+                        timeouts().idleMs > 0 ? timeouts().idleMs : own, -1, -1));
+            });
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    /**
+     * An HTTP/2 connection ends: its streams are counted by the highest one processed (a client's are odd). With
+     * no error given, its keep-alive ran out: Tomcat sends GOAWAY with that stream and closes.
+     */
+    @Override
+    public void h2Closing(Object wrapper, boolean timedOut, int lastStreamId, long connectionTimeout) {
+        try {
+            ConnectionState s = registry.find(wrapper);
+            if (s == null) {
+                return;
+            }
+            s.protocol = "h2";
+            s.requests = (lastStreamId + 1) / 2;
+            if (timedOut) {
+                long armedMs = timeouts().idleMs > 0 ? timeouts().idleMs : ownH2KeepAliveMs;
+                long idleMs = connectionTimeout > 0 && armedMs > 0 ? System.currentTimeMillis() - (connectionTimeout - armedMs) : 0;
+                s.mark(CloseEvent.SERVER_IDLE, idleMs);
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -334,6 +391,9 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
      * the agent's.
      */
     static long requests(ConnectionState s, long lastWrite, int keepAliveLeft) {
+        if (s.protocol != null) {
+            return s.requests;
+        }
         int max = ((TomcatConnection) s.support).maxKeepAliveRequests;
         return lastWrite >= 0 && max > 1 ? max - keepAliveLeft : s.requests;
     }

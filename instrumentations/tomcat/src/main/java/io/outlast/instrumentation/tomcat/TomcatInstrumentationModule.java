@@ -19,7 +19,8 @@ public final class TomcatInstrumentationModule extends FamilyModule {
     public List<TypeInstrumentation> typeInstrumentations() {
         return Arrays.asList(new AbstractEndpointInstrumentation(),
                 new NioSocketWrapperInstrumentation(), new SocketWrapperBaseInstrumentation(),
-                new Http11InputBufferInstrumentation());
+                new Http11InputBufferInstrumentation(), new Http2ProtocolInstrumentation(),
+                new Http2UpgradeHandlerInstrumentation());
     }
 
     @Override

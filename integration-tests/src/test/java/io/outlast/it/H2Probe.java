@@ -1,0 +1,174 @@
+package io.outlast.it;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A minimal HTTP/2 client that measures, from outside, when and how the server ends a connection: prior
+ * knowledge over plain text (h2c), ALPN {@code h2} over TLS. It sends GETs on streams 1, 3, ..., answers
+ * SETTINGS and PING, and records the GOAWAY the server sends before it closes.
+ */
+final class H2Probe implements AutoCloseable {
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int DATA = 0;
+    private static final int HEADERS = 1;
+    private static final int SETTINGS = 4;
+    private static final int PING = 6;
+    private static final int GOAWAY = 7;
+    private static final int END_STREAM = 1;
+    private static final int ACK = 1;
+
+    private final Socket socket;
+    private final boolean tls;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private int nextStream = 1;
+
+    /** What the end of a connection looked like: a GOAWAY first (and when), then the end of the stream. */
+    record Ended(long goAwayMs, int lastStreamId, long errorCode, long closedMs) {
+        static final long NONE = -1;
+    }
+
+    H2Probe(ServerProcess server) throws IOException {
+        Socket plain = new Socket("127.0.0.1", server.port);
+        plain.setTcpNoDelay(true);
+        if (server.tls) {
+            SSLSocket secure = (SSLSocket) TlsKeys.trustingClient().getSocketFactory()
+                    .createSocket(plain, "127.0.0.1", server.port, true);
+            SSLParameters p = secure.getSSLParameters();
+            p.setApplicationProtocols(new String[] {"h2"});
+            secure.setSSLParameters(p);
+            secure.setSoTimeout(10_000);
+            secure.startHandshake();
+            if (!"h2".equals(secure.getApplicationProtocol())) {
+                throw new IOException("the server did not choose h2 by ALPN: " + secure.getApplicationProtocol());
+            }
+            socket = secure;
+        } else {
+            socket = plain;
+        }
+        tls = server.tls;
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        out.write(PREFACE);
+        frame(SETTINGS, 0, 0, new byte[0]);
+        out.flush();
+    }
+
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
+    /** A GET on the next stream; returns once its response has ended. */
+    void get() throws IOException {
+        int stream = nextStream;
+        nextStream += 2;
+        byte[] authority = "probe".getBytes(StandardCharsets.US_ASCII);
+        // HPACK: :method GET, :scheme, :path / from the static table; :authority a literal, not indexed
+        byte[] block = new byte[4 + 1 + authority.length];
+        block[0] = (byte) 0x82;
+        block[1] = (byte) (tls ? 0x87 : 0x86);
+        block[2] = (byte) 0x84;
+        block[3] = 0x01;
+        block[4] = (byte) authority.length;
+        System.arraycopy(authority, 0, block, 5, authority.length);
+        frame(HEADERS, 0x4 | END_STREAM, stream, block);
+        out.flush();
+        while (true) {
+            Frame f = read();
+            if (f == null) {
+                throw new EOFException("closed before stream " + stream + " ended");
+            }
+            if (f.stream == stream && (f.type == DATA || f.type == HEADERS) && (f.flags & END_STREAM) != 0) {
+                return;
+            }
+            if (f.type == GOAWAY) {
+                throw new IOException("GOAWAY before stream " + stream + " ended");
+            }
+        }
+    }
+
+    /** Waits up to {@code maxMs} from {@code startNanos} for the server to end the connection. */
+    Ended endedAfter(long startNanos, long maxMs) throws IOException {
+        long goAwayMs = Ended.NONE;
+        int last = -1;
+        long code = -1;
+        while (true) {
+            long left = maxMs - elapsedMs(startNanos);
+            if (left <= 0) {
+                return new Ended(goAwayMs, last, code, Ended.NONE);
+            }
+            socket.setSoTimeout((int) left);
+            Frame f;
+            try {
+                f = read();
+            } catch (SocketTimeoutException e) {
+                return new Ended(goAwayMs, last, code, Ended.NONE);
+            } catch (SocketException e) {
+                f = null; // a reset: closed too
+            }
+            if (f == null) {
+                return new Ended(goAwayMs, last, code, elapsedMs(startNanos));
+            }
+            if (f.type == GOAWAY && goAwayMs == Ended.NONE) {
+                goAwayMs = elapsedMs(startNanos);
+                last = ((f.payload[0] & 0x7f) << 24) | ((f.payload[1] & 0xff) << 16) | ((f.payload[2] & 0xff) << 8)
+                        | (f.payload[3] & 0xff);
+                code = ((long) (f.payload[4] & 0xff) << 24) | ((f.payload[5] & 0xff) << 16) | ((f.payload[6] & 0xff) << 8)
+                        | (f.payload[7] & 0xff);
+            }
+        }
+    }
+
+    private record Frame(int type, int flags, int stream, byte[] payload) {
+    }
+
+    /** The next frame, SETTINGS and PING answered on the way; null at the end of the stream. */
+    private Frame read() throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            return null;
+        }
+        int length = (b0 << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int stream = in.readInt() & 0x7fffffff;
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        if (type == SETTINGS && (flags & ACK) == 0) {
+            frame(SETTINGS, ACK, 0, new byte[0]);
+            out.flush();
+        } else if (type == PING && (flags & ACK) == 0) {
+            frame(PING, ACK, 0, payload);
+            out.flush();
+        }
+        return new Frame(type, flags, stream, payload);
+    }
+
+    private void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+        byte[] head = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
+                (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
+                (byte) stream};
+        out.write(head);
+        out.write(payload);
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

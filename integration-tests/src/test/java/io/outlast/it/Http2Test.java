@@ -1,0 +1,74 @@
+package io.outlast.it;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * HTTP/2 between the proxy and the server (ALB, Envoy and GCP speak it to their targets): h2 by ALPN over TLS,
+ * and h2c by prior knowledge. {@code idle} governs a connection with no open stream as it governs an idle
+ * HTTP/1.1 connection; the server ends it with a GOAWAY naming the last stream it processed, then closes.
+ */
+class Http2Test {
+    static Stream<String> apps() {
+        return Stream.of("tomcat-9.0@h2", "tomcat-10.1@h2", "tomcat-11.0@h2", "tomcat-9.0@h2@tls", "tomcat-10.1@h2@tls",
+                "tomcat-11.0@h2@tls");
+    }
+
+    static Stream<Arguments> appsOnJdks() {
+        return apps().flatMap(app -> Jdk.all().stream().map(jdk -> Arguments.of(app, jdk)));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}, -javaagent")
+    @MethodSource("appsOnJdks")
+    void premain(String app, Jdk jdk) throws Exception {
+        try (ServerProcess server = ServerProcess.start(jdk, app, "idle=2s,header=3s")) {
+            assertIdleClose(server, 2000);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on JDK 17, attached")
+    @MethodSource("apps")
+    void attach(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null)) {
+            server.attach("idle=3s");
+            assertIdleClose(server, 3000);
+        }
+    }
+
+    /** Tomcat's HTTP/2 keep-alive is its own (20 s by default; here the app's 1 s): the agent's idle is longer. */
+    @ParameterizedTest(name = "{0}: the agent's idle outlasts HTTP/2's own keep-alive")
+    @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-10.1@h2@tls"})
+    void raisesTheServersOwnKeepAlive(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=3s", "-Dapp.h2.idle=1000")) {
+            assertIdleClose(server, 3000);
+        }
+    }
+
+    /** One stream answered, then nothing: a GOAWAY naming stream 1 and the close, at idle after the response. */
+    private static void assertIdleClose(ServerProcess server, long idleMs) throws Exception {
+        try (H2Probe probe = new H2Probe(server)) {
+            int mark = server.mark();
+            probe.get();
+            long start = System.nanoTime();
+            H2Probe.Ended ended = probe.endedAfter(start, idleMs + 6000);
+            Measurements.assertTiming("HTTP/2 idle after a stream", ended.closedMs(), idleMs, Family.TOMCAT.lateMs(), server);
+            assertTrue(ended.goAwayMs() != H2Probe.Ended.NONE && ended.goAwayMs() <= ended.closedMs(),
+                    "a GOAWAY before the close: " + ended + "\n" + server.output());
+            assertEquals(1, ended.lastStreamId(), "GOAWAY's last stream: " + ended);
+            assertEquals(0, ended.errorCode(), "GOAWAY's error code (NO_ERROR): " + ended);
+            Map<String, String> event = server.closeEvent(probe.localPort(), mark);
+            assertEquals("server-idle", event.get("closer"), event + "\n" + server.output());
+            assertEquals("h2", event.get("protocol"), event.toString());
+            assertEquals("1", event.get("requests"), "streams: " + event);
+            Measurements.assertIdleMs(event, idleMs, Family.TOMCAT.lateMs());
+        }
+    }
+}
