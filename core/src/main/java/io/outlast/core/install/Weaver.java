@@ -28,7 +28,37 @@ final class Weaver {
         ClassFileLocator locator = new ClassFileLocator.Compound(
                 ClassFileLocator.Simple.of(target.typeName(), bytes),
                 loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
-        TypeDescription type = TypePool.Default.of(locator).describe(target.typeName()).resolve();
+        TypeDescription type = new LoadedFallbackPool(locator, loader, target.typeName()).describe(target.typeName()).resolve();
         return target.transform(byteBuddy.redefine(type, locator)).make().getBytes();
+    }
+
+    /**
+     * Class files first, as the server's loader gives them. Another agent may have added interfaces defined in
+     * memory, with no class file anywhere (OpenTelemetry's {@code VirtualFieldAccessor$...}, injected into the
+     * boot loader): a type no class file describes is described from its class, which the JVM loads before the
+     * class that implements it anyway. Never the type being woven: it is being defined.
+     */
+    static final class LoadedFallbackPool extends TypePool.Default {
+        private final ClassLoader loader;
+        private final String woven;
+
+        LoadedFallbackPool(ClassFileLocator locator, ClassLoader loader, String woven) {
+            super(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
+            this.loader = loader;
+            this.woven = woven;
+        }
+
+        @Override
+        protected Resolution doDescribe(String name) {
+            Resolution fromFile = super.doDescribe(name);
+            if (fromFile.isResolved() || name.equals(woven)) {
+                return fromFile;
+            }
+            try {
+                return new Resolution.Simple(TypeDescription.ForLoadedType.of(Class.forName(name, false, loader)));
+            } catch (ClassNotFoundException | LinkageError e) {
+                return fromFile;
+            }
+        }
     }
 }
