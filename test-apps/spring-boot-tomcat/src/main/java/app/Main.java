@@ -9,19 +9,21 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A Spring Boot web application on embedded Tomcat answering "ok". -Dapp.idle=MS sets Tomcat's
- * keepAliveTimeout through Spring Boot's own property. Driven through {@link AppControl}.
+ * keepAliveTimeout through Spring Boot's own property; -Dapp.vt=true serves on virtual threads
+ * ({@code spring.threads.virtual.enabled}). Driven through {@link AppControl}.
  */
 @SpringBootApplication
 @RestController
 public class Main {
     @GetMapping("/")
-    public String ok() {
-        return "ok\n";
+    public ResponseEntity<String> ok() {
+        return ResponseEntity.ok().header("X-Virtual-Thread", Boolean.toString(AppControl.onVirtualThread())).body("ok\n");
     }
 
     public static void main(String[] args) throws Exception {
@@ -30,6 +32,9 @@ public class Main {
         properties.put("server.port", AppControl.port());
         properties.put("server.address", "127.0.0.1");
         properties.put("spring.main.banner-mode", "off");
+        if (Boolean.getBoolean("app.vt")) {
+            properties.put("spring.threads.virtual.enabled", "true");
+        }
         if (AppControl.ownIdleMs() > 0) {
             properties.put("server.tomcat.keep-alive-timeout", AppControl.ownIdleMs() + "ms");
         }

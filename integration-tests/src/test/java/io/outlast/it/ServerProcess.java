@@ -275,6 +275,18 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Runs a diagnostic command in the app's JVM ({@code jcmd}, from the app's own JDK); returns its output. */
+    String jcmd(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(jdk.home().resolve("bin/jcmd").toString(), Long.toString(process.pid())));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("jcmd " + String.join(" ", command) + " failed:\n" + out);
+        }
+        return out;
+    }
+
     /** Asks the app to stop its server (a "stop" line) and waits for the JVM to exit. */
     void stop() throws IOException, InterruptedException {
         send("stop");

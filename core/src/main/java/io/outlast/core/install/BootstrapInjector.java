@@ -45,6 +45,22 @@ public final class BootstrapInjector {
         } catch (Exception | LinkageError e) {
             appendJar(inst, classes);
         }
+        initialize(classes.keySet());
+    }
+
+    /**
+     * Each class initialized now, on the agent's thread. Left to its first use, two virtual threads closing their
+     * first connections at once race to initialize one, and the loser waits for the class's initialization
+     * with its carrier pinned (JFR showed it: CloseEvent, 3 ms on Tomcat's virtual threads).
+     */
+    private static void initialize(Iterable<String> names) {
+        for (String name : names) {
+            try {
+                Class.forName(name, true, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // defined or not, the advice finds out at its first call; nothing here to harm
+            }
+        }
     }
 
     /** From the agent's loader, which reads them where it reads its own (the classes no other loader may define). */

@@ -361,7 +361,12 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
         }
         ConnectionState fresh = new ConnectionState(new TomcatConnection(api, api.maxKeepAliveRequests(api.endpointOf(wrapper))),
                 FAMILY, null, null, System.currentTimeMillis());
-        addresses(fresh, api.ioChannel(wrapper));
+        try {
+            addresses(fresh, api.ioChannel(wrapper));
+        } catch (ClosedChannelException closed) {
+            // closed as the poller's pass or a request's end met it: nothing left to follow
+            return fresh;
+        }
         s = registry.putIfAbsent(wrapper, fresh);
         if (waiting && timeouts().idleMs > 0) {
             api.setReadTimeout(wrapper, timeouts().idleMs);
