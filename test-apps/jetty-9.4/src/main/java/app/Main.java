@@ -18,8 +18,9 @@ import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * Embedded Jetty 9.4 answering "ok" to every request. -Dapp.idle=MS sets the connector's own idle
- * timeout (default: Jetty's); -Dapp.tls.keystore=PATH (PKCS12) and -Dapp.tls.password serve TLS only. Driven by the tests through {@link AppControl}.
+ * Embedded Jetty 9.4 or 10.0 (test-apps jetty-9.4 and jetty-10.0 build this one source) answering "ok" to
+ * every request. -Dapp.idle=MS sets the connector's own idle timeout (default: Jetty's); -Dapp.tls.keystore=PATH
+ * (PKCS12) and -Dapp.tls.password serve TLS only. Driven by the tests through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
