@@ -8,42 +8,19 @@ import java.nio.charset.StandardCharsets;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.AbstractHandler;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * Embedded Jetty 11.0 answering "ok" to every request. -Dapp.idle=MS sets the connector's own idle
- * timeout (default: Jetty's); -Dapp.tls.keystore=PATH (PKCS12) and -Dapp.tls.password serve TLS only. Driven by the tests through {@link AppControl}.
+ * Embedded Jetty 11.0 answering "ok" to every request, on the connector {@link Connectors} makes (jetty-9.4's
+ * source). Driven by the tests through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
         Server server = new Server();
-        String keyStore = System.getProperty("app.tls.keystore");
-        ServerConnector connector;
-        if (keyStore != null) {
-            SslContextFactory.Server tls = new SslContextFactory.Server();
-            tls.setKeyStorePath(keyStore);
-            tls.setKeyStorePassword(System.getProperty("app.tls.password"));
-            // as a target behind a balancer: its certificate need not name the Host the proxy sends
-            SecureRequestCustomizer secure = new SecureRequestCustomizer();
-            secure.setSniHostCheck(false);
-            HttpConfiguration http = new HttpConfiguration();
-            http.addCustomizer(secure);
-            connector = new ServerConnector(server, tls, new HttpConnectionFactory(http));
-        } else {
-            connector = new ServerConnector(server);
-        }
-        connector.setHost("127.0.0.1");
-        connector.setPort(AppControl.port());
-        if (AppControl.ownIdleMs() > 0) {
-            connector.setIdleTimeout(AppControl.ownIdleMs());
-        }
+        ServerConnector connector = Connectors.connector(server);
         server.addConnector(connector);
         server.setHandler(new AbstractHandler() {
             @Override

@@ -96,6 +96,11 @@ public class ConnectionState {
         return false;
     }
 
+    /** Withdraws a mark made ahead of a close the server then declined (HTTP/2 decides only once asked). */
+    public void unmark(String closer) {
+        CLOSER.compareAndSet(this, closer, null);
+    }
+
     public String closer() {
         return closer;
     }

@@ -2,11 +2,15 @@ package io.outlast.instrumentation.jetty;
 
 import io.outlast.family.ApiCache;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 
+import static io.outlast.family.Reflection.field;
 import static io.outlast.family.Reflection.first;
 import static io.outlast.family.Reflection.load;
 
@@ -46,10 +50,14 @@ final class JettyApi {
     private final Method sslEndPoint;
     private final Method sslEngine;
     /** A TLS connection's request side: its SslConnection (the outer instance), whose network end point the agent follows; null where not as known. */
-    private final java.lang.reflect.Field sslEndPointOuter;
+    private final Field sslEndPointOuter;
     private final Method networkEndPoint;
     private final Method bytesIn;
     private final Method state;
+    /** Null where the loader has no HTTP/2 server. */
+    final JettyHttp2 h2;
+    /** Connections that choose the protocol (ALPN; 10+ also port unification), before HTTP/1.1 or HTTP/2. */
+    private final Class<?>[] choosing;
     /** Jetty 10+; 9.4 does not record when a request began. */
     private final Method beginNanos;
     private final int contentOrdinal;
@@ -58,7 +66,6 @@ final class JettyApi {
      * The API as the class's loader sees it, or null where it lacks part of Jetty's server (a loader with
      * only Jetty's client, say); either answer is remembered, so a miss costs one failed lookup per loader.
      */
-    /** The API as the class's loader sees it, or null where the loader lacks part of it. */
     static JettyApi of(Class<?> serverClass) {
         return CACHE.get(serverClass);
     }
@@ -97,9 +104,9 @@ final class JettyApi {
         sslConnection = load(cl, "org.eclipse.jetty.io.ssl.SslConnection");
         sslEndPoint = first(sslConnection, "getSslEndPoint", "getDecryptedEndPoint");
         sslEngine = sslConnection.getMethod("getSSLEngine");
-        java.lang.reflect.Field outer;
+        Field outer;
         try {
-            outer = io.outlast.family.Reflection.field(sslEndPoint.getReturnType(), "this$0");
+            outer = field(sslEndPoint.getReturnType(), "this$0");
         } catch (NoSuchFieldException | RuntimeException e) {
             outer = null; // its shutdowns are then seen at the network end point only
         }
@@ -118,6 +125,9 @@ final class JettyApi {
         @SuppressWarnings({"unchecked", "rawtypes"})
         Enum<?> content = Enum.valueOf((Class) load(cl, "org.eclipse.jetty.http.HttpParser$State"), "CONTENT");
         contentOrdinal = content.ordinal();
+        h2 = JettyHttp2.of(cl);
+        choosing = optional(cl, "org.eclipse.jetty.server.NegotiatingServerConnection",
+                "org.eclipse.jetty.server.DetectorConnectionFactory$DetectorConnection");
     }
 
     boolean isNetworkConnector(Object c) {
@@ -157,6 +167,15 @@ final class JettyApi {
         return (Long) idleFor.invoke(ep);
     }
 
+    /**
+     * How long since the application's side last had bytes: over TLS the decrypted end point's, because the
+     * peer's close_notify makes the network end point busy just before the close that reads it.
+     */
+    long requestSideIdleFor(Object ep) throws ReflectiveOperationException {
+        Object c = connection.invoke(ep);
+        return idleFor(sslConnection.isInstance(c) ? sslEndPoint.invoke(c) : ep);
+    }
+
     boolean isOutputShutdown(Object ep) throws ReflectiveOperationException {
         return (Boolean) isOutputShutdown.invoke(ep);
     }
@@ -189,6 +208,38 @@ final class JettyApi {
             c = connection.invoke(sslEndPoint.invoke(c));
         }
         return httpConnection.isInstance(c) ? c : null;
+    }
+
+    /**
+     * The end point keeps the connector's idle timeout: it speaks HTTP/1.1 or HTTP/2, or is still choosing one (a
+     * TLS handshake with ALPN). An upgraded one (a WebSocket) has the application's.
+     */
+    boolean connectorTimed(Object ep) throws ReflectiveOperationException {
+        Object c = connection.invoke(ep);
+        if (sslConnection.isInstance(c)) {
+            c = connection.invoke(sslEndPoint.invoke(c));
+        }
+        if (httpConnection.isInstance(c) || (h2 != null && h2.connectionType.isInstance(c))) {
+            return true;
+        }
+        for (Class<?> type : choosing) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The HTTP/2 session on the endpoint, looking through TLS; null for anything else. */
+    Object h2Session(Object ep) throws ReflectiveOperationException {
+        if (h2 == null) {
+            return null;
+        }
+        Object c = connection.invoke(ep);
+        if (sslConnection.isInstance(c)) {
+            c = connection.invoke(sslEndPoint.invoke(c));
+        }
+        return h2.session(c);
     }
 
     /**
@@ -253,6 +304,18 @@ final class JettyApi {
     /** When the current request's first byte was parsed, or {@code Long.MIN_VALUE} where Jetty does not say (9.4). */
     long beginNanos(Object parser) throws ReflectiveOperationException {
         return beginNanos == null ? Long.MIN_VALUE : (Long) beginNanos.invoke(parser);
+    }
+
+    private static Class<?>[] optional(ClassLoader cl, String... names) {
+        List<Class<?>> found = new ArrayList<>();
+        for (String name : names) {
+            try {
+                found.add(load(cl, name));
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not in this line
+            }
+        }
+        return found.toArray(new Class<?>[0]);
     }
 
     private static Object address(Object ep, Method m) {

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFamily, Servers.Family<JettyConnections.Connector> {
     private static final String FAMILY = "jetty";
+    /** From {@link #idleExpiring}: an HTTP/2 session already closing, whose close this expiry does not start. */
+    private static final long H2_CLOSING = -2;
 
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
@@ -77,6 +79,9 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             boolean stopping = !api.isRunning(connector);
             // the idle of an unexplained close only: marked ones carry theirs (four calls saved per connection)
             long unmarkedIdle = ConnectionTracker.readsUnmarked(s, stopping) ? waitingIdle(api, endPoint) : 0;
+            if (api.h2Session(endPoint) != null) {
+                s.protocol = "h2";
+            }
             tracker.closed(s, stopping, CloseEvent.SERVER, unmarkedIdle, api.requests(endPoint));
         } catch (Throwable t) {
             tracker.failed(t);
@@ -119,6 +124,18 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
                 // to the FIN Jetty is about to send can be read on another thread before this call returns
                 s.mark(CloseEvent.SERVER_IDLE, idleMs);
             }
+            Object h2 = parser == null ? api.h2Session(endPoint) : null;
+            if (h2 == null) {
+                return idleMs;
+            }
+            if (api.h2.closed(h2)) {
+                return H2_CLOSING;
+            }
+            if (api.h2.waiting(h2)) {
+                // with no stream open HTTP/2 closes, GOAWAY then FIN, before this call returns: the peer's FIN in
+                // answer must find the mark; withdrawn on the way out if it declined after all
+                s.mark(CloseEvent.SERVER_IDLE, idleMs);
+            }
             return idleMs;
         } catch (Throwable t) {
             tracker.failed(t);
@@ -129,7 +146,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     @Override
     public void idleExpired(Object endPoint, long idleMs) {
         try {
-            ConnectionState s = registry.get(endPoint);
+            ConnectionState s = idleMs < 0 ? null : registry.get(endPoint);
             if (s == null) {
                 return;
             }
@@ -137,6 +154,16 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             // with a request being handled Jetty may decline: only a shut output is the server closing
             if (api.isOutputShutdown(endPoint) || !api.isOpen(endPoint)) {
                 s.mark(CloseEvent.SERVER_IDLE, idleMs);
+                return;
+            }
+            // HTTP/2 open on the way in and closing on the way out: this expiry sent its GOAWAY
+            Object h2 = api.h2Session(endPoint);
+            if (h2 != null) {
+                if (api.h2.closed(h2)) {
+                    s.mark(CloseEvent.SERVER_IDLE, idleMs);
+                } else {
+                    s.unmark(CloseEvent.SERVER_IDLE);
+                }
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -269,15 +296,14 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         connectors.reconfigured();
     }
 
-    /** The settings changed: the connector, and its open HTTP/1.1 connections, get the idle in force. */
+    /** The settings changed: the connector, and its open HTTP/1.1 and HTTP/2 connections, get the idle in force. */
     @Override
     public void reapply(Object connector, Connector kept) throws ReflectiveOperationException {
         JettyApi api = kept.api;
         long idle = timeouts().idleMs > 0 ? timeouts().idleMs : kept.ownIdleMs;
         api.setConnectorIdle(connector, idle);
         for (Object endPoint : api.endPoints(connector)) {
-            if (api.httpConnection(endPoint) == null) {
-                // upgraded (a WebSocket) or HTTP/2: its timeout is the application's, not the connector's
+            if (!api.connectorTimed(endPoint)) {
                 continue;
             }
             ConnectionState s = registry.get(endPoint);
@@ -345,8 +371,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             return;
         }
         ConnectionState s = registry.putIfAbsent(endPoint, newState(api, endPoint));
-        if (api.httpConnection(endPoint) != null && timeouts().idleMs > 0) {
-            // an endpoint open before the agent came may have been upgraded: its idle is the application's
+        if (timeouts().idleMs > 0 && api.connectorTimed(endPoint)) {
             api.setIdle(endPoint, heldIfMidHeader(api, endPoint, s, timeouts().idleMs));
         }
     }
@@ -362,11 +387,19 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
                 api.createdMillis(endPoint));
     }
 
-    /** How long the connection has waited for a request; 0 while one is in progress. */
+    /** How long the connection has waited for a request (HTTP/2: with no stream open); 0 while one is in progress. */
     private static long waitingIdle(JettyApi api, Object endPoint) throws ReflectiveOperationException {
         Object http = api.httpConnection(endPoint);
-        Object parser = http == null ? null : api.parser(http);
-        return parser != null && api.waiting(parser) ? api.idleFor(endPoint) : 0;
+        if (http == null) {
+            Object h2 = api.h2Session(endPoint);
+            if (h2 == null || !api.h2.waiting(h2)) {
+                return 0;
+            }
+            long idle = api.h2.idleFor(h2);
+            return idle >= 0 ? idle : api.requestSideIdleFor(endPoint);
+        }
+        Object parser = api.parser(http);
+        return parser != null && api.waiting(parser) ? api.requestSideIdleFor(endPoint) : 0;
     }
 
     /** What the agent keeps of a connector: its API handle and its own idle timeout, put back when idle is unset. */
