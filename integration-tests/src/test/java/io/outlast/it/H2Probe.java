@@ -98,6 +98,19 @@ final class H2Probe implements AutoCloseable {
         }
     }
 
+    /**
+     * The first bytes of a HEADERS frame on the next stream, the rest never sent: a stream's header that stops
+     * arriving (the HTTP/2 slow-loris).
+     */
+    void partialHeaders() throws IOException {
+        int stream = nextStream;
+        nextStream += 2;
+        byte[] head = {0, 0, 16, HEADERS, 0x4 | END_STREAM, (byte) (stream >>> 24), (byte) (stream >>> 16),
+                (byte) (stream >>> 8), (byte) stream, (byte) 0x82, (byte) 0x86};
+        out.write(head);
+        out.flush();
+    }
+
     /** Waits up to {@code maxMs} from {@code startNanos} for the server to end the connection. */
     Ended endedAfter(long startNanos, long maxMs) throws IOException {
         long goAwayMs = Ended.NONE;

@@ -20,7 +20,8 @@ class Http2Test {
     static Stream<String> apps() {
         return Stream.of("tomcat-9.0@h2", "tomcat-10.1@h2", "tomcat-11.0@h2", "tomcat-9.0@h2@tls", "tomcat-10.1@h2@tls",
                 "tomcat-11.0@h2@tls", "jetty-9.4@h2", "jetty-10.0@h2", "jetty-11.0@h2", "jetty-12.0@h2", "jetty-12.1@h2", "jetty-9.4@h2@tls",
-                "jetty-10.0@h2@tls", "jetty-11.0@h2@tls", "jetty-12.0@h2@tls", "jetty-12.1@h2@tls");
+                "jetty-10.0@h2@tls", "jetty-11.0@h2@tls", "jetty-12.0@h2@tls", "jetty-12.1@h2@tls", "reactor-netty-1.1@h2",
+                "reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "reactor-netty-1.2@h2@tls");
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -53,10 +54,32 @@ class Http2Test {
         }
     }
 
+    /**
+     * A stream's HEADERS frame that stops arriving on an otherwise idle connection is a header: closed at the header
+     * deadline, before idle.
+     */
+    @ParameterizedTest(name = "{0}: a stream's header that stops arriving")
+    @ValueSource(strings = {"reactor-netty-1.1@h2", "reactor-netty-1.2@h2@tls"})
+    void stalledStreamHeader(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=6s,header=2s");
+             H2Probe probe = new H2Probe(server)) {
+            int mark = server.mark();
+            probe.get();
+            probe.partialHeaders();
+            long start = System.nanoTime();
+            H2Probe.Ended ended = probe.endedAfter(start, 8000);
+            Measurements.assertTiming("HTTP/2 header that stops arriving", ended.closedMs(), 2000,
+                    Measurements.HEADER_LATE_MS, server);
+            Map<String, String> event = server.closeEvent(probe.localPort(), mark);
+            assertEquals("server-header", event.get("closer"), event + "\n" + server.output());
+            assertEquals("h2", event.get("protocol"), event.toString());
+        }
+    }
+
     /** The client ends an idle HTTP/2 connection: {@code peer}, with how long it had waited for a stream. */
     @ParameterizedTest(name = "{0}: the peer's close")
     @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-10.1@h2@tls", "jetty-12.0@h2", "jetty-12.0@h2@tls", "jetty-10.0@h2",
-            "jetty-10.0@h2@tls"})
+            "jetty-10.0@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls"})
     void peerCloses(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=5s")) {
             int mark = server.mark();
@@ -74,7 +97,8 @@ class Http2Test {
     }
 
     private static long lateMs(String app) {
-        return app.startsWith("jetty") ? Family.JETTY.lateMs() : Family.TOMCAT.lateMs();
+        return app.startsWith("jetty") ? Family.JETTY.lateMs() : app.startsWith("reactor") ? Family.NETTY.lateMs()
+                : Family.TOMCAT.lateMs();
     }
 
     /** One stream answered, then nothing: a GOAWAY naming stream 1 and the close, at idle after the response. */

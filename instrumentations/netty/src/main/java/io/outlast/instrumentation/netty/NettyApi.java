@@ -48,6 +48,8 @@ final class NettyApi {
     private final Method sslEngine;
     private final Field cumulation;
     private final Method isReadable;
+    /** Null where the loader has no HTTP/2 codec. */
+    final NettyHttp2 h2;
 
     static NettyApi of(Class<?> nettyClass) {
         return CACHE.get(nettyClass);
@@ -115,6 +117,12 @@ final class NettyApi {
         sslEngine = engine;
         cumulation = held;
         isReadable = readable;
+        h2 = NettyHttp2.of(cl);
+    }
+
+    /** The channel's HTTP/2 connection handler, or null: read by the sweep, kept only weakly. */
+    Object h2Handler(Object channel) throws ReflectiveOperationException {
+        return h2 == null ? null : pipelineGet.invoke(pipeline.invoke(channel), h2.handlerType);
     }
 
     /** The channel's TLS handler, or null: read by the sweep, never kept (it would keep the channel). */

@@ -1,5 +1,7 @@
 package io.outlast.instrumentation.netty;
 
+import java.lang.ref.WeakReference;
+
 /**
  * What the agent keeps for one Netty server connection beside the common {@code NettyConnectionState}. Written on
  * the connection's event loop, read by the agent's sweep.
@@ -34,8 +36,21 @@ final class NettyConnection {
     volatile boolean handshaking;
     /** A close for a timeout is queued on the event loop. */
     volatile boolean closing;
+    /** Speaking HTTP/2: its connection handler, held weakly (the handler holds the channel); null until seen. */
+    volatile WeakReference<Object> h2;
+    /** HTTP/2: streams open as last seen (-1: not HTTP/2), and the peer's last stream then. */
+    volatile int h2Active = -1;
+    volatile int h2LastStream;
+    /** Looks for an HTTP/2 handler after an upgrade (h2c's is there by then; a WebSocket's never). */
+    volatile int upgradedLooks;
     /** Reactor Netty's own idle timeout on this connection as the application set it (-1: none), -2 until seen. */
     volatile long ownIdleMs = -2;
+
+    /** The HTTP/2 connection handler, while the channel lives; null if not HTTP/2 or not seen yet. */
+    Object h2Handler() {
+        WeakReference<Object> ref = h2;
+        return ref == null ? null : ref.get();
+    }
 
     NettyConnection(Object owner, NettyApi api, Object parent) {
         this.owner = owner;

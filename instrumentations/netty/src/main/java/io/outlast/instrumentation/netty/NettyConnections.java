@@ -12,6 +12,7 @@ import io.outlast.family.RunningThreads;
 import io.outlast.family.ServerObjects;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Collections;
@@ -235,12 +236,13 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
                 }
             }
             NettyConnection c = (NettyConnection) s.support;
-            if (!c.http && !(c.http = api.hasServerCodec(channel))) {
+            boolean h2 = http2(channel, s);
+            if (!h2 && !c.http && !(c.http = api.hasServerCodec(channel))) {
                 return;
             }
             // a close no one marked is the peer's end of input: Netty closes it without passing the pipeline
             boolean stopping = ConnectionTracker.readsUnmarked(s, true) && stopping(api, channel, s);
-            tracker.closed(s, stopping, CloseEvent.PEER, waitedMs(s), s.requestsIn);
+            tracker.closed(s, stopping, CloseEvent.PEER, waitedMs(s), h2 ? (c.h2LastStream + 1) / 2 : s.requestsIn);
         } catch (Throwable t) {
             tracker.failed(t);
         }
@@ -255,12 +257,17 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             }
             Object channel = api.channel(ctx);
             long handlerMs = api.idleEventTimeoutMs(handler, event);
-            boolean known = registry.get(channel) != null;
+            NettyConnectionState known = (NettyConnectionState) registry.get(channel);
+            if (known != null && timeouts().idleMs > 0 && handlerMs >= 0 && http2(channel, known)) {
+                // Reactor Netty's handler on an HTTP/2 connection counts reads, whatever its streams: the agent's
+                // sweep closes it when no stream has been open for idle
+                return true;
+            }
             NettyConnectionState s = handlerMs < 0 ? null : track(handler, channel);
             if (s == null) {
                 return false;
             }
-            if (!known) {
+            if (known == null) {
                 // met here, after an attach: it has been idle at least this long
                 s.idleSinceMillis = System.currentTimeMillis() - handlerMs;
             }
@@ -363,6 +370,49 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
         return servers.has(parent);
     }
 
+    /**
+     * HTTP/2 (by ALPN, prior knowledge or an h2c upgrade): whether the connection speaks it, its times then stamped
+     * here from its connection handler. A wait begins when no stream is open and none has begun since the last
+     * look; a stream's header is arriving while no stream is open and a frame's bytes are held. Both up to a sweep
+     * period late, never early. On the sweep's thread, or on the event loop before a close.
+     */
+    boolean http2(Object channel, NettyConnectionState s) throws Exception {
+        NettyConnection c = (NettyConnection) s.support;
+        Object handler = c.h2Handler();
+        if (handler == null) {
+            if (c.h2Active >= 0 || c.api.h2 == null || (c.http && (!c.upgraded || c.upgradedLooks >= 3))) {
+                // its handler gone with the channel, or HTTP/1 that has not switched (or switched to another protocol)
+                return c.h2Active >= 0;
+            }
+            if (c.upgraded) {
+                c.upgradedLooks++;
+            }
+            handler = c.api.h2Handler(channel);
+            if (handler == null) {
+                return false;
+            }
+            c.h2 = new WeakReference<>(handler);
+            s.protocol = "h2";
+            report(c.api, channel, c);
+        }
+        NettyHttp2 h2 = c.api.h2;
+        int last = h2.lastStream(handler);
+        int active = h2.activeStreams(handler);
+        if (active > 0 || last != c.h2LastStream || c.h2Active < 0) {
+            s.idleSinceMillis = System.currentTimeMillis();
+            c.h2LastStream = last;
+        }
+        c.h2Active = active;
+        if (active > 0 || !h2.framePending(handler)) {
+            if (s.headerStartNanos != 0) {
+                s.headerStartNanos = 0;
+            }
+        } else if (s.headerStartNanos == 0) {
+            s.headerStartNanos = System.nanoTime();
+        }
+        return true;
+    }
+
     /** Waiting for a request: every request answered, no header or body arriving. */
     static boolean waiting(NettyConnectionState s) {
         return !s.inBody && s.headerReads == s.headerReadsDone && s.responsesOut >= s.requestsIn;
@@ -379,6 +429,9 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
      */
     static long waitedMs(NettyConnectionState s) {
         NettyConnection c = (NettyConnection) s.support;
+        if (c.h2Active >= 0) {
+            return c.h2Active == 0 ? System.currentTimeMillis() - s.idleSinceMillis : 0;
+        }
         return waiting(s) && s.responsesOut == c.stampedResponses ? System.currentTimeMillis() - s.idleSinceMillis : 0;
     }
 
@@ -426,7 +479,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     }
 
     /** One line per server channel, at its first HTTP connection. */
-    private void report(NettyApi api, Object channel, NettyConnection c) throws Exception {
+    void report(NettyApi api, Object channel, NettyConnection c) throws Exception {
         servers.get(c.parent, srv -> Boolean.TRUE, (srv, v) -> {
             // Vert.x's options as the application set them; Reactor Netty's setting; else an idle handler of the
             // application's (one made before the agent came)

@@ -48,8 +48,10 @@ final class NettyTimeouts {
         tracker.registry().forEach((channel, state) -> {
             try {
                 NettyConnectionState s = (NettyConnectionState) state;
-                handshake(channel, s);
-                stamp(s);
+                if (!connections.http2(channel, s)) {
+                    handshake(channel, s);
+                    stamp(s);
+                }
                 String closer = due(s, nowNanos, nowMillis);
                 NettyConnection c = (NettyConnection) s.support;
                 if (closer != null && !c.closing) {
@@ -120,13 +122,20 @@ final class NettyTimeouts {
      */
     String due(NettyConnectionState s, long nowNanos, long nowMillis) {
         NettyConnection c = (NettyConnection) s.support;
-        if (c.upgraded) {
-            return null;
-        }
         long idleMs = tracker.timeouts().idleMs;
         long headerMs = tracker.timeouts().headerMs;
         long headerNanos = headerMs > 0 ? TimeUnit.MILLISECONDS.toNanos(headerMs) : -1;
         long headerStart = s.headerStartNanos;
+        if (c.h2Active >= 0) {
+            if (headerNanos > 0 && headerStart != 0 && nowNanos - headerStart >= headerNanos) {
+                return CloseEvent.SERVER_HEADER;
+            }
+            return idleMs > 0 && c.h2Active == 0 && headerStart == 0 && nowMillis - s.idleSinceMillis >= idleMs
+                    ? CloseEvent.SERVER_IDLE : null;
+        }
+        if (c.upgraded) {
+            return null;
+        }
         boolean arriving = NettyConnections.headerArriving(s) || c.handshaking;
         if (headerNanos > 0 && headerStart != 0 && arriving && s.requestsIn == c.stampedRequests
                 && nowNanos - headerStart >= headerNanos) {
@@ -143,11 +152,13 @@ final class NettyTimeouts {
     private void closeIfDue(Object channel, NettyConnectionState s) {
         NettyConnection c = (NettyConnection) s.support;
         try {
+            // HTTP/2's counts are read, not kept by advice: read again here, where they are current
+            boolean h2 = c.h2Active >= 0 && connections.http2(channel, s);
             String closer = due(s, System.nanoTime(), System.currentTimeMillis());
             if (closer == null) {
                 return;
             }
-            if (!c.http && !(c.http = c.api.hasServerCodec(channel))) {
+            if (!h2 && !c.http && !(c.http = c.api.hasServerCodec(channel))) {
                 if (!(closer.equals(CloseEvent.SERVER_HEADER) && c.handshaking && connections.servesHttp(c.parent))) {
                     // not an HTTP/1 connection (another protocol on Netty, or HTTP/2): not the agent's
                     tracker.registry().remove(channel);
