@@ -122,6 +122,11 @@ public abstract class NettyHooks {
         return idleTimeout;
     }
 
+    /** Entry of gRPC's {@code MaxConnectionIdleManager(long, Ticker)}: the idle, in nanoseconds, it closes at. */
+    public long grpcIdleNanos(long maxConnectionIdleNanos) {
+        return maxConnectionIdleNanos;
+    }
+
     /** Exit of Vert.x's {@code TCPSSLOptions.getIdleTimeout()}. */
     public int vertxIdle(Object options, int idleTimeout) {
         return idleTimeout;

@@ -15,7 +15,7 @@ import javax.net.ssl.SSLSocket;
 /**
  * A minimal HTTP/2 client that measures, from outside, when and how the server ends a connection: prior
  * knowledge over plain text (h2c), ALPN {@code h2} over TLS. It sends GETs on streams 1, 3, ..., answers
- * SETTINGS and PING, and records the GOAWAY the server sends before it closes.
+ * SETTINGS and PING, and records the GOAWAYs the server sends before it closes.
  */
 final class H2Probe implements AutoCloseable {
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -33,7 +33,10 @@ final class H2Probe implements AutoCloseable {
     private final OutputStream out;
     private int nextStream = 1;
 
-    /** What the end of a connection looked like: a GOAWAY first (and when), then the end of the stream. */
+    /**
+     * What the end of a connection looked like: a GOAWAY first (when), the last GOAWAY's stream and error code, then
+     * the end of the stream.
+     */
     record Ended(long goAwayMs, int lastStreamId, long errorCode, long closedMs) {
         static final long NONE = -1;
     }
@@ -133,8 +136,9 @@ final class H2Probe implements AutoCloseable {
             if (f == null) {
                 return new Ended(goAwayMs, last, code, elapsedMs(startNanos));
             }
-            if (f.type == GOAWAY && goAwayMs == Ended.NONE) {
-                goAwayMs = elapsedMs(startNanos);
+            if (f.type == GOAWAY) {
+                // the first's time; the last's stream and code (a graceful shutdown's first says 2^31-1, all)
+                goAwayMs = goAwayMs == Ended.NONE ? elapsedMs(startNanos) : goAwayMs;
                 last = ((f.payload[0] & 0x7f) << 24) | ((f.payload[1] & 0xff) << 16) | ((f.payload[2] & 0xff) << 8)
                         | (f.payload[3] & 0xff);
                 code = ((long) (f.payload[4] & 0xff) << 24) | ((f.payload[5] & 0xff) << 16) | ((f.payload[6] & 0xff) << 8)

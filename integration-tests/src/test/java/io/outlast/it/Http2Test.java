@@ -1,14 +1,17 @@
 package io.outlast.it;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -21,7 +24,8 @@ class Http2Test {
         return Stream.of("tomcat-9.0@h2", "tomcat-10.1@h2", "tomcat-11.0@h2", "tomcat-9.0@h2@tls", "tomcat-10.1@h2@tls",
                 "tomcat-11.0@h2@tls", "jetty-9.4@h2", "jetty-10.0@h2", "jetty-11.0@h2", "jetty-12.0@h2", "jetty-12.1@h2", "jetty-9.4@h2@tls",
                 "jetty-10.0@h2@tls", "jetty-11.0@h2@tls", "jetty-12.0@h2@tls", "jetty-12.1@h2@tls", "reactor-netty-1.1@h2",
-                "reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "reactor-netty-1.2@h2@tls");
+                "reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "reactor-netty-1.2@h2@tls", "grpc-java",
+                "grpc-java@tls");
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -45,11 +49,14 @@ class Http2Test {
         }
     }
 
-    /** Tomcat's HTTP/2 keep-alive is its own (20 s by default; here the app's 1 s): the agent's idle is longer. */
+    /**
+     * The server's own HTTP/2 idle (Tomcat's keep-alive, 20 s by default; gRPC's maxConnectionIdle; here the app's
+     * 1 s): the agent's idle is longer, and wins.
+     */
     @ParameterizedTest(name = "{0}: the agent's idle outlasts HTTP/2's own keep-alive")
-    @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-10.1@h2@tls"})
+    @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-10.1@h2@tls", "grpc-java", "grpc-java@tls"})
     void raisesTheServersOwnKeepAlive(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=3s", "-Dapp.h2.idle=1000")) {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=3s", "-Dapp.h2.idle=1000", "-Dapp.idle=1000")) {
             assertIdleClose(server, lateMs(app), 3000);
         }
     }
@@ -59,7 +66,7 @@ class Http2Test {
      * deadline, before idle.
      */
     @ParameterizedTest(name = "{0}: a stream's header that stops arriving")
-    @ValueSource(strings = {"reactor-netty-1.1@h2", "reactor-netty-1.2@h2@tls"})
+    @ValueSource(strings = {"reactor-netty-1.1@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls"})
     void stalledStreamHeader(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=6s,header=2s");
              H2Probe probe = new H2Probe(server)) {
@@ -76,10 +83,41 @@ class Http2Test {
         }
     }
 
+    /**
+     * grpc-netty-shaded relocates Netty (io.grpc.netty.shaded.io.netty): not one the agent knows, since its hooks
+     * name Netty's classes. It says so once, naming the copy, and gRPC keeps its own behaviour (no idle limit).
+     */
+    @Test
+    void grpcNettyShadedIsNamedAndLeftAlone() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "grpc-java-shaded", "idle=1s,header=1s");
+             H2Probe probe = new H2Probe(server)) {
+            probe.get();
+            H2Probe.Ended ended = probe.endedAfter(System.nanoTime(), 2500);
+            assertEquals(H2Probe.Ended.NONE, ended.closedMs(), "closed: " + ended + "\n" + server.output());
+            server.await(l -> l.startsWith("outlast: warning: netty: io.grpc.netty.shaded.io.netty.")
+                    && l.contains("left untouched"), Duration.ofSeconds(5));
+            assertFalse(server.has(l -> l.startsWith("outlast: close")), server.output());
+        }
+    }
+
+    /**
+     * gRPC's own idle limit lives outside the relocated Netty (grpc-core): where the application set one, the
+     * agent's idle replaces it in the shaded copy too, so it cannot close before the proxy.
+     */
+    @Test
+    void grpcNettyShadedOwnIdleTakesTheAgentsIdle() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "grpc-java-shaded", "idle=3s", "-Dapp.idle=1000");
+             H2Probe probe = new H2Probe(server)) {
+            probe.get();
+            H2Probe.Ended ended = probe.endedAfter(System.nanoTime(), 6000);
+            Measurements.assertTiming("gRPC's own idle, shaded", ended.closedMs(), 3000, Family.NETTY.lateMs(), server);
+        }
+    }
+
     /** The client ends an idle HTTP/2 connection: {@code peer}, with how long it had waited for a stream. */
     @ParameterizedTest(name = "{0}: the peer's close")
     @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-10.1@h2@tls", "jetty-12.0@h2", "jetty-12.0@h2@tls", "jetty-10.0@h2",
-            "jetty-10.0@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls"})
+            "jetty-10.0@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls"})
     void peerCloses(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=5s")) {
             int mark = server.mark();
@@ -97,7 +135,7 @@ class Http2Test {
     }
 
     private static long lateMs(String app) {
-        return app.startsWith("jetty") ? Family.JETTY.lateMs() : app.startsWith("reactor") ? Family.NETTY.lateMs()
+        return app.startsWith("jetty") ? Family.JETTY.lateMs() : app.startsWith("reactor") || app.startsWith("grpc") ? Family.NETTY.lateMs()
                 : Family.TOMCAT.lateMs();
     }
 

@@ -39,6 +39,8 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     /** Vert.x's own idle as the application set it, last read (-1: none, -2: not seen). */
     private volatile long vertxOwnIdleMs = -2;
     private final ThreadLocal<Integer> vertxOwnIdleRaw = new ThreadLocal<>();
+    /** gRPC's maxConnectionIdle as the application set it, last seen (-2: not seen; gRPC makes none without one). */
+    private volatile long grpcOwnIdleMs = -2;
     /** Server channels asked to close: their connections' closes from then on are shutdown closes. */
     private final Set<Object> stoppingServers = Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
     /** Whether any server channel was asked to close: until then a close asks nothing of that set's lock. */
@@ -126,7 +128,8 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
                 NettyConnection c = (NettyConnection) s.support;
                 String closer = idleFiring.get() == channel ? CloseEvent.SERVER_IDLE
                         : stopping || stopping(c) ? CloseEvent.SHUTDOWN
-                        : c.tls != 0 && c.api.tlsClosedByPeer(channel) ? CloseEvent.PEER : CloseEvent.SERVER;
+                        : c.tls != 0 && c.api.tlsClosedByPeer(channel) ? CloseEvent.PEER
+                        : h2IdleClose(channel, s) ? CloseEvent.SERVER_IDLE : CloseEvent.SERVER;
                 s.mark(closer, waitedMs(s));
             }
         } catch (Throwable t) {
@@ -308,6 +311,12 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     }
 
     @Override
+    public long grpcIdleNanos(long maxConnectionIdleNanos) {
+        grpcOwnIdleMs = TimeUnit.NANOSECONDS.toMillis(maxConnectionIdleNanos);
+        return timeouts().idleMs > 0 ? TimeUnit.MILLISECONDS.toNanos(timeouts().idleMs) : maxConnectionIdleNanos;
+    }
+
+    @Override
     public int vertxIdle(Object options, int idleTimeout) {
         if (!isVertxServerOptions(options)) {
             return idleTimeout;
@@ -413,6 +422,19 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
         return true;
     }
 
+    /**
+     * An HTTP/2 connection the server closes itself with no stream open, having waited the agent's idle: a
+     * framework's own idle limit, which the agent set to its idle (gRPC's {@code maxConnectionIdle}). The wait is
+     * read as stamped, up to a sweep period under.
+     */
+    private boolean h2IdleClose(Object channel, NettyConnectionState s) throws Exception {
+        long idleMs = timeouts().idleMs;
+        if (idleMs <= 0 || !http2(channel, s) || ((NettyConnection) s.support).h2Active != 0) {
+            return false;
+        }
+        return waitedMs(s) >= idleMs - NettyTimeouts.sweepPeriodMs(idleMs, timeouts().headerMs);
+    }
+
     /** Waiting for a request: every request answered, no header or body arriving. */
     static boolean waiting(NettyConnectionState s) {
         return !s.inBody && s.headerReads == s.headerReadsDone && s.responsesOut >= s.requestsIn;
@@ -481,9 +503,10 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     /** One line per server channel, at its first HTTP connection. */
     void report(NettyApi api, Object channel, NettyConnection c) throws Exception {
         servers.get(c.parent, srv -> Boolean.TRUE, (srv, v) -> {
-            // Vert.x's options as the application set them; Reactor Netty's setting; else an idle handler of the
-            // application's (one made before the agent came)
-            long own = vertxOwnIdleMs > -2 ? vertxOwnIdleMs : c.ownIdleMs > -2 ? c.ownIdleMs : api.pipelineIdleMs(channel);
+            // Vert.x's options as the application set them; Reactor Netty's setting; gRPC's; else an idle handler
+            // of the application's (one made before the agent came)
+            long own = vertxOwnIdleMs > -2 ? vertxOwnIdleMs : c.ownIdleMs > -2 ? c.ownIdleMs
+                    : grpcOwnIdleMs > -2 ? grpcOwnIdleMs : api.pipelineIdleMs(channel);
             tracker.report(new EndpointReport(FAMILY, api.version == null ? "unknown" : api.version,
                     "server", api.local(srv), own, timeouts().idleMs > 0 ? timeouts().idleMs : own, -1,
                     timeouts().headerMs > 0 ? timeouts().headerMs : -1));

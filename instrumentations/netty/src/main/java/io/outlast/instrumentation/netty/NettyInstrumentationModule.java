@@ -24,7 +24,7 @@ public final class NettyInstrumentationModule extends FamilyModule {
                 IdleHandlerInstrumentation.netty(),
                 IdleHandlerInstrumentation.reactor("reactor.netty.http.server.IdleTimeoutHandler"),
                 IdleHandlerInstrumentation.reactor("reactor.netty.http.IdleTimeoutHandler"),
-                new VertxOptionsInstrumentation());
+                new VertxOptionsInstrumentation(), new GrpcIdleInstrumentation());
     }
 
     @Override
