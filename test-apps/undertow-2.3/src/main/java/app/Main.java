@@ -15,7 +15,8 @@ import javax.net.ssl.SSLContext;
  * Embedded Undertow 2.2 or 2.3 (test-apps undertow-2.2 and undertow-2.3 build this one source) answering
  * "ok". -Dapp.idle=MS sets its own NO_REQUEST_TIMEOUT (default: 60 s, set by Undertow.start);
  * -Dapp.noTimeouts=true unsets it; -Dapp.ws.idle=MS adds a WebSocket at /ws whose channels the application
- * gives that idle timeout; -Dapp.tls.keystore=PATH and -Dapp.tls.password serve TLS only. Driven through
+ * gives that idle timeout; -Dapp.tls.keystore=PATH and -Dapp.tls.password serve TLS only; -Dapp.h2=true enables HTTP/2
+ * (h2 by ALPN over TLS, h2c by upgrade), which outlast does not govern on Undertow yet. Driven through
  * {@link AppControl}.
  */
 public final class Main {
@@ -38,6 +39,9 @@ public final class Main {
         } else if (Boolean.getBoolean("app.noTimeouts")) {
             // neither timeout: Undertow then makes no timer for its connections at all
             builder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, -1);
+        }
+        if (Boolean.getBoolean("app.h2")) {
+            builder.setServerOption(UndertowOptions.ENABLE_HTTP2, true);
         }
         Undertow server = builder.build();
         server.start();

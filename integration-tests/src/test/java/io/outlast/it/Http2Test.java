@@ -114,6 +114,31 @@ class Http2Test {
         }
     }
 
+    /**
+     * Undertow's HTTP/2 is not governed yet: a listener with it enabled is named once, with the listener's line (at
+     * start, or at its first connection where the agent came after the server started: premain's install and an
+     * attach).
+     */
+    @ParameterizedTest(name = "{0}: HTTP/2 not governed, said once")
+    @ValueSource(strings = {"undertow-2.2@h2", "undertow-2.3@h2", "undertow-2.3@h2@tls"})
+    void undertowNamesTheHttp2ItDoesNotGovern(String app) throws Exception {
+        String said = "HTTP/2 (ENABLE_HTTP2) is not governed by outlast";
+        for (boolean attached : new boolean[] {false, true}) {
+            try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, attached ? null : "idle=2s")) {
+                if (attached) {
+                    server.attach("idle=2s");
+                }
+                for (int i = 0; i < 2; i++) {
+                    try (Probe probe = Probe.to(server)) {
+                        probe.request(false);
+                    }
+                }
+                server.await(l -> l.startsWith("outlast: warning: undertow ") && l.contains(said), Duration.ofSeconds(10));
+                assertEquals(1L, server.count(l -> l.contains(said)), server.output());
+            }
+        }
+    }
+
     /** The client ends an idle HTTP/2 connection: {@code peer}, with how long it had waited for a stream. */
     @ParameterizedTest(name = "{0}: the peer's close")
     @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-10.1@h2@tls", "jetty-12.0@h2", "jetty-12.0@h2@tls", "jetty-10.0@h2",

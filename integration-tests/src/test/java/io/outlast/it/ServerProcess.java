@@ -247,6 +247,12 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    long count(Predicate<String> match) {
+        synchronized (lines) {
+            return lines.stream().filter(match).count();
+        }
+    }
+
     /** How many lines the app has printed so far: events after this mark belong to connections opened after it. */
     int mark() {
         synchronized (lines) {

@@ -24,6 +24,8 @@ final class UndertowApi {
     private final Field serverOptions;
     private final Method connectionOptions;
     private final Method optionGet;
+    private final Method optionGetBoolean;
+    private final Object enableHttp2;
     private final Object noRequestTimeout;
     private final Object requestParseTimeout;
     private final Method peerAddress;
@@ -59,9 +61,11 @@ final class UndertowApi {
                 load(cl, "io.undertow.server.ServerConnection$CloseListener"));
         Class<?> optionMap = load(cl, "org.xnio.OptionMap");
         optionGet = optionMap.getMethod("get", load(cl, "org.xnio.Option"), int.class);
+        optionGetBoolean = optionMap.getMethod("get", load(cl, "org.xnio.Option"), boolean.class);
         Class<?> options = load(cl, "io.undertow.UndertowOptions");
         noRequestTimeout = options.getField("NO_REQUEST_TIMEOUT").get(null);
         requestParseTimeout = options.getField("REQUEST_PARSE_TIMEOUT").get(null);
+        enableHttp2 = options.getField("ENABLE_HTTP2").get(null);
         ioThread = connection.getMethod("getIoThread");
         Method channelOf = null;
         Class<?> ssl = null;
@@ -130,6 +134,11 @@ final class UndertowApi {
     /** NO_REQUEST_TIMEOUT in an option map, or -1. */
     long idleMs(Object options) throws ReflectiveOperationException {
         return (Integer) optionGet.invoke(options, noRequestTimeout, -1);
+    }
+
+    /** ENABLE_HTTP2 in an option map. */
+    boolean http2(Object options) throws ReflectiveOperationException {
+        return (Boolean) optionGetBoolean.invoke(options, enableHttp2, false);
     }
 
     /** REQUEST_PARSE_TIMEOUT in an option map, or -1. */
