@@ -37,7 +37,7 @@ final class H2Probe implements AutoCloseable {
      * What the end of a connection looked like: a GOAWAY first (when), the last GOAWAY's stream and error code, then
      * the end of the stream.
      */
-    record Ended(long goAwayMs, int lastStreamId, long errorCode, long closedMs) {
+    record Ended(long goAwayMs, int lastStreamId, long errorCode, long closedMs, boolean reset) {
         static final long NONE = -1;
     }
 
@@ -76,17 +76,7 @@ final class H2Probe implements AutoCloseable {
     void get() throws IOException {
         int stream = nextStream;
         nextStream += 2;
-        byte[] authority = "probe".getBytes(StandardCharsets.US_ASCII);
-        // HPACK: :method GET, :scheme, :path / from the static table; :authority a literal, not indexed
-        byte[] block = new byte[4 + 1 + authority.length];
-        block[0] = (byte) 0x82;
-        block[1] = (byte) (tls ? 0x87 : 0x86);
-        block[2] = (byte) 0x84;
-        block[3] = 0x01;
-        block[4] = (byte) authority.length;
-        System.arraycopy(authority, 0, block, 5, authority.length);
-        frame(HEADERS, 0x4 | END_STREAM, stream, block);
-        out.flush();
+        headers(stream);
         while (true) {
             Frame f = read();
             if (f == null) {
@@ -99,6 +89,21 @@ final class H2Probe implements AutoCloseable {
                 throw new IOException("GOAWAY before stream " + stream + " ended");
             }
         }
+    }
+
+    /** A GET's HEADERS frame on {@code stream}, flushed. */
+    private void headers(int stream) throws IOException {
+        byte[] authority = "probe".getBytes(StandardCharsets.US_ASCII);
+        // HPACK: :method GET, :scheme, :path / from the static table; :authority a literal, not indexed
+        byte[] block = new byte[4 + 1 + authority.length];
+        block[0] = (byte) 0x82;
+        block[1] = (byte) (tls ? 0x87 : 0x86);
+        block[2] = (byte) 0x84;
+        block[3] = 0x01;
+        block[4] = (byte) authority.length;
+        System.arraycopy(authority, 0, block, 5, authority.length);
+        frame(HEADERS, 0x4 | END_STREAM, stream, block);
+        out.flush();
     }
 
     /**
@@ -116,33 +121,50 @@ final class H2Probe implements AutoCloseable {
 
     /** Waits up to {@code maxMs} from {@code startNanos} for the server to end the connection. */
     Ended endedAfter(long startNanos, long maxMs) throws IOException {
+        return endedAfter(startNanos, maxMs, false);
+    }
+
+    /**
+     * As {@link #endedAfter(long, long)}; with {@code streamInFlight}, a GET is sent on a new stream the moment the
+     * first GOAWAY is read, as a proxy's stream already on its way would arrive.
+     */
+    Ended endedAfter(long startNanos, long maxMs, boolean streamInFlight) throws IOException {
         long goAwayMs = Ended.NONE;
         int last = -1;
         long code = -1;
         while (true) {
             long left = maxMs - elapsedMs(startNanos);
             if (left <= 0) {
-                return new Ended(goAwayMs, last, code, Ended.NONE);
+                return new Ended(goAwayMs, last, code, Ended.NONE, false);
             }
             socket.setSoTimeout((int) left);
             Frame f;
             try {
                 f = read();
             } catch (SocketTimeoutException e) {
-                return new Ended(goAwayMs, last, code, Ended.NONE);
+                return new Ended(goAwayMs, last, code, Ended.NONE, false);
             } catch (SocketException e) {
-                f = null; // a reset: closed too
+                return new Ended(goAwayMs, last, code, elapsedMs(startNanos), true); // a reset: closed too
             }
             if (f == null) {
-                return new Ended(goAwayMs, last, code, elapsedMs(startNanos));
+                return new Ended(goAwayMs, last, code, elapsedMs(startNanos), false);
             }
             if (f.type == GOAWAY) {
+                boolean first = goAwayMs == Ended.NONE;
                 // the first's time; the last's stream and code (a graceful shutdown's first says 2^31-1, all)
-                goAwayMs = goAwayMs == Ended.NONE ? elapsedMs(startNanos) : goAwayMs;
+                goAwayMs = first ? elapsedMs(startNanos) : goAwayMs;
                 last = ((f.payload[0] & 0x7f) << 24) | ((f.payload[1] & 0xff) << 16) | ((f.payload[2] & 0xff) << 8)
                         | (f.payload[3] & 0xff);
                 code = ((long) (f.payload[4] & 0xff) << 24) | ((f.payload[5] & 0xff) << 16) | ((f.payload[6] & 0xff) << 8)
                         | (f.payload[7] & 0xff);
+                if (first && streamInFlight) {
+                    try {
+                        headers(nextStream);
+                        nextStream += 2;
+                    } catch (SocketException e) {
+                        return new Ended(goAwayMs, last, code, elapsedMs(startNanos), true); // met a reset
+                    }
+                }
             }
         }
     }

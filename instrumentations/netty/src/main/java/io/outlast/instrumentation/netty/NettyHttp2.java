@@ -20,6 +20,12 @@ final class NettyHttp2 {
     /** The decoder's buffer: a frame not whole yet (its header, or a HEADERS frame arriving slowly). */
     private final Field cumulation;
     private final Method isReadable;
+    /** What a graceful close writes: a GOAWAY through the handler, on the event loop. */
+    private final Method context;
+    private final Method goAway;
+    private final Method newPromise;
+    private final Method flush;
+    private final Object emptyBuffer;
 
     /** Null where the loader has no HTTP/2 codec: HTTP/1 is governed all the same. */
     static NettyHttp2 of(ClassLoader cl) {
@@ -38,7 +44,14 @@ final class NettyHttp2 {
         remote = h2.getMethod("remote");
         lastStreamCreated = load(cl, "io.netty.handler.codec.http2.Http2Connection$Endpoint").getMethod("lastStreamCreated");
         cumulation = field(load(cl, "io.netty.handler.codec.ByteToMessageDecoder"), "cumulation");
-        isReadable = load(cl, "io.netty.buffer.ByteBuf").getMethod("isReadable");
+        Class<?> byteBuf = load(cl, "io.netty.buffer.ByteBuf");
+        isReadable = byteBuf.getMethod("isReadable");
+        Class<?> ctx = load(cl, "io.netty.channel.ChannelHandlerContext");
+        context = load(cl, "io.netty.channel.ChannelPipeline").getMethod("context", load(cl, "io.netty.channel.ChannelHandler"));
+        goAway = handlerType.getMethod("goAway", ctx, int.class, long.class, byteBuf, load(cl, "io.netty.channel.ChannelPromise"));
+        newPromise = ctx.getMethod("newPromise");
+        flush = ctx.getMethod("flush");
+        emptyBuffer = load(cl, "io.netty.buffer.Unpooled").getField("EMPTY_BUFFER").get(null);
     }
 
     int activeStreams(Object handler) throws ReflectiveOperationException {
@@ -48,6 +61,26 @@ final class NettyHttp2 {
     /** The peer's last stream: its streams are 1, 3, 5, ... */
     int lastStream(Object handler) throws ReflectiveOperationException {
         return (Integer) lastStreamCreated.invoke(remote.invoke(connection.invoke(handler)));
+    }
+
+    /**
+     * The handler closes gracefully by itself on a close (gRPC's: GOAWAY for all streams, PING, GOAWAY naming the
+     * last); Netty's own writes its GOAWAY and closes at once.
+     */
+    boolean closesGracefully(Object handler) {
+        return handler.getClass().getName().startsWith("io.grpc.");
+    }
+
+    /**
+     * A GOAWAY naming the peer's last stream, {@code NO_ERROR}, flushed: from here the peer opens no stream on the
+     * connection, and one it sent before reading this is refused by the handler. On the event loop.
+     */
+    void goAway(Object pipeline, Object handler) throws ReflectiveOperationException {
+        Object ctx = context.invoke(pipeline, handler);
+        if (ctx != null) {
+            goAway.invoke(handler, ctx, lastStream(handler), 0L, emptyBuffer, newPromise.invoke(ctx));
+            flush.invoke(ctx);
+        }
     }
 
     /** Bytes of a frame held, not decoded yet. */

@@ -6,6 +6,7 @@ import io.outlast.family.ConnectionTracker;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  * but that check.
  */
 final class NettyTimeouts {
+    /** Between an idle HTTP/2 connection's GOAWAY and its close: far above a proxy's round trip to its target. */
+    static final long H2_CLOSE_GRACE_MS = 1000;
+
     private final ConnectionTracker tracker;
     private final NettyConnections connections;
 
@@ -148,6 +152,24 @@ final class NettyTimeouts {
         return null;
     }
 
+    /**
+     * An idle HTTP/2 connection's end: its GOAWAY now, its close a grace later (Netty's own close writes the GOAWAY
+     * and closes at once). A stream the peer sent before reading the GOAWAY then reaches an open socket, where the
+     * handler refuses it (above the GOAWAY's last stream: the peer knows it was not processed and may retry it),
+     * instead of meeting a closed one, whose reset would discard the GOAWAY unread. On the event loop.
+     */
+    private void closeGracefully(Object channel, NettyConnection c, Object handler) throws ReflectiveOperationException {
+        c.api.h2.goAway(c.api.pipeline(channel), handler);
+        long graceMs = Math.min(H2_CLOSE_GRACE_MS, Math.max(1, tracker.timeouts().idleMs / 2));
+        ((ScheduledExecutorService) c.api.eventLoop(channel)).schedule(() -> {
+            try {
+                c.api.close(channel);
+            } catch (Throwable t) {
+                tracker.failed(t);
+            }
+        }, graceMs, TimeUnit.MILLISECONDS);
+    }
+
     /** On the connection's event loop. */
     private void closeIfDue(Object channel, NettyConnectionState s) {
         NettyConnection c = (NettyConnection) s.support;
@@ -167,7 +189,12 @@ final class NettyTimeouts {
                 c.http = true; // an HTTP server's handshake, its codec to come: its close is logged
             }
             if (s.mark(closer, closer.equals(CloseEvent.SERVER_IDLE) ? NettyConnections.waitedMs(s) : 0)) {
-                c.api.close(channel);
+                Object handler = h2 && closer.equals(CloseEvent.SERVER_IDLE) ? c.h2Handler() : null;
+                if (handler != null && !c.api.h2.closesGracefully(handler)) {
+                    closeGracefully(channel, c, handler);
+                } else {
+                    c.api.close(channel);
+                }
             }
         } catch (Throwable t) {
             tracker.failed(t);
