@@ -43,6 +43,14 @@ public abstract class JettyHooks {
     public void idleExpired(Object endPoint, long idleMs) {
     }
 
+    /**
+     * Entry of {@code HTTP2Connection.onIdleExpired}: true if the agent ends the connection itself (its GOAWAY now,
+     * the close a grace later), Jetty's own immediate close then skipped.
+     */
+    public boolean h2IdleExpired(Object connection) {
+        return false;
+    }
+
     /** Entry of {@code AbstractEndPoint.shutdownInput()}: the peer's FIN was read. */
     public void inputShutdown(Object endPoint) {
     }

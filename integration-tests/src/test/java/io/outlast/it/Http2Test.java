@@ -146,7 +146,8 @@ class Http2Test {
      * GOAWAY for all streams, a PING, then the last GOAWAY) answers it. Then a clean end.
      */
     @ParameterizedTest(name = "{0}: GOAWAY, a grace, then the close")
-    @ValueSource(strings = {"reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "grpc-java"})
+    @ValueSource(strings = {"reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "grpc-java", "jetty-9.4@h2", "jetty-10.0@h2@tls",
+            "jetty-11.0@h2", "jetty-12.0@h2", "jetty-12.1@h2@tls"})
     void idleCloseIsGraceful(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=2s");
              H2Probe probe = new H2Probe(server)) {

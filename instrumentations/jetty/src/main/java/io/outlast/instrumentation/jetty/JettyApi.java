@@ -54,8 +54,6 @@ final class JettyApi {
     private final Method networkEndPoint;
     private final Method bytesIn;
     private final Method state;
-    /** Null where the loader has no HTTP/2 server. */
-    final JettyHttp2 h2;
     /** Connections that choose the protocol (ALPN; 10+ also port unification), before HTTP/1.1 or HTTP/2. */
     private final Class<?>[] choosing;
     /** Jetty 10+; 9.4 does not record when a request began. */
@@ -125,7 +123,6 @@ final class JettyApi {
         @SuppressWarnings({"unchecked", "rawtypes"})
         Enum<?> content = Enum.valueOf((Class) load(cl, "org.eclipse.jetty.http.HttpParser$State"), "CONTENT");
         contentOrdinal = content.ordinal();
-        h2 = JettyHttp2.of(cl);
         choosing = optional(cl, "org.eclipse.jetty.server.NegotiatingServerConnection",
                 "org.eclipse.jetty.server.DetectorConnectionFactory$DetectorConnection");
     }
@@ -219,7 +216,7 @@ final class JettyApi {
         if (sslConnection.isInstance(c)) {
             c = connection.invoke(sslEndPoint.invoke(c));
         }
-        if (httpConnection.isInstance(c) || (h2 != null && h2.connectionType.isInstance(c))) {
+        if (httpConnection.isInstance(c) || JettyHttp2.ofConnection(c) != null) {
             return true;
         }
         for (Class<?> type : choosing) {
@@ -232,14 +229,12 @@ final class JettyApi {
 
     /** The HTTP/2 session on the endpoint, looking through TLS; null for anything else. */
     Object h2Session(Object ep) throws ReflectiveOperationException {
-        if (h2 == null) {
-            return null;
-        }
         Object c = connection.invoke(ep);
         if (sslConnection.isInstance(c)) {
             c = connection.invoke(sslEndPoint.invoke(c));
         }
-        return h2.session(c);
+        JettyHttp2 h2 = JettyHttp2.ofConnection(c);
+        return h2 == null ? null : h2.session(c);
     }
 
     /**
@@ -271,6 +266,11 @@ final class JettyApi {
         }
         Object ssl = sslEndPointOuter.get(ep);
         return ssl == null ? null : networkEndPoint.invoke(ssl);
+    }
+
+    /** The end point a connection is on (over TLS, the request side's). */
+    Object endPointOf(Object connection) throws ReflectiveOperationException {
+        return networkEndPoint.invoke(connection);
     }
 
     Object connectorOf(Object ep) throws ReflectiveOperationException {

@@ -23,6 +23,8 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     private static final String FAMILY = "jetty";
     /** From {@link #idleExpiring}: an HTTP/2 session already closing, whose close this expiry does not start. */
     private static final long H2_CLOSING = -2;
+    /** Between an idle HTTP/2 connection's GOAWAY and its close: far above a proxy's round trip to its target. */
+    private static final long H2_CLOSE_GRACE_MS = 1000;
 
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
@@ -128,10 +130,10 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             if (h2 == null) {
                 return idleMs;
             }
-            if (api.h2.closed(h2)) {
+            if (JettyHttp2.of(h2).closed(h2)) {
                 return H2_CLOSING;
             }
-            if (api.h2.waiting(h2)) {
+            if (JettyHttp2.of(h2).waiting(h2)) {
                 // with no stream open HTTP/2 closes, GOAWAY then FIN, before this call returns: the peer's FIN in
                 // answer must find the mark; withdrawn on the way out if it declined after all
                 s.mark(CloseEvent.SERVER_IDLE, idleMs);
@@ -159,7 +161,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             // HTTP/2 open on the way in and closing on the way out: this expiry sent its GOAWAY
             Object h2 = api.h2Session(endPoint);
             if (h2 != null) {
-                if (api.h2.closed(h2)) {
+                if (JettyHttp2.of(h2).closed(h2)) {
                     s.mark(CloseEvent.SERVER_IDLE, idleMs);
                 } else {
                     s.unmark(CloseEvent.SERVER_IDLE);
@@ -167,6 +169,41 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             }
         } catch (Throwable t) {
             tracker.failed(t);
+        }
+    }
+
+    /**
+     * An idle HTTP/2 connection's end, done gracefully: its GOAWAY now, and its end point's idle timeout cut to a
+     * grace, at whose expiry Jetty ends the session it finds closing. A stream a proxy sent before reading the
+     * GOAWAY then reaches an open connection that refuses it (above the GOAWAY's last stream), instead of a closed
+     * socket's reset, which can discard the GOAWAY unread. Only where Jetty would close: the agent has an idle, no
+     * stream is open, the session has been without a frame that long, and the connection is reading.
+     */
+    @Override
+    public boolean h2IdleExpired(Object connection) {
+        try {
+            long idleMs = timeouts().idleMs;
+            JettyApi api = idleMs > 0 ? JettyApi.of(connection.getClass()) : null;
+            JettyHttp2 h2 = api == null ? null : JettyHttp2.ofConnection(connection);
+            Object session = h2 == null ? null : h2.session(connection);
+            if (session == null || h2.closed(session) || !h2.waiting(session) || !h2.fillInterested(connection)) {
+                return false;
+            }
+            Object endPoint = api.endPointOf(connection);
+            Object network = api.networkUnder(endPoint);
+            network = network == null ? endPoint : network;
+            ConnectionState s = registry.get(network);
+            long quietMs = h2.idleFor(session);
+            if (s == null || (quietMs >= 0 && quietMs < api.idle(network))) {
+                return false;
+            }
+            s.mark(CloseEvent.SERVER_IDLE, waitingIdle(api, network));
+            h2.goAway(session);
+            api.setIdle(network, Math.max(1, Math.min(H2_CLOSE_GRACE_MS, idleMs / 2)));
+            return true;
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return false;
         }
     }
 
@@ -329,7 +366,10 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             return idle;
         }
         s.savedIdleMs = idle;
-        return HeaderDeadline.heldMs(headerMs);
+        // 9.4 does not say when the header began: the deadline counts from the sweep that first sees it, Jetty's
+        // timer from the last byte, which may be well before (a header begun before the agent came)
+        long unknownStart = api.beginNanos(parser) == Long.MIN_VALUE ? api.idleFor(endPoint) : 0;
+        return HeaderDeadline.heldMs(headerMs) + unknownStart;
     }
 
     /** The connector's API handle, meeting it first if it is new (its open connections are tracked then). */
@@ -392,10 +432,10 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         Object http = api.httpConnection(endPoint);
         if (http == null) {
             Object h2 = api.h2Session(endPoint);
-            if (h2 == null || !api.h2.waiting(h2)) {
+            if (h2 == null || !JettyHttp2.of(h2).waiting(h2)) {
                 return 0;
             }
-            long idle = api.h2.idleFor(h2);
+            long idle = JettyHttp2.of(h2).idleFor(h2);
             return idle >= 0 ? idle : api.requestSideIdleFor(endPoint);
         }
         Object parser = api.parser(http);

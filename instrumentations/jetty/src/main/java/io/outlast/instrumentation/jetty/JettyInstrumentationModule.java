@@ -18,7 +18,7 @@ public final class JettyInstrumentationModule extends FamilyModule {
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return Arrays.asList(new AbstractConnectorInstrumentation(), new AbstractEndPointInstrumentation(),
-                new IdleTimeoutInstrumentation());
+                new IdleTimeoutInstrumentation(), new Http2ConnectionInstrumentation());
     }
 
     @Override
