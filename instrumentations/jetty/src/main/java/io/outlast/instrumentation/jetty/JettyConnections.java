@@ -130,10 +130,11 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             if (h2 == null) {
                 return idleMs;
             }
-            if (JettyHttp2.of(h2).closed(h2)) {
+            JettyHttp2 api2 = JettyHttp2.of(h2);
+            if (api2.closed(h2)) {
                 return H2_CLOSING;
             }
-            if (JettyHttp2.of(h2).waiting(h2)) {
+            if (api2.waiting(h2)) {
                 // with no stream open HTTP/2 closes, GOAWAY then FIN, before this call returns: the peer's FIN in
                 // answer must find the mark; withdrawn on the way out if it declined after all
                 s.mark(CloseEvent.SERVER_IDLE, idleMs);
@@ -432,10 +433,11 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         Object http = api.httpConnection(endPoint);
         if (http == null) {
             Object h2 = api.h2Session(endPoint);
-            if (h2 == null || !JettyHttp2.of(h2).waiting(h2)) {
+            JettyHttp2 api2 = h2 == null ? null : JettyHttp2.of(h2);
+            if (api2 == null || !api2.waiting(h2)) {
                 return 0;
             }
-            long idle = JettyHttp2.of(h2).idleFor(h2);
+            long idle = api2.idleFor(h2);
             return idle >= 0 ? idle : api.requestSideIdleFor(endPoint);
         }
         Object parser = api.parser(http);
