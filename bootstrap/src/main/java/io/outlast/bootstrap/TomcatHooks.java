@@ -83,7 +83,7 @@ public abstract class TomcatHooks {
     }
 
     /** Exit of {@code Http2UpgradeHandler.init(WebConnection)}: the connection speaks HTTP/2 from now on. */
-    public void h2Started(Object socketWrapper, Object protocol) {
+    public void h2Started(Object socketWrapper, Object protocol, Object handler) {
     }
 
     /**
@@ -91,5 +91,21 @@ public abstract class TomcatHooks {
      * keep-alive ran out) and of its {@code close()}: the highest stream processed, and when the idle ran out.
      */
     public void h2Closing(Object socketWrapper, boolean timedOut, int lastStreamId, long connectionTimeout) {
+    }
+
+    /**
+     * Entry of {@code Http2UpgradeHandler.timeoutAsync(long)}, about once a second for each HTTP/2 connection: its
+     * keep-alive deadline ({@code connectionTimeout}, millis; -1 for none) as it should be. 0 means at once.
+     */
+    public long h2Deadline(Object socketWrapper, Object handler, long deadline) {
+        return deadline;
+    }
+
+    /**
+     * Entry of {@code Http2UpgradeHandler.upgradeDispatch(TIMEOUT)}, with the connection's keep-alive deadline: what
+     * the dispatch returns instead of closing, the connection kept open; null lets Tomcat close it.
+     */
+    public Object h2TimedOut(Object socketWrapper, Object handler, long deadline) {
+        return null;
     }
 }

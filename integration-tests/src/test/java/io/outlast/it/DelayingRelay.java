@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay that delays everything by {@code delayMs} each way, as a network does: data, the FIN (a
@@ -22,6 +24,7 @@ final class DelayingRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final long delayMs;
+    private final AtomicInteger serverFirst = new AtomicInteger();
     private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "relay-read");
         t.setDaemon(true);
@@ -39,6 +42,11 @@ final class DelayingRelay implements AutoCloseable {
         return listener.getLocalPort();
     }
 
+    /** How many relayed connections the server ended (FIN or reset) before the client did. */
+    int serverEndedFirst() {
+        return serverFirst.get();
+    }
+
     private void accept() {
         while (!listener.isClosed()) {
             try {
@@ -46,8 +54,9 @@ final class DelayingRelay implements AutoCloseable {
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
-                readers.execute(() -> pump(client, server));
-                readers.execute(() -> pump(server, client));
+                AtomicBoolean ended = new AtomicBoolean();
+                readers.execute(() -> pump(client, server, ended, false));
+                readers.execute(() -> pump(server, client, ended, true));
             } catch (IOException e) {
                 return;
             }
@@ -55,7 +64,7 @@ final class DelayingRelay implements AutoCloseable {
     }
 
     /** Reads {@code from} and replays it on {@code to}, each piece {@code delayMs} later, in order. */
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, AtomicBoolean ended, boolean fromServer) {
         ScheduledExecutorService later = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "relay-write");
             t.setDaemon(true);
@@ -70,10 +79,12 @@ final class DelayingRelay implements AutoCloseable {
                 try {
                     n = in.read(buf);
                 } catch (IOException reset) {
+                    ended(ended, fromServer);
                     later.schedule(() -> reset(to), delayMs, TimeUnit.MILLISECONDS);
                     return;
                 }
                 if (n < 0) {
+                    ended(ended, fromServer);
                     later.schedule(() -> {
                         try {
                             to.shutdownOutput();
@@ -103,6 +114,12 @@ final class DelayingRelay implements AutoCloseable {
                 }
             }, delayMs + 1, TimeUnit.MILLISECONDS);
             later.shutdown();
+        }
+    }
+
+    private void ended(AtomicBoolean ended, boolean fromServer) {
+        if (ended.compareAndSet(false, true) && fromServer) {
+            serverFirst.incrementAndGet();
         }
     }
 

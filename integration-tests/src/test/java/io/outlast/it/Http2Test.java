@@ -66,7 +66,8 @@ class Http2Test {
      * deadline, before idle.
      */
     @ParameterizedTest(name = "{0}: a stream's header that stops arriving")
-    @ValueSource(strings = {"reactor-netty-1.1@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls"})
+    @ValueSource(strings = {"reactor-netty-1.1@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls", "tomcat-9.0@h2",
+            "tomcat-10.1@h2@tls", "tomcat-11.0@h2"})
     void stalledStreamHeader(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=6s,header=2s");
              H2Probe probe = new H2Probe(server)) {
@@ -142,12 +143,12 @@ class Http2Test {
     /**
      * An idle close is graceful: a stream the proxy sent before reading the GOAWAY is answered or refused (above the
      * GOAWAY's last stream: the peer knows it was not processed), never met by a closed socket's reset, which would
-     * discard the GOAWAY unread. Netty's sockets stay open a grace (1 s) after the GOAWAY; gRPC's own close (a
-     * GOAWAY for all streams, a PING, then the last GOAWAY) answers it. Then a clean end.
+     * discard the GOAWAY unread. Netty's, Jetty's and Tomcat's connections stay open a grace (1 s) after the GOAWAY;
+     * gRPC's own close (a GOAWAY for all streams, a PING, then the last GOAWAY) answers it. Then a clean end.
      */
     @ParameterizedTest(name = "{0}: GOAWAY, a grace, then the close")
     @ValueSource(strings = {"reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "grpc-java", "jetty-9.4@h2", "jetty-10.0@h2@tls",
-            "jetty-11.0@h2", "jetty-12.0@h2", "jetty-12.1@h2@tls"})
+            "jetty-11.0@h2", "jetty-12.0@h2", "jetty-12.1@h2@tls", "tomcat-9.0@h2", "tomcat-10.1@h2@tls", "tomcat-11.0@h2"})
     void idleCloseIsGraceful(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=2s");
              H2Probe probe = new H2Probe(server)) {
@@ -161,6 +162,28 @@ class Http2Test {
             } else {
                 assertEquals(3, ended.lastStreamId(), "the stream in flight, answered: " + ended);
             }
+        }
+    }
+
+    /**
+     * A connection that went idle before the attach, its keep-alive armed with the server's own (10 s): the attach's
+     * idle governs it, not only connections idle after it. Counted from its last stream where the server keeps that
+     * time (Tomcat, Jetty), from the attach where it does not (Netty).
+     */
+    @ParameterizedTest(name = "{0}: an attach moves a keep-alive already armed")
+    @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-11.0@h2@tls", "jetty-12.0@h2", "reactor-netty-1.2@h2", "grpc-java"})
+    void attachGovernsAConnectionAlreadyIdle(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null, "-Dapp.h2.idle=10000", "-Dapp.idle=10000");
+             H2Probe probe = new H2Probe(server)) {
+            probe.get();
+            long start = System.nanoTime();
+            server.attach("idle=4s");
+            if (app.startsWith("reactor") || app.startsWith("grpc")) {
+                start = System.nanoTime();
+            }
+            H2Probe.Ended ended = probe.endedAfter(start, 9000);
+            assertTrue(ended.goAwayMs() != H2Probe.Ended.NONE, "a GOAWAY: " + ended + "\n" + server.output());
+            Measurements.assertTiming("HTTP/2 idle since before the attach", ended.goAwayMs(), 4000, lateMs(app), server);
         }
     }
 

@@ -25,9 +25,11 @@ final class Nginx implements AutoCloseable {
      * Proxies {@code /p<N>/...} to 127.0.0.1:{@code upstreamPort} through pool N of {@code pools}, each keeping
      * its idle upstream connections {@code keepaliveSeconds}. One pool per client keeps a client's gaps the
      * idle times of the pool's connections (a shared pool hands out the most recently used one). Over TLS
-     * ({@code https}) nginx keeps the upstream's TLS sessions in its pool as it keeps plain connections.
+     * ({@code https}) nginx keeps the upstream's TLS sessions in its pool as it keeps plain connections; with
+     * {@code grpc} it speaks HTTP/2 to the upstream ({@code grpc_pass}, the path without its pool prefix) and keeps
+     * those connections as it keeps HTTP/1.1 ones.
      */
-    Nginx(int upstreamPort, int keepaliveSeconds, int pools, boolean https) throws IOException, InterruptedException {
+    Nginx(int upstreamPort, int keepaliveSeconds, int pools, String scheme) throws IOException, InterruptedException {
         this.port = freePort();
         this.dir = Files.createTempDirectory("outlast-nginx");
         Files.createDirectories(dir.resolve("logs"));
@@ -45,7 +47,7 @@ final class Nginx implements AutoCloseable {
                 upstreams(upstreamPort, keepaliveSeconds, pools),
                 "  server {",
                 "    listen 127.0.0.1:" + port + ";",
-                locations(pools, https),
+                locations(pools, scheme),
                 "  }",
                 "}", "");
         Path file = dir.resolve("nginx.conf");
@@ -77,14 +79,19 @@ final class Nginx implements AutoCloseable {
         return b.toString();
     }
 
-    private static String locations(int pools, boolean https) {
+    private static String locations(int pools, String scheme) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < pools; i++) {
-            b.append("    location /p").append(i).append("/ {\n")
-                    .append("      proxy_pass ").append(https ? "https" : "http").append("://app").append(i).append(";\n")
-                    .append("      proxy_http_version 1.1;\n")
-                    .append("      proxy_set_header Connection \"\";\n")
-                    .append("    }\n");
+            b.append("    location /p").append(i).append("/ {\n");
+            if (scheme.startsWith("grpc")) {
+                b.append("      rewrite ^/p").append(i).append("(/.*)$ $1 break;\n")
+                        .append("      grpc_pass ").append(scheme).append("://app").append(i).append(";\n");
+            } else {
+                b.append("      proxy_pass ").append(scheme).append("://app").append(i).append(";\n")
+                        .append("      proxy_http_version 1.1;\n")
+                        .append("      proxy_set_header Connection \"\";\n");
+            }
+            b.append("    }\n");
         }
         return b.toString();
     }

@@ -23,8 +23,6 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     private static final String FAMILY = "jetty";
     /** From {@link #idleExpiring}: an HTTP/2 session already closing, whose close this expiry does not start. */
     private static final long H2_CLOSING = -2;
-    /** Between an idle HTTP/2 connection's GOAWAY and its close: far above a proxy's round trip to its target. */
-    private static final long H2_CLOSE_GRACE_MS = 1000;
 
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
@@ -200,7 +198,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             }
             s.mark(CloseEvent.SERVER_IDLE, waitingIdle(api, network));
             h2.goAway(session);
-            api.setIdle(network, Math.max(1, Math.min(H2_CLOSE_GRACE_MS, idleMs / 2)));
+            api.setIdle(network, timeouts().h2CloseGraceMs());
             return true;
         } catch (Throwable t) {
             tracker.failed(t);

@@ -159,18 +159,30 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
 
     /**
      * On its loop, at install: a connection open before the agent came, followed from now on where its pipeline
-     * says what it is doing. Its wait is counted from now: the time of its last read is not kept by Netty.
+     * says what it is doing (HTTP/2: its connection handler). Its wait is counted from now: the time of its last
+     * read is not kept by Netty.
      */
     @SuppressWarnings("unchecked")
     void meetRunning(Object channel) throws Exception {
         NettyApi api = NettyApi.of(channel.getClass());
-        if (api == null || registry.get(channel) != null || !api.isServerChild(channel) || !supported(api)
-                || !api.hasServerCodec(channel)) {
+        if (api == null || registry.get(channel) != null || !api.isServerChild(channel) || !supported(api)) {
+            return;
+        }
+        boolean http1 = api.hasServerCodec(channel);
+        if (!http1 && api.h2Handler(channel) == null) {
             return;
         }
         long handlerMs = api.pipelineIdleMs(channel);
         if (handlerMs > 0 && (timeouts().idleMs <= 0 || handlerMs <= timeouts().idleMs)) {
             // an idle handler of the application's fires first and is met then, knowing the last activity exactly
+            return;
+        }
+        if (!http1) {
+            // HTTP/2: the sweep reads its streams from its connection handler
+            NettyConnectionState s = newState(api, channel);
+            if (registry.putIfAbsent(channel, s) == s) {
+                report(api, channel, (NettyConnection) s.support);
+            }
             return;
         }
         NettyRunning.Doing doing = NettyRunning.Doing.of((Iterable<Map.Entry<String, ?>>) api.pipeline(channel));

@@ -17,9 +17,6 @@ import java.util.concurrent.TimeUnit;
  * but that check.
  */
 final class NettyTimeouts {
-    /** Between an idle HTTP/2 connection's GOAWAY and its close: far above a proxy's round trip to its target. */
-    static final long H2_CLOSE_GRACE_MS = 1000;
-
     private final ConnectionTracker tracker;
     private final NettyConnections connections;
 
@@ -160,7 +157,7 @@ final class NettyTimeouts {
      */
     private void closeGracefully(Object channel, NettyConnection c, Object handler) throws ReflectiveOperationException {
         c.api.h2.goAway(c.api.pipeline(channel), handler);
-        long graceMs = Math.min(H2_CLOSE_GRACE_MS, Math.max(1, tracker.timeouts().idleMs / 2));
+        long graceMs = tracker.timeouts().h2CloseGraceMs();
         ((ScheduledExecutorService) c.api.eventLoop(channel)).schedule(() -> {
             try {
                 c.api.close(channel);

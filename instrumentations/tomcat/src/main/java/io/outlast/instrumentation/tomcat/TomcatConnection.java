@@ -1,5 +1,7 @@
 package io.outlast.instrumentation.tomcat;
 
+import java.lang.ref.WeakReference;
+
 /** What the agent keeps for one Tomcat connection beside the common {@code ConnectionState}. */
 final class TomcatConnection {
     final TomcatApi api;
@@ -8,6 +10,20 @@ final class TomcatConnection {
      * {@code keepAliveLeft} down; -1 if not known. Read then: an endpoint that stops says 1.
      */
     final int maxKeepAliveRequests;
+    /** Its HTTP/2 connection handler, once it speaks HTTP/2 (weakly: it refers to the connection). */
+    volatile WeakReference<Object> h2Handler;
+    /** HTTP/2 began while the agent was there: Tomcat armed its keep-alives with the agent's answer. */
+    volatile boolean h2Governed;
+    /** The HTTP/2 keep-alive deadline last seen (millis), and the keep-alive it was armed with. */
+    long h2SeenDeadline = Long.MIN_VALUE;
+    long h2ArmedMs = -1;
+    /** When the grace after an idle close's GOAWAY ends (millis); 0 before such a close. */
+    volatile long h2GraceEndMs;
+
+    Object h2Handler() {
+        WeakReference<Object> ref = h2Handler;
+        return ref == null ? null : ref.get();
+    }
 
     TomcatConnection(TomcatApi api, int maxKeepAliveRequests) {
         this.api = api;

@@ -15,6 +15,7 @@ import io.outlast.family.Servers;
 import io.outlast.family.Timeouts;
 
 import java.io.EOFException;
+import java.lang.ref.WeakReference;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -38,6 +39,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     private volatile boolean everyRequest;
     /** Endpoints whose HTTP/2 was reported, at their first HTTP/2 connection. */
     private final ServerObjects<Boolean> h2Endpoints = new ServerObjects<>();
+    /** How often Tomcat checks HTTP/2 keep-alives (AbstractProtocol's async timeout). */
+    private static final long ASYNC_TIMEOUT_TICK_MS = 1000;
     /** Tomcat's own HTTP/2 keep-alive as last read (Http2Protocol's, 20 s unless set): what a timer was armed with. */
     private volatile long ownH2KeepAliveMs = -1;
 
@@ -107,13 +110,16 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     }
 
     @Override
-    public void h2Started(Object wrapper, Object protocol) {
+    public void h2Started(Object wrapper, Object protocol, Object handler) {
         try {
             ConnectionState s = registry.find(wrapper);
             if (s == null) {
                 return;
             }
             s.protocol = "h2";
+            TomcatConnection c = (TomcatConnection) s.support;
+            c.h2Governed = true;
+            c.h2Handler = new WeakReference<>(handler);
             TomcatApi api = api(s);
             h2Endpoints.get(api.endpointOf(wrapper), endpoint -> Boolean.TRUE, (endpoint, v) -> {
                 long own = ((Number) Reflection.read(protocol, "keepAliveTimeout")).longValue();
@@ -139,12 +145,102 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
             s.protocol = "h2";
             s.requests = (lastStreamId + 1) / 2;
             if (timedOut) {
-                long armedMs = timeouts().idleMs > 0 ? timeouts().idleMs : ownH2KeepAliveMs;
-                long idleMs = connectionTimeout > 0 && armedMs > 0 ? System.currentTimeMillis() - (connectionTimeout - armedMs) : 0;
-                s.mark(CloseEvent.SERVER_IDLE, idleMs);
+                s.mark(CloseEvent.SERVER_IDLE, h2IdleMs((TomcatConnection) s.support, connectionTimeout));
             }
         } catch (Throwable t) {
             tracker.failed(t);
+        }
+    }
+
+    /** How long an HTTP/2 connection whose keep-alive deadline has passed has waited for a stream. */
+    private long h2IdleMs(TomcatConnection c, long deadline) {
+        long armedMs = c.h2ArmedMs > 0 ? c.h2ArmedMs : timeouts().idleMs > 0 ? timeouts().idleMs : ownH2KeepAliveMs;
+        return deadline > 0 && armedMs > 0 ? System.currentTimeMillis() - (deadline - armedMs) : 0;
+    }
+
+    /**
+     * Tomcat arms an HTTP/2 keep-alive each time a connection's last stream ends, with what {@link #h2KeepAlive}
+     * answers then. One armed before the agent came (or before an attach changed idle) is moved to the agent's
+     * idle, counted from when it was armed. After an idle close's GOAWAY, the grace ends at the tick nearest it.
+     */
+    @Override
+    public long h2Deadline(Object wrapper, Object handler, long deadline) {
+        try {
+            ConnectionState s = registry.find(wrapper);
+            if (s == null) {
+                // HTTP/2 since before the agent came: Tomcat's own keep-alive armed its deadline
+                s = meetOpenBefore(wrapper);
+                if (s == null) {
+                    return deadline;
+                }
+                s.protocol = "h2";
+            }
+            TomcatConnection c = (TomcatConnection) s.support;
+            if (c.h2Handler == null) {
+                c.h2Handler = new WeakReference<>(handler);
+            }
+            long graceEnd = c.h2GraceEndMs;
+            if (graceEnd != 0) {
+                return System.currentTimeMillis() + ASYNC_TIMEOUT_TICK_MS / 2 >= graceEnd ? 0 : deadline;
+            }
+            TomcatHttp2 h2 = TomcatHttp2.of(handler.getClass());
+            if (h2 == null) {
+                return deadline;
+            }
+            long idleMs = timeouts().idleMs;
+            long answer = idleMs > 0 ? idleMs : h2.ownKeepAlive(handler);
+            if (deadline != c.h2SeenDeadline) {
+                // armed since the last tick: with the answer in force, unless it was armed before the agent came
+                c.h2ArmedMs = c.h2SeenDeadline == Long.MIN_VALUE && !c.h2Governed ? h2.ownKeepAlive(handler) : answer;
+                c.h2SeenDeadline = deadline;
+            }
+            if (deadline <= 0 || c.h2ArmedMs <= 0 || c.h2ArmedMs == answer) {
+                return deadline;
+            }
+            // a stream's frames set it to -1 as they arrive, and after them it is armed afresh: a write that loses
+            // that race is undone by the next arm
+            long moved = Math.max(1, deadline - c.h2ArmedMs + answer);
+            c.h2ArmedMs = answer;
+            c.h2SeenDeadline = moved;
+            return moved;
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return deadline;
+        }
+    }
+
+    /**
+     * An idle HTTP/2 connection's end, done gracefully: its GOAWAY (the last stream processed, NO_ERROR) now, and
+     * Tomcat's state that ignores a new stream (as its own drain does); its close a grace later. A stream a proxy sent
+     * before reading the GOAWAY then reaches an open connection, which does not process it (above the GOAWAY's last
+     * stream: the proxy knows it may retry it), instead of a closed socket's reset, which can discard the GOAWAY
+     * unread. Only for the agent's idle, where the keep-alive deadline has passed and no stream is open.
+     */
+    @Override
+    public Object h2TimedOut(Object wrapper, Object handler, long deadline) {
+        try {
+            ConnectionState s = timeouts().idleMs > 0 ? registry.find(wrapper) : null;
+            TomcatHttp2 h2 = s == null ? null : TomcatHttp2.of(handler.getClass());
+            TomcatConnection c = s == null ? null : (TomcatConnection) s.support;
+            long now = System.currentTimeMillis();
+            if (h2 == null || c.h2GraceEndMs != 0 || deadline <= 0 || now <= deadline || h2.activeStreams(handler) > 0) {
+                return null;
+            }
+            s.protocol = "h2";
+            s.requests = (h2.lastStreamId(handler) + 1) / 2;
+            // named before the GOAWAY goes: the peer's FIN that answers it must not rename the closer
+            boolean marked = s.mark(CloseEvent.SERVER_IDLE, h2IdleMs(c, deadline));
+            if (!h2.goAway(handler)) {
+                if (marked) {
+                    s.unmark(CloseEvent.SERVER_IDLE);
+                }
+                return null;
+            }
+            c.h2GraceEndMs = now + timeouts().h2CloseGraceMs();
+            return h2.keptOpen(wrapper);
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return null;
         }
     }
 
@@ -159,12 +255,10 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
             ConnectionState s = registry.find(wrapper);
             if (s == null) {
                 // open before an attach: met here, before the keep-alive wait reads its timeout
-                TomcatApi api = TomcatApi.of(wrapper.getClass());
-                api = api == null ? null : adopt(api.endpointOf(wrapper));
-                if (api == null) {
+                s = meetOpenBefore(wrapper);
+                if (s == null) {
                     return;
                 }
-                s = track(api, wrapper, false);
             }
             s.requests++;
             s.idleSinceMillis = System.currentTimeMillis();
@@ -248,6 +342,9 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
 
     @Override
     public long headerStartNanos(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+        if ("h2".equals(s.protocol)) {
+            return h2HeaderArriving(wrapper, (TomcatConnection) s.support) ? UNTIMED : NONE;
+        }
         TomcatApi api = api(s);
         Object buffer = api.inputBuffer(wrapper);
         if (buffer == null) {
@@ -259,6 +356,17 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
         }
         long start = api.startNanos(buffer);
         return start == Long.MIN_VALUE ? UNTIMED : start;
+    }
+
+    /**
+     * HTTP/2: a stream's header is arriving while no stream is open and the pending read holds part of a frame (or of
+     * the preface). Tomcat's asynchronous reads (NIO and NIO2 by default) wait for the rest of a frame without a
+     * timeout, so a HEADERS frame that stops arriving would wait for the keep-alive.
+     */
+    private static boolean h2HeaderArriving(Object wrapper, TomcatConnection c) throws ReflectiveOperationException {
+        Object handler = c.h2Handler();
+        TomcatHttp2 h2 = handler == null ? null : TomcatHttp2.of(handler.getClass());
+        return h2 != null && h2.activeStreams(handler) == 0 && h2.frameHeld(wrapper);
     }
 
     @Override
@@ -351,6 +459,13 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
         tracker.report(new EndpointReport(FAMILY, api.version, "connector",
                 api.address(endpoint), before, timeouts().idleMs > 0 ? timeouts().idleMs : before, -1, timeouts().headerMs));
         return new Endpoint(api, before);
+    }
+
+    /** A connection open before an attach, met at its first hook, with its endpoint; null where Tomcat's API is not all there. */
+    private ConnectionState meetOpenBefore(Object wrapper) throws Exception {
+        TomcatApi api = TomcatApi.of(wrapper.getClass());
+        api = api == null ? null : adopt(api.endpointOf(wrapper));
+        return api == null ? null : track(api, wrapper, false);
     }
 
     /** {@code waiting}: no request in progress, so the read timeout in force is the wait for one. */
