@@ -67,7 +67,8 @@ class Http2Test {
      */
     @ParameterizedTest(name = "{0}: a stream's header that stops arriving")
     @ValueSource(strings = {"reactor-netty-1.1@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls", "tomcat-9.0@h2",
-            "tomcat-10.1@h2@tls", "tomcat-11.0@h2"})
+            "tomcat-10.1@h2@tls", "tomcat-11.0@h2", "jetty-9.4@h2", "jetty-10.0@h2@tls", "jetty-11.0@h2", "jetty-12.0@h2",
+            "jetty-12.1@h2@tls"})
     void stalledStreamHeader(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=6s,header=2s");
              H2Probe probe = new H2Probe(server)) {

@@ -200,11 +200,14 @@ final class JettyApi {
 
     /** The HTTP/1.1 connection on the endpoint, looking through TLS; null for anything else (HTTP/2, upgraded). */
     Object httpConnection(Object ep) throws ReflectiveOperationException {
-        Object c = connection.invoke(ep);
-        if (sslConnection.isInstance(c)) {
-            c = connection.invoke(sslEndPoint.invoke(c));
-        }
+        Object c = applicationConnection(ep);
         return httpConnection.isInstance(c) ? c : null;
+    }
+
+    /** The connection the application's protocol runs on: the end point's, or over TLS the decrypted one's. */
+    Object applicationConnection(Object ep) throws ReflectiveOperationException {
+        Object c = connection.invoke(ep);
+        return sslConnection.isInstance(c) ? connection.invoke(sslEndPoint.invoke(c)) : c;
     }
 
     /**
@@ -212,10 +215,7 @@ final class JettyApi {
      * TLS handshake with ALPN). An upgraded one (a WebSocket) has the application's.
      */
     boolean connectorTimed(Object ep) throws ReflectiveOperationException {
-        Object c = connection.invoke(ep);
-        if (sslConnection.isInstance(c)) {
-            c = connection.invoke(sslEndPoint.invoke(c));
-        }
+        Object c = applicationConnection(ep);
         if (httpConnection.isInstance(c) || JettyHttp2.ofConnection(c) != null) {
             return true;
         }
@@ -229,10 +229,7 @@ final class JettyApi {
 
     /** The HTTP/2 session on the endpoint, looking through TLS; null for anything else. */
     Object h2Session(Object ep) throws ReflectiveOperationException {
-        Object c = connection.invoke(ep);
-        if (sslConnection.isInstance(c)) {
-            c = connection.invoke(sslEndPoint.invoke(c));
-        }
+        Object c = applicationConnection(ep);
         JettyHttp2 h2 = JettyHttp2.ofConnection(c);
         return h2 == null ? null : h2.session(c);
     }
@@ -279,10 +276,7 @@ final class JettyApi {
     }
 
     long requests(Object ep) throws ReflectiveOperationException {
-        Object c = connection.invoke(ep);
-        if (sslConnection.isInstance(c)) {
-            c = connection.invoke(sslEndPoint.invoke(c));
-        }
+        Object c = applicationConnection(ep);
         return c == null ? 0 : (Long) messagesIn.invoke(c);
     }
 

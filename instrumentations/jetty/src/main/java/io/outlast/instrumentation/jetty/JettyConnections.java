@@ -293,7 +293,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         Object http = api.httpConnection(endPoint);
         Object parser = http == null ? null : api.parser(http);
         if (parser == null) {
-            return NONE;
+            return http == null ? h2HeaderStartNanos(api.h2Session(endPoint)) : NONE;
         }
         if (!api.inHeaders(parser)) {
             // over TLS, a handshake under way is the first request arriving
@@ -301,6 +301,12 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         }
         long begin = api.beginNanos(parser);
         return begin == Long.MIN_VALUE ? UNTIMED : begin;
+    }
+
+    /** HTTP/2: a frame (or the preface) begun while no stream is open is a stream's header arriving. */
+    private static long h2HeaderStartNanos(Object session) throws ReflectiveOperationException {
+        JettyHttp2Parser parser = session == null ? null : JettyHttp2Parser.of(session);
+        return parser == null || !JettyHttp2.of(session).waiting(session) ? NONE : parser.frameBegun(session);
     }
 
     @Override
