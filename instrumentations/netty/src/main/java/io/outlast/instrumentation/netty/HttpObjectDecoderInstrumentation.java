@@ -80,7 +80,10 @@ final class HttpObjectDecoderInstrumentation implements TypeInstrumentation {
             // a bad delimiter's invalid chunk): the first and the last are read without a loop (the loop between them is never entered, and C2 leaves it out): a loop over
             // all of them, two turns, made C2's code for decode 14.3 KB (7.7 KB bare, 10.9 KB so)
             Object first = out.get(mark);
-            s.decoded(first instanceof HttpRequest, first instanceof LastHttpContent);
+            boolean request = first instanceof HttpRequest;
+            // a request the decoder refused (a header over its limit) is output alone and ends there: Netty discards
+            // what follows and sends no end, which would leave the connection in a body for good
+            s.decoded(request, first instanceof LastHttpContent || request && ((HttpRequest) first).decoderResult().isFailure());
             for (int i = mark + 1; i < size - 1; i++) {
                 Object msg = out.get(i);
                 s.decoded(msg instanceof HttpRequest, msg instanceof LastHttpContent);
