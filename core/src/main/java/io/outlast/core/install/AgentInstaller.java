@@ -271,7 +271,21 @@ public final class AgentInstaller implements EventLog.Listener {
         return loaded;
     }
 
+    /**
+     * In one call where it can (the JVM redefines the classes at one safepoint): a server's hooks go live together.
+     * One at a time, a connection the agent met (and gave the new idle) could be closed before the close's advice was
+     * in, unreported. One at a time if the batch fails, so that one class the JVM refuses leaves the others woven.
+     */
     private void retransform(List<Class<?>> classes) {
+        if (classes.isEmpty()) {
+            return;
+        }
+        try {
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+            return;
+        } catch (Throwable batch) {
+            // each alone below, to name the one refused
+        }
         for (Class<?> c : classes) {
             try {
                 inst.retransformClasses(c);
