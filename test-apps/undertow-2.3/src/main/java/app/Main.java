@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
  * "ok". -Dapp.idle=MS sets its own NO_REQUEST_TIMEOUT (default: 60 s, set by Undertow.start);
  * -Dapp.noTimeouts=true unsets it; -Dapp.ws.idle=MS adds a WebSocket at /ws whose channels the application
  * gives that idle timeout; -Dapp.tls.keystore=PATH and -Dapp.tls.password serve TLS only; -Dapp.h2=true enables HTTP/2
- * (h2 by ALPN over TLS, h2c by upgrade), which outlast does not govern on Undertow yet. Driven through
+ * (h2 by ALPN over TLS, h2c by upgrade). Driven through
  * {@link AppControl}.
  */
 public final class Main {

@@ -72,4 +72,8 @@ public abstract class UndertowHooks {
     /** Entry of {@code AbstractServerConnection$CloseSetter.handleEvent(StreamConnection)}: once per close. */
     public void closed(Object connection) {
     }
+
+    /** Entry of {@code ParseTimeoutUpdater.close()}: an HTTP/2 channel's close task closes its timer. */
+    public void updaterClosed(Object connection) {
+    }
 }

@@ -27,7 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
@@ -49,6 +51,16 @@ public final class AgentInstaller implements EventLog.Listener {
     private final List<InstrumentationModule> modules = new ArrayList<>();
     private final Stats stats;
     private final List<ObjectName> mbeans = new ArrayList<>();
+    /**
+     * JMX's own thread, gone when idle: the platform MBean server's first use loads and starts JMX, seconds on a
+     * loaded machine, which the log's thread (that writes the lines) must not wait for.
+     */
+    private final ThreadPoolExecutor jmx = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            r -> {
+                Thread t = new Thread(r, "outlast-jmx");
+                t.setDaemon(true);
+                return t;
+            });
     private OutlastTransformer transformer;
 
     private AgentInstaller(Instrumentation inst, EventLog log, Config config, Map<String, String> arguments) {
@@ -238,7 +250,7 @@ public final class AgentInstaller implements EventLog.Listener {
             m.stop();
         }
         a.context.shutdown();
-        a.unregisterMBeans();
+        a.jmx.execute(a::unregisterMBeans);
         EventSink.set(null);
         a.log.info("reset: the servers' own timeouts are back, instrumentation removed, logging stopped");
         a.log.stop();
@@ -322,7 +334,7 @@ public final class AgentInstaller implements EventLog.Listener {
             }
         }
         AgentProperties.set(inst, AgentProperties.ENDPOINTS, endpoints.toString());
-        registerMBean(s);
+        jmx.execute(() -> registerMBean(s));
     }
 
     private void registerMBean(EndpointStats s) {

@@ -25,7 +25,6 @@ final class UndertowApi {
     private final Method connectionOptions;
     private final Method optionGet;
     private final Method optionGetBoolean;
-    private final Object enableHttp2;
     private final Object noRequestTimeout;
     private final Object requestParseTimeout;
     private final Method peerAddress;
@@ -52,8 +51,10 @@ final class UndertowApi {
         serverOptions = Reflection.field(undertow, "serverOptions");
         Class<?> connection = load(cl, "io.undertow.server.ServerConnection");
         connectionOptions = connection.getMethod("getUndertowOptions");
-        peerAddress = connection.getMethod("getPeerAddress");
-        localAddress = connection.getMethod("getLocalAddress");
+        // a connected channel's: an HTTP/1.1 connection's, and an HTTP/2 channel's alike
+        Class<?> connected = load(cl, "org.xnio.channels.ConnectedChannel");
+        peerAddress = connected.getMethod("getPeerAddress");
+        localAddress = connected.getMethod("getLocalAddress");
         Class<?> updater = load(cl, "io.undertow.server.protocol.ParseTimeoutUpdater");
         newUpdater = updater.getConstructor(load(cl, "org.xnio.channels.ConnectedChannel"),
                 long.class, long.class);
@@ -65,8 +66,7 @@ final class UndertowApi {
         Class<?> options = load(cl, "io.undertow.UndertowOptions");
         noRequestTimeout = options.getField("NO_REQUEST_TIMEOUT").get(null);
         requestParseTimeout = options.getField("REQUEST_PARSE_TIMEOUT").get(null);
-        enableHttp2 = options.getField("ENABLE_HTTP2").get(null);
-        ioThread = connection.getMethod("getIoThread");
+        ioThread = connected.getMethod("getIoThread");
         Method channelOf = null;
         Class<?> ssl = null;
         Field engine = null;
@@ -134,11 +134,6 @@ final class UndertowApi {
     /** NO_REQUEST_TIMEOUT in an option map, or -1. */
     long idleMs(Object options) throws ReflectiveOperationException {
         return (Integer) optionGet.invoke(options, noRequestTimeout, -1);
-    }
-
-    /** ENABLE_HTTP2 in an option map. */
-    boolean http2(Object options) throws ReflectiveOperationException {
-        return (Boolean) optionGetBoolean.invoke(options, enableHttp2, false);
     }
 
     /** REQUEST_PARSE_TIMEOUT in an option map, or -1. */

@@ -33,7 +33,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     private final Set<String> reported = Collections.synchronizedSet(new HashSet<>());
     private final ThreadLocal<Object> reading = new ThreadLocal<>();
     private volatile boolean stopping;
-    /** The sweep of handshakes, started by the first HTTPS connection. */
+    /** The sweep of handshakes and of HTTP/2 headers, started by the first HTTPS or HTTP/2 connection. */
     private final HeaderDeadline handshakes;
     private final AtomicBoolean handshakesSwept = new AtomicBoolean();
 
@@ -123,6 +123,14 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     @Override
     public void requestParsed(Object connection) {
         ConnectionState s = registry.get(connection);
+        if (s == null && UndertowHttp2.is(connection)) {
+            // an HTTP/2 channel's first stream comes before its timer's first arming
+            try {
+                s = track(connection);
+            } catch (Throwable t) {
+                tracker.failed(t);
+            }
+        }
         if (s != null) {
             s.requestStartNanos = 0;
             s.requests++;
@@ -213,6 +221,29 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         }
     }
 
+    /**
+     * An HTTP/2 channel's end (its close task closes its timer; an HTTP/1.1 connection's end is its close setter's):
+     * marked by the timer's expiry (idle, header), else the peer's if it had read the end of the stream.
+     */
+    @Override
+    public void updaterClosed(Object connection) {
+        try {
+            if (!UndertowHttp2.is(connection)) {
+                return;
+            }
+            ConnectionState s = registry.remove(connection);
+            if (s == null) {
+                return;
+            }
+            UndertowHttp2 h2 = UndertowHttp2.of(connection);
+            String unmarked = h2 != null && h2.readEnded(connection) ? CloseEvent.PEER : CloseEvent.SERVER;
+            tracker.closed(s, stopping, unmarked, s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis,
+                    s.requests);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
     private ConnectionState track(Object connection) throws ReflectiveOperationException {
         ConnectionState s = registry.get(connection);
         if (s != null) {
@@ -226,6 +257,16 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         UndertowApi api = UndertowApi.of(connection.getClass());
         if (api == null || !tracker.supports(api.version)) {
             return null;
+        }
+        if (UndertowHttp2.is(connection)) {
+            // its listener is reported by its HTTP/1.1 connections and at start: an HTTP/2 channel has no options
+            ConnectionState s = new ConnectionState(api, FAMILY, api.local(connection), api.remote(connection),
+                    System.currentTimeMillis());
+            s.protocol = "h2";
+            if (handshakesSwept.compareAndSet(false, true)) {
+                handshakes.start();
+            }
+            return s;
         }
         String local = api.local(connection);
         report(api, local, api.connectionOptions(connection), false);
@@ -243,6 +284,10 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
      */
     @Override
     public long headerStartNanos(Object connection, ConnectionState s) throws ReflectiveOperationException {
+        if ("h2".equals(s.protocol)) {
+            UndertowHttp2 h2 = UndertowHttp2.of(connection);
+            return h2 != null && h2.headerArriving(connection) ? UNTIMED : NONE;
+        }
         if (!(s.support instanceof UndertowTls) || s.requests != 0 || s.requestStartNanos != 0) {
             return NONE;
         }
@@ -262,7 +307,8 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     /** On the connection's I/O thread, as Undertow closes on its own timeouts. */
     @Override
     public void close(Object connection, ConnectionState s) throws ReflectiveOperationException {
-        ((UndertowTls) s.support).api.ioThread(connection).execute(() -> {
+        UndertowApi api = s.support instanceof UndertowTls ? ((UndertowTls) s.support).api : (UndertowApi) s.support;
+        api.ioThread(connection).execute(() -> {
             try {
                 ((Closeable) connection).close();
             } catch (Exception e) {
@@ -287,10 +333,5 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         long parse = api.parseMs(options);
         tracker.report(new EndpointReport(FAMILY, api.version, "listener", address, idle,
                 timeouts().idleMs > 0 ? timeouts().idleMs : idle, parse, timeouts().headerMs > 0 ? timeouts().headerMs : parse));
-        if (api.http2(options)) {
-            // Undertow's HTTP/2 has its own channel and timers, which the agent does not reach yet: said, not hidden
-            tracker.warnOnce("undertow " + api.version + " listener " + address + ": HTTP/2 (ENABLE_HTTP2) is not"
-                    + " governed by outlast; its HTTP/2 connections keep Undertow's own timeouts");
-        }
     }
 }
