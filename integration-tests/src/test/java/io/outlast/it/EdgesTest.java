@@ -33,7 +33,7 @@ class EdgesTest {
             }
             long start = System.nanoTime();
             Measurements.assertTiming("idle after pipelined requests", probe.closedAfter(start, 6000), 2000,
-                    family(app).lateMs(), server);
+                    Family.of(app).lateMs(), server);
             Map<String, String> event = server.closeEvent(probe.localPort(), mark);
             assertEquals("server-idle", event.get("closer"), event + "\n" + server.output());
             assertEquals("3", event.get("requests"), event.toString());
@@ -111,10 +111,5 @@ class EdgesTest {
                 assertTrue(event.get("closer").equals("server") || event.get("closer").equals("error"), event.toString());
             }
         }
-    }
-
-    private static Family family(String app) {
-        return app.startsWith("jetty") ? Family.JETTY : app.startsWith("tomcat") ? Family.TOMCAT
-                : app.startsWith("undertow") ? Family.UNDERTOW : app.startsWith("jdk") ? Family.JDK : Family.NETTY;
     }
 }

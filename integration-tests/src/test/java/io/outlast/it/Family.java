@@ -13,4 +13,10 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
     static final Family UNDERTOW = new Family("undertow", "listener", 60_000, 1000, "error");
     /** No idle timeout of its own (-1); the agent's sweep closes, a quarter second late at most. */
     static final Family NETTY = new Family("netty", "server", -1, 1000, "error");
+
+    /** The family of a test-app, by its name ({@code <server>-<line>[@...]}; Reactor Netty, Vert.x and gRPC are Netty). */
+    static Family of(String app) {
+        return app.startsWith("jetty") ? JETTY : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
+                : app.startsWith("undertow") ? UNDERTOW : app.startsWith("jdk") ? JDK : NETTY;
+    }
 }

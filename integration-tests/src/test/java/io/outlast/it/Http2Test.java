@@ -189,8 +189,7 @@ class Http2Test {
     }
 
     private static long lateMs(String app) {
-        return app.startsWith("jetty") ? Family.JETTY.lateMs() : app.startsWith("reactor") || app.startsWith("grpc") ? Family.NETTY.lateMs()
-                : app.startsWith("undertow") ? Family.UNDERTOW.lateMs() : Family.TOMCAT.lateMs();
+        return Family.of(app).lateMs();
     }
 
     /** Between an idle close's GOAWAY and the socket's end: the agent's 1 s, Undertow's own 2 s. */
