@@ -76,4 +76,21 @@ public abstract class UndertowHooks {
     /** Entry of {@code ParseTimeoutUpdater.close()}: an HTTP/2 channel's close task closes its timer. */
     public void updaterClosed(Object connection) {
     }
+
+    /** Entry of {@code Http2Channel.sendGoAway(int, ..)}, which closes the channel once its GOAWAY is written. */
+    public void sendingGoAway(Object channel) {
+    }
+
+    /** Exit of {@code Http2Channel.sendGoAway(int, ..)}. */
+    public void sentGoAway() {
+    }
+
+    /**
+     * Entry of {@code AbstractFramedChannel.close()}, and of the listener {@code sendGoAway} sets to close the channel
+     * once a GOAWAY it could not write at once is out ({@code afterGoAway}): true skips the close (an idle close's
+     * grace, ended by Undertow's own close 2 s after the GOAWAY).
+     */
+    public boolean keepOpen(Object channel, boolean afterGoAway) {
+        return false;
+    }
 }

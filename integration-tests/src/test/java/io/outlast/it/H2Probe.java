@@ -14,7 +14,7 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A minimal HTTP/2 client that measures, from outside, when and how the server ends a connection: prior
- * knowledge over plain text (h2c), ALPN {@code h2} over TLS. It sends GETs on streams 1, 3, ..., answers
+ * knowledge over plain text (h2c) or an HTTP/1.1 Upgrade to it, ALPN {@code h2} over TLS. It sends GETs on streams 1, 3, ..., answers
  * SETTINGS and PING, and records the GOAWAYs the server sends before it closes.
  */
 final class H2Probe implements AutoCloseable {
@@ -32,6 +32,7 @@ final class H2Probe implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private int nextStream = 1;
+    private boolean upgraded;
 
     /**
      * What the end of a connection looked like: a GOAWAY first (when), the last GOAWAY's stream and error code, then
@@ -63,9 +64,34 @@ final class H2Probe implements AutoCloseable {
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+        if (server.h2cByUpgrade) {
+            upgrade();
+        }
         out.write(PREFACE);
         frame(SETTINGS, 0, 0, new byte[0]);
         out.flush();
+    }
+
+    /**
+     * h2c by an HTTP/1.1 Upgrade (RFC 7540 3.2): a GET asks for it, the server switches (101) and answers that GET as
+     * stream 1 over HTTP/2, which {@link #get()} then reads.
+     */
+    private void upgrade() throws IOException {
+        out.write(("GET / HTTP/1.1\r\nHost: probe\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                + "HTTP2-Settings: \r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("closed before the Upgrade's answer: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("the server did not switch to h2c: " + head);
+        }
+        upgraded = true;
     }
 
     int localPort() {
@@ -76,7 +102,11 @@ final class H2Probe implements AutoCloseable {
     void get() throws IOException {
         int stream = nextStream;
         nextStream += 2;
-        headers(stream);
+        if (upgraded) {
+            upgraded = false; // the Upgrade's GET is stream 1, answered now
+        } else {
+            headers(stream);
+        }
         while (true) {
             Frame f = read();
             if (f == null) {

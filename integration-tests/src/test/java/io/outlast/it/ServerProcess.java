@@ -30,6 +30,8 @@ final class ServerProcess implements AutoCloseable {
     final int port;
     /** The app serves TLS ({@code <app>@tls}), with the key of {@link TlsKeys}. */
     final boolean tls;
+    /** HTTP/2 clients reach the server over HTTP/1.1 first, and switch by an Upgrade: h2c. */
+    volatile boolean h2cByUpgrade;
     private final List<String> lines = new ArrayList<>();
     /** When each line was read (System.nanoTime), index by index with {@link #lines}. */
     private final List<Long> lineNanos = new ArrayList<>();
@@ -55,7 +57,7 @@ final class ServerProcess implements AutoCloseable {
      * Starts {@code test-apps/<app>/target/app.jar}; {@code agentArgs} null means without the agent. An app
      * named {@code <app>@nio2} is the Tomcat app on its NIO2 connector; {@code <app>@h2} speaks HTTP/2 too (h2c by
      * prior knowledge, or by ALPN over TLS); {@code <app>@vt} serves on virtual threads (JDK 21+); {@code <app>@tls}
-     * serves TLS only.
+     * serves TLS only; {@code <app>@h2@upgrade} is reached by an HTTP/1.1 Upgrade to h2c.
      */
     static ServerProcess start(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
         ServerProcess server = startUnawaited(jdk, app, agentArgs, jvmArgs);
@@ -78,6 +80,10 @@ final class ServerProcess implements AutoCloseable {
         cmd.add("-Xshare:auto");
         Path tmp = Files.createTempDirectory("outlast-app");
         cmd.add("-Djava.io.tmpdir=" + tmp);
+        boolean upgrade = app.endsWith("@upgrade");
+        if (upgrade) {
+            app = app.substring(0, app.length() - "@upgrade".length());
+        }
         boolean tls = app.endsWith("@tls");
         if (tls) {
             app = app.substring(0, app.length() - "@tls".length());
@@ -102,7 +108,9 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-jar");
         cmd.add(APPS.resolve(app).resolve("target/app.jar").toString());
-        return new ServerProcess(jdk, cmd, tmp, tls);
+        ServerProcess server = new ServerProcess(jdk, cmd, tmp, tls);
+        server.h2cByUpgrade = upgrade;
+        return server;
     }
 
     /** At start the agent installs once the application has started: tests measure from then on. */

@@ -32,6 +32,8 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     private final ConnectionRegistry registry;
     private final Set<String> reported = Collections.synchronizedSet(new HashSet<>());
     private final ThreadLocal<Object> reading = new ThreadLocal<>();
+    /** The HTTP/2 channel whose GOAWAY this thread is sending. */
+    private final ThreadLocal<Object> sendingGoAway = new ThreadLocal<>();
     private volatile boolean stopping;
     /** The sweep of handshakes and of HTTP/2 headers, started by the first HTTPS or HTTP/2 connection. */
     private final HeaderDeadline handshakes;
@@ -207,6 +209,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         try {
             ConnectionState s = registry.remove(connection);
             if (s == null) {
+                // null too for an h2c connection: its HTTP/2 channel, which took the socket over, reports the end
                 s = newState(connection);
                 if (s == null) {
                     return;
@@ -238,10 +241,35 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             UndertowHttp2 h2 = UndertowHttp2.of(connection);
             String unmarked = h2 != null && h2.readEnded(connection) ? CloseEvent.PEER : CloseEvent.SERVER;
             tracker.closed(s, stopping, unmarked, s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis,
-                    s.requests);
+                    h2 != null ? h2.streams(connection) : s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
         }
+    }
+
+    @Override
+    public void sendingGoAway(Object channel) {
+        sendingGoAway.set(channel);
+    }
+
+    @Override
+    public void sentGoAway() {
+        sendingGoAway.remove();
+    }
+
+    /**
+     * An HTTP/2 channel whose idle ran out (the agent's idle in force): its GOAWAY is out, and the close that
+     * {@code sendGoAway} makes as soon as it is written is skipped. Closed so, a stream the proxy sent meanwhile reaches
+     * a closed socket (a reset, which can discard the GOAWAY unread); open, Undertow reads it, and (writing nothing
+     * after its GOAWAY) ends the connection cleanly, or closes 2 s after the GOAWAY. Any other close goes ahead.
+     */
+    @Override
+    public boolean keepOpen(Object channel, boolean afterGoAway) {
+        if (!afterGoAway && sendingGoAway.get() != channel) {
+            return false;
+        }
+        ConnectionState s = timeouts().idleMs > 0 ? registry.get(channel) : null;
+        return s != null && CloseEvent.SERVER_IDLE.equals(s.closer());
     }
 
     private ConnectionState track(Object connection) throws ReflectiveOperationException {
@@ -260,13 +288,22 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         }
         if (UndertowHttp2.is(connection)) {
             // its listener is reported by its HTTP/1.1 connections and at start: an HTTP/2 channel has no options
+            UndertowHttp2 h2 = UndertowHttp2.of(connection);
+            Object handedOverBy = h2 == null ? null : h2.handedOverBy(connection);
+            // h2c: one connection, not two; its age from its first byte, its streams counted by their numbers
+            ConnectionState http11 = handedOverBy == null ? null : registry.remove(handedOverBy);
             ConnectionState s = new ConnectionState(api, FAMILY, api.local(connection), api.remote(connection),
-                    System.currentTimeMillis());
+                    http11 != null ? http11.openedMillis : System.currentTimeMillis());
             s.protocol = "h2";
             if (handshakesSwept.compareAndSet(false, true)) {
                 handshakes.start();
             }
             return s;
+        }
+        UndertowHttp2 h2 = UndertowHttp2.of(connection);
+        if (h2 != null && h2.handedOver(connection)) {
+            // h2c: its socket is its HTTP/2 channel's now, whose entry this connection's was
+            return null;
         }
         String local = api.local(connection);
         report(api, local, api.connectionOptions(connection), false);

@@ -24,6 +24,13 @@ final class UndertowHttp2 {
     private final Method buffer;
     private final Field streams;
     private final Field frameParser;
+    private final Field lastStreamId;
+    private final Field socket;
+    private final Method closeListener;
+    private final Field closeSetterOwner;
+    private final Field connectionSocket;
+    private final Method sourceChannel;
+    private final Method readListener;
 
     /** Whether a timer's connection is an HTTP/2 channel (by name: nothing loaded to ask). */
     static boolean is(Object connection) {
@@ -41,6 +48,37 @@ final class UndertowHttp2 {
         buffer = load(cl, "io.undertow.util.ReferenceCountedPooled").getMethod("getBuffer");
         streams = field(load(cl, CHANNEL), "currentStreams");
         frameParser = field(load(cl, CHANNEL), "frameParser");
+        lastStreamId = field(load(cl, CHANNEL), "lastGoodStreamId");
+        socket = field(framed, "channel");
+        Class<?> streamConnection = load(cl, "org.xnio.StreamConnection");
+        closeListener = streamConnection.getMethod("getCloseListener");
+        closeSetterOwner = field(load(cl, "io.undertow.server.AbstractServerConnection$CloseSetter"), "this$0");
+        connectionSocket = field(load(cl, "io.undertow.server.AbstractServerConnection"), "channel");
+        sourceChannel = streamConnection.getMethod("getSourceChannel");
+        readListener = sourceChannel.getReturnType().getMethod("getReadListener");
+    }
+
+    /**
+     * The HTTP/1.1 connection this channel took over (h2c by prior knowledge, whose preface came as a request, or by
+     * an Upgrade): the socket's close listener is still that connection's. Null for h2 by ALPN.
+     */
+    Object handedOverBy(Object channel) throws ReflectiveOperationException {
+        Object listener = closeListener.invoke(socket.get(channel));
+        return listener != null && listener.getClass() == closeSetterOwner.getDeclaringClass()
+                ? closeSetterOwner.get(listener) : null;
+    }
+
+    /** Streams the peer opened: the highest one's number (a client's are odd; an Upgrade's request is stream 1). */
+    int streams(Object channel) throws IllegalAccessException {
+        return (lastStreamId.getInt(channel) + 1) / 2;
+    }
+
+    /**
+     * Whether an HTTP/1.1 connection's socket is read by an HTTP/2 channel now: its end is the channel's to report.
+     */
+    boolean handedOver(Object connection) throws ReflectiveOperationException {
+        Object listener = readListener.invoke(sourceChannel.invoke(connectionSocket.get(connection)));
+        return listener != null && listener.getClass().getName().startsWith("io.undertow.server.protocol.framed.");
     }
 
     /**

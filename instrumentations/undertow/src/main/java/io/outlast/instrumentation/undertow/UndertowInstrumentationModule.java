@@ -18,7 +18,8 @@ public final class UndertowInstrumentationModule extends FamilyModule {
     public List<TypeInstrumentation> typeInstrumentations() {
         return Arrays.asList(new UndertowInstrumentation(), new ParseTimeoutUpdaterInstrumentation(),
                 new HttpReadListenerInstrumentation(), new ConnectionUtilsInstrumentation(),
-                new CloseSetterInstrumentation());
+                new CloseSetterInstrumentation(), new Http2ChannelInstrumentation(), new Http2GoAwayWrittenInstrumentation(),
+                new FramedChannelCloseInstrumentation());
     }
 
     /** Undertow enforces both timeouts itself, on time: the agent only changes what it arms. */
