@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -190,6 +191,30 @@ class Http2Test {
             assertEquals("peer", event.get("closer"), event + "\n" + server.output());
             assertEquals("h2", event.get("protocol"), event.toString());
             Measurements.assertIdleMs(event, 1000, 500);
+        }
+    }
+
+    /**
+     * Netty's own HTTP/2 client (the one proxies and gateways on Netty use) sees what the probe sees: at idle a
+     * GOAWAY, NO_ERROR, naming the stream it answered; then the close, within a grace of it.
+     */
+    @ParameterizedTest(name = "{0}: Netty's HTTP/2 client reads the GOAWAY, then the close")
+    @ValueSource(strings = {"tomcat-10.1@h2@tls", "tomcat-11.0@h2", "jetty-12.0@h2", "jetty-11.0@h2@tls",
+            "reactor-netty-1.2@h2@tls", "grpc-java", "undertow-2.3@h2@tls", "undertow-2.2@h2"})
+    void nettyClientReadsGoAwayThenClose(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=2s");
+             NettyH2Client client = new NettyH2Client(server)) {
+            int mark = server.mark();
+            int stream = client.get();
+            NettyH2Client.End end = client.endedAfter(System.nanoTime(), 8000);
+            assertNotNull(end, "still open after 8 s\n" + server.output());
+            assertTrue(end.goAwayMs() >= 0 && end.goAwayMs() <= end.closedMs(), "a GOAWAY before the close: " + end);
+            Measurements.assertTiming("HTTP/2 idle, Netty's client (its GOAWAY)", end.goAwayMs(), 2000, lateMs(app), server);
+            assertTrue(end.closedMs() - end.goAwayMs() <= graceMs(app) + 500, "closed within a grace of its GOAWAY: " + end);
+            assertEquals(stream, end.lastStreamId(), "GOAWAY's last stream: " + end);
+            assertEquals(0, end.errorCode(), "GOAWAY's error code (NO_ERROR): " + end);
+            Map<String, String> event = server.closeEvent(client.localPort(), mark);
+            assertEquals("server-idle", event.get("closer"), event + "\n" + server.output());
         }
     }
 
