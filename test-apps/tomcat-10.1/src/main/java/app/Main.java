@@ -23,7 +23,7 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
  * connectionTimeout); -Dapp.ws.idle=MS adds a WebSocket at /ws whose sessions the application gives that idle
  * timeout; -Dapp.tls.keystore=PATH (PKCS12) and -Dapp.tls.password serve TLS only (JSSE); -Dapp.h2=true adds
  * HTTP/2 (h2c, and h2 by ALPN over TLS), with -Dapp.h2.idle=MS its own keep-alive; -Dapp.vt=true serves on
- * virtual threads. Driven through
+ * virtual threads; -Dapp.maxConnections=N holds more than Tomcat's 8192 (the scale benchmark). Driven through
  * {@link AppControl}.
  */
 public final class Main {
@@ -34,6 +34,8 @@ public final class Main {
         Connector connector = new Connector(System.getProperty("app.protocol", "HTTP/1.1"));
         connector.setPort(AppControl.port());
         connector.setProperty("address", "127.0.0.1");
+        // the scale benchmark holds more connections than Tomcat's 8192
+        connector.setProperty("maxConnections", System.getProperty("app.maxConnections", "8192"));
         if (AppControl.ownIdleMs() > 0) {
             connector.setProperty("keepAliveTimeout", Long.toString(AppControl.ownIdleMs()));
         }

@@ -56,6 +56,16 @@ public final class Benchmark {
         if (only.isEmpty() || only.contains("memory")) {
             memory("jetty-12.0", 2000, 100_000);
         }
+        if (only.contains("scale")) {
+            // long (minutes per family and count): only when asked
+            int stalled = Integer.getInteger("bench.scale.stalled", 1000);
+            for (String n : System.getProperty("bench.scale.connections", "2000,10000,50000").split(",")) {
+                for (String app : System.getProperty("bench.scale.apps",
+                        "jetty-12.0,tomcat-10.1,netty-4.1,undertow-2.3,jdk-httpserver").split(",")) {
+                    Scale.run(app, Integer.parseInt(n.trim()), stalled);
+                }
+            }
+        }
     }
 
     /**

@@ -44,6 +44,7 @@ final class ThreadCpu {
     }
 
     private final Map<String, Work> work = new HashMap<>();
+    private final Map<String, String> names = new HashMap<>();
     private final Map<String, Long> nanos = new HashMap<>();
 
     private ThreadCpu() {
@@ -63,6 +64,7 @@ final class ThreadCpu {
                 }
                 String id = task.getFileName().toString();
                 cpu.work.put(id, Work.of(name));
+                cpu.names.put(id, name);
                 // its first field: time on a CPU, nanoseconds
                 cpu.nanos.put(id, Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))));
             }
@@ -77,6 +79,13 @@ final class ThreadCpu {
     long[] since(ThreadCpu before) {
         long[] spent = new long[Work.values().length];
         nanos.forEach((id, ns) -> spent[work.get(id).ordinal()] += ns - before.nanos.getOrDefault(id, 0L));
+        return spent;
+    }
+
+    /** Nanoseconds spent since {@code before}, by thread name (threads of one name summed). */
+    Map<String, Long> byName(ThreadCpu before) {
+        Map<String, Long> spent = new HashMap<>();
+        nanos.forEach((id, ns) -> spent.merge(names.get(id), ns - before.nanos.getOrDefault(id, 0L), Long::sum));
         return spent;
     }
 }
