@@ -102,6 +102,36 @@ class OperatorTest {
         }
     }
 
+    /**
+     * {@code status} counts the connections followed as they open, without an event to publish it: the status text
+     * was made again only on an event (a close, an endpoint met), so it said 1 here until the first close, and after
+     * an attach that met thousands of connections, the few it had met when it published.
+     */
+    @Test
+    void statusFollowsConnectionsWithoutAnEvent() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "netty-4.1", "idle=30s");
+             Probe a = new Probe(server.port)) {
+            a.request(false);
+            String pid = Long.toString(server.process.pid());
+            awaitStatus(pid, "netty 1\n");
+            try (Probe b = new Probe(server.port); Probe c = new Probe(server.port)) {
+                b.request(false);
+                c.request(false);
+                awaitStatus(pid, "netty 3\n");
+            }
+        }
+    }
+
+    private static void awaitStatus(String pid, String text) throws Exception {
+        ServerProcess.CliResult r = ServerProcess.cli(Jdk.JDK17, "status", pid);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+        while (!r.output().contains(text) && System.nanoTime() < end) {
+            Thread.sleep(300);
+            r = ServerProcess.cli(Jdk.JDK17, "status", pid);
+        }
+        assertTrue(r.output().contains(text), "'" + text.trim() + "' in:\n" + r.output());
+    }
+
     /** The MBean of an endpoint, as a JMX console in the application reads it. */
     @Test
     void endpointMBean() throws Exception {

@@ -50,11 +50,15 @@ final class Scale {
                     + " %d (ulimit -n): %d instead%n", app, wanted, wanted + 1000, limit + 1000, n);
         }
         stalled = Math.min(stalled, n / 10);
+        if ("attach".equals(System.getProperty("bench.scale.only"))) {
+            attach(app, n);
+            return;
+        }
         Idle bare = idle(app, n, 0, null);
         Idle with = idle(app, n, stalled, AGENT);
-        System.out.printf(Locale.ROOT, "scale %-14s %6d connections: opened in %.1f s; CPU while idle: without %.2f ms/s, with"
+        System.out.printf(Locale.ROOT, "scale %-14s %6d connections: opened in %.1f s (without %.1f s); CPU while idle: without %.2f ms/s, with"
                         + " %.2f ms/s (%s); heap per connection: without %d B, with %d B, the agent's %+d B%n", app, n,
-                with.openMs / 1000.0, bare.cpuMsPerS, with.cpuMsPerS, with.byThread, bare.heapPerConn, with.heapPerConn,
+                with.openMs / 1000.0, bare.openMs / 1000.0, bare.cpuMsPerS, with.cpuMsPerS, with.byThread, bare.heapPerConn, with.heapPerConn,
                 with.heapPerConn - bare.heapPerConn);
         System.out.printf(Locale.ROOT, "scale %-14s %6d connections: idle closes %s; stalled headers %s; after the last close: %s%n",
                 app, n, with.idleCloses, with.headerCloses, with.followedAfter);
@@ -149,9 +153,9 @@ final class Scale {
         }
         Collections.sort(ms);
         int total = ms.size() + missed;
-        return String.format(Locale.ROOT, "%d of %d on time (early %d, late %d, missed %d; after %.2f s: p50 %.3f s,"
-                        + " p99 %.3f s, max %.3f s)", ms.size() - early - late, total, early, late, missed,
-                timeoutMs / 1000.0, pct(ms, 0.5), pct(ms, 0.99), ms.isEmpty() ? 0 : ms.get(ms.size() - 1) / 1000.0);
+        return String.format(Locale.ROOT, "%d of %d on time (early %d, late %d, missed %d; after %.2f s: min %.3f s,"
+                        + " p50 %.3f s, p99 %.3f s, max %.3f s)", ms.size() - early - late, total, early, late, missed,
+                timeoutMs / 1000.0, pct(ms, 0), pct(ms, 0.5), pct(ms, 0.99), ms.isEmpty() ? 0 : ms.get(ms.size() - 1) / 1000.0);
     }
 
     private static double pct(List<Long> sorted, double p) {
@@ -199,6 +203,8 @@ final class Scale {
                 System.out.printf(Locale.ROOT, "scale %-14s %6d connections: attach %d ms; longest wait of a request meanwhile"
                                 + " %.1f ms (before the attach %.1f ms); %d of %d followed %s %d ms after the command%n", app, n,
                         attachMs, during / 1e6, before / 1e6, followed, n, followed >= n ? "by" : "still, at", governedMs);
+                server.output().lines().filter(l -> l.startsWith("outlast: warning") || l.startsWith("outlast: error"))
+                        .limit(3).forEach(l -> System.out.println("scale " + app + " says: " + l));
             }
         }
     }

@@ -81,6 +81,11 @@ public final class AgentContext implements FamilyContext {
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code task} every {@code periodMs} on the agent's timer thread, from now on. */
+    void periodically(long periodMs, Runnable task) {
+        every(periodMs, task);
+    }
+
     /** Each kind of failure said once, by its place: a sweep that fails fails every period. */
     private void failedOnce(Throwable t) {
         StackTraceElement[] at = t.getStackTrace();

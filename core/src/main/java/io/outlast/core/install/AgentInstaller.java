@@ -42,6 +42,8 @@ import javax.management.StandardMBean;
  */
 public final class AgentInstaller implements EventLog.Listener {
     public static final String VERSION = "0.1.0";
+    /** How often the connections followed are looked at for the status text. */
+    private static final long FOLLOWED_REFRESH_MS = 2000;
     private static AgentInstaller installed;
 
     private final Instrumentation inst;
@@ -50,6 +52,8 @@ public final class AgentInstaller implements EventLog.Listener {
     private final AgentContext context;
     private final List<InstrumentationModule> modules = new ArrayList<>();
     private final Stats stats;
+    /** The connections followed as the status text last said (written under this object's lock). */
+    private volatile String publishedFollowed = "";
     private final List<ObjectName> mbeans = new ArrayList<>();
     /**
      * JMX's own thread, gone when idle: the platform MBean server's first use loads and starts JMX, seconds on a
@@ -165,6 +169,17 @@ public final class AgentInstaller implements EventLog.Listener {
         log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));
         meetRunning();
         refresh();
+        context.periodically(FOLLOWED_REFRESH_MS, this::refreshIfFollowedMoved);
+    }
+
+    /**
+     * The status text is made again when an event changes its figures; the connections followed change without one
+     * (an attach meeting thousands, a sweep's close): looked at every few seconds, published when they moved.
+     */
+    private void refreshIfFollowedMoved() {
+        if (!context.trackedConnections().equals(publishedFollowed)) {
+            refresh();
+        }
     }
 
     /** Servers that were running before the advice was in place, and their connections open since. */
@@ -313,6 +328,7 @@ public final class AgentInstaller implements EventLog.Listener {
         if (installed != this) {
             return;
         }
+        publishedFollowed = context.trackedConnections();
         AgentProperties.set(inst, AgentProperties.STATUS, status());
         AgentProperties.set(inst, AgentProperties.STATUS_TIME, Long.toString(System.currentTimeMillis()));
     }

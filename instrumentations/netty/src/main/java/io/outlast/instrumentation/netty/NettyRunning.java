@@ -16,7 +16,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import static io.outlast.family.Reflection.load;
 
@@ -30,6 +32,19 @@ import static io.outlast.family.Reflection.load;
  */
 final class NettyRunning {
     private static final int DEPTH = 3;
+    /** Channels met per task on their loop: its own reads and writes wait for one batch, not for all its channels. */
+    private static final int BATCH = 64;
+    /**
+     * The fields read by name, per class: a lookup by name threw for each class up the hierarchy that does not declare
+     * it (4.2's names on 4.1, and the reverse), a dozen exceptions per connection met.
+     */
+    private static final ClassValue<Map<String, Object>> FIELDS = new ClassValue<Map<String, Object>>() {
+        @Override
+        protected Map<String, Object> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+    private static final Object NO_FIELD = new Object();
     private static final String SERVER_CODEC = "io.netty.handler.codec.http.HttpServerCodec";
 
     private NettyRunning() {
@@ -46,15 +61,36 @@ final class NettyRunning {
             if (loop instanceof Executor && loops.add(loop)) {
                 ((Executor) loop).execute(() -> {
                     try {
-                        for (Object channel : channels(loop)) {
-                            connections.meetRunning(channel);
-                        }
+                        meet((Executor) loop, channels(loop), 0, connections);
                     } catch (Throwable t) {
                         tracker.failed(t);
                     }
                 });
             }
         });
+    }
+
+    /**
+     * A batch of a loop's channels at a time, each batch a task of its own: the loop's own reads and writes run
+     * between them, so an attach holds a loop a few milliseconds at most, however many connections it serves.
+     */
+    private static void meet(Executor loop, List<Object> channels, int from, NettyConnections connections) {
+        int to = Math.min(channels.size(), from + BATCH);
+        for (int i = from; i < to; i++) {
+            try {
+                connections.meetRunning(channels.get(i));
+            } catch (Throwable t) {
+                // this one is met at its next read, as one the agent could not read
+                connections.tracker().failed(t);
+            }
+        }
+        if (to < channels.size()) {
+            try {
+                loop.execute(() -> meet(loop, channels, to, connections));
+            } catch (RejectedExecutionException e) {
+                // the loop has terminated, closing its channels itself
+            }
+        }
     }
 
     private static Class<?> eventLoopType(ClassLoader cl) {
@@ -142,11 +178,28 @@ final class NettyRunning {
 
     /** A field's value, or null where this version has no such field (4.1 and 4.2 differ, and Vert.x). */
     static Object value(Object o, String name) {
+        Object f = FIELDS.get(o.getClass()).computeIfAbsent(name, n -> field(o.getClass(), n));
         try {
-            return Reflection.read(o, name);
+            return f == NO_FIELD ? null : ((Field) f).get(o);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
+    }
+
+    private static Object field(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name) && !Modifier.isStatic(f.getModifiers())) {
+                    try {
+                        f.setAccessible(true);
+                        return f;
+                    } catch (RuntimeException e) {
+                        return NO_FIELD; // a module that does not open it
+                    }
+                }
+            }
+        }
+        return NO_FIELD;
     }
 
     /** What a connection open before the agent is doing, read from its pipeline on its loop. */
