@@ -2,7 +2,6 @@ package io.outlast.it;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -24,11 +23,20 @@ final class ScaleClient implements AutoCloseable {
     private static final byte[] PARTIAL = "GET / HTTP/1.1\r\nHost: scale\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int PER_SOURCE_ADDRESS = 20_000;
     private static final int IN_FLIGHT = 256;
+    /** Requests at a time when the connections are asked again: few, so that each answer is read as it comes. */
+    private static final int IN_FLIGHT_QUIET = 32;
+    /**
+     * The next loopback source address: each run takes fresh ones, since the last run's client-side closes hold their
+     * ports (TIME_WAIT) for a minute.
+     */
+    private static int nextAddress = 2;
 
     /** One connection: when it was answered (or its header stalled), and when the server ended it (0: open). */
     static final class Conn {
         final boolean stall;
         final StringBuilder response = new StringBuilder();
+        /** A request sent whose answer has not been read whole. */
+        boolean pending;
         long answeredNanos;
         long stalledNanos;
         long endedNanos;
@@ -47,6 +55,8 @@ final class ScaleClient implements AutoCloseable {
     private final List<Conn> conns = new ArrayList<>();
     private final ByteBuffer buffer = ByteBuffer.allocate(8192);
     private volatile boolean watching;
+    /** While connections are asked again: a stalled one then sends the start of a header. */
+    private boolean stallOnAnswer;
     private Thread watcher;
 
     ScaleClient() throws IOException {
@@ -54,11 +64,15 @@ final class ScaleClient implements AutoCloseable {
     }
 
     /**
-     * Opens {@code n} connections, {@code stalled} of them (spread evenly) then sending a header's first line and
-     * nothing more; returns once every one is answered (and every stalled header sent).
+     * Opens {@code n} connections, each answered once; then asks each again, a few at a time, so that the answer each
+     * idle wait starts from is read as it comes (while thousands open, an answer waits its turn in this thread, and
+     * the wait measured from it would look short). {@code stalled} of them (spread evenly) then send a header's first
+     * line and nothing more. Returns once every one is answered (and every stalled header sent).
      */
     void open(int port, int n, int stalled) throws IOException {
         int every = stalled > 0 ? Math.max(1, n / stalled) : Integer.MAX_VALUE;
+        int first = nextAddress;
+        nextAddress += (n + PER_SOURCE_ADDRESS - 1) / PER_SOURCE_ADDRESS;
         int started = 0;
         int done = 0;
         long lastProgress = System.nanoTime();
@@ -66,29 +80,57 @@ final class ScaleClient implements AutoCloseable {
             while (started < n && started - done < IN_FLIGHT) {
                 Conn c = new Conn(stalled > 0 && started % every == 0 && started / every < stalled);
                 SocketChannel ch = SocketChannel.open();
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                ch.bind(new InetSocketAddress("127.0.0." + (2 + started / PER_SOURCE_ADDRESS), 0));
+                ch.bind(new InetSocketAddress("127.0.0." + (first + started / PER_SOURCE_ADDRESS), 0));
                 ch.configureBlocking(false);
                 ch.connect(new InetSocketAddress("127.0.0.1", port));
+                c.pending = true;
                 ch.register(selector, SelectionKey.OP_CONNECT, c);
                 conns.add(c);
                 started++;
             }
-            if (selector.select(100) == 0) {
-                if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(30)) {
-                    throw new IOException("no progress for 30 s: " + done + " of " + n + " connections answered");
-                }
-                continue;
-            }
+            done += await(started - done, lastProgress, done, n);
             lastProgress = System.nanoTime();
-            for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                SelectionKey key = it.next();
-                it.remove();
-                if (step(key)) {
+        }
+        stallOnAnswer = true;
+        List<SelectionKey> keys = new ArrayList<>(selector.keys());
+        int asked = 0;
+        done = 0;
+        while (done < keys.size()) {
+            while (asked < keys.size() && asked - done < IN_FLIGHT_QUIET) {
+                SelectionKey key = keys.get(asked++);
+                Conn c = (Conn) key.attachment();
+                if (c.endedNanos == 0) {
+                    c.pending = true;
+                    ((SocketChannel) key.channel()).write(ByteBuffer.wrap(REQUEST));
+                } else {
                     done++;
                 }
             }
+            done += await(asked - done, lastProgress, done, n);
+            lastProgress = System.nanoTime();
         }
+        stallOnAnswer = false;
+    }
+
+    /** One select's answers (connections answered, or ended unanswered); fails after 30 s without any. */
+    private int await(int inFlight, long lastProgress, int done, int n) throws IOException {
+        if (inFlight == 0) {
+            return 0;
+        }
+        while (selector.select(100) == 0) {
+            if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(30)) {
+                throw new IOException("no progress for 30 s: " + done + " of " + n + " connections answered");
+            }
+        }
+        int answered = 0;
+        for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+            SelectionKey key = it.next();
+            it.remove();
+            if (step(key)) {
+                answered++;
+            }
+        }
+        return answered;
     }
 
     /** One readiness; true when the connection has just been answered (or has ended before that). */
@@ -107,7 +149,7 @@ final class ScaleClient implements AutoCloseable {
             if (read < 0) {
                 return ended(key, c);
             }
-            if (c.answeredNanos != 0) {
+            if (!c.pending) {
                 return false; // nothing is expected after the answer
             }
             c.response.append(new String(buffer.array(), 0, read, StandardCharsets.ISO_8859_1));
@@ -115,7 +157,8 @@ final class ScaleClient implements AutoCloseable {
                 return false;
             }
             c.answeredNanos = System.nanoTime();
-            if (c.stall) {
+            c.pending = false;
+            if (c.stall && stallOnAnswer) {
                 ch.write(ByteBuffer.wrap(PARTIAL));
                 c.stalledNanos = System.nanoTime();
             }
@@ -128,7 +171,7 @@ final class ScaleClient implements AutoCloseable {
     }
 
     private boolean ended(SelectionKey key, Conn c) throws IOException {
-        boolean unanswered = c.endedNanos == 0 && c.answeredNanos == 0;
+        boolean unanswered = c.endedNanos == 0 && c.pending;
         c.endedNanos = System.nanoTime();
         key.cancel();
         key.channel().close();

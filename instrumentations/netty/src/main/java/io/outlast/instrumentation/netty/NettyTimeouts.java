@@ -26,13 +26,15 @@ final class NettyTimeouts {
     }
 
     /**
-     * A twentieth of the shorter timeout, within 50 ms-1 s: a stamp, and a close after it, each that late at
-     * most. Each sweep wakes a thread on a busy server's core: four a second at 65 s timeouts cost a
-     * kept-alive Netty 0.19% of its CPU (measured); once a second is how often Tomcat's poller checks its own.
+     * A twentieth of the shorter timeout, within 50-900 ms: a stamp that late at most; a close due before the next
+     * sweep is scheduled on the event loop for the moment it is due, so the stamp's is all the lateness (under 1 s at
+     * 65 s timeouts, with the sweep's own time). Each sweep wakes a thread on a busy server's core, and visits every
+     * connection: four a second at 65 s timeouts cost a kept-alive Netty 0.19% of its CPU (measured), and at tens of
+     * thousands of connections the visits add up (docs/performance.md, at scale).
      */
     static long sweepPeriodMs(long idleMs, long headerMs) {
         long shorter = Math.min(idleMs > 0 ? idleMs : Long.MAX_VALUE, headerMs > 0 ? headerMs : Long.MAX_VALUE);
-        return Math.max(50, Math.min(1000, shorter / 20));
+        return Math.max(50, Math.min(900, shorter / 20));
     }
 
     /**
@@ -46,6 +48,7 @@ final class NettyTimeouts {
     void sweep() {
         long nowNanos = System.nanoTime();
         long nowMillis = System.currentTimeMillis();
+        long periodMs = sweepPeriodMs(tracker.timeouts().idleMs, tracker.timeouts().headerMs);
         tracker.registry().forEach((channel, state) -> {
             try {
                 NettyConnectionState s = (NettyConnectionState) state;
@@ -53,12 +56,22 @@ final class NettyTimeouts {
                     handshake(channel, s);
                     stamp(s);
                 }
-                String closer = due(s, nowNanos, nowMillis);
                 NettyConnection c = (NettyConnection) s.support;
-                if (closer != null && !c.closing) {
+                if (c.closing) {
+                    return;
+                }
+                long inMs = due(s, nowNanos, nowMillis) != null ? 0 : untilDueMs(s, nowNanos, nowMillis);
+                if (inMs < periodMs) {
                     c.closing = true;
                     try {
-                        ((Executor) c.api.eventLoop(channel)).execute(() -> closeIfDue(channel, s));
+                        Object loop = c.api.eventLoop(channel);
+                        if (inMs == 0) {
+                            ((Executor) loop).execute(() -> closeIfDue(channel, s));
+                        } else {
+                            // a millisecond over: due there, not a rounding early
+                            ((ScheduledExecutorService) loop).schedule(() -> closeIfDue(channel, s), inMs + 1,
+                                    TimeUnit.MILLISECONDS);
+                        }
                     } catch (RejectedExecutionException e) {
                         // its event loop has terminated, closing its connections itself
                         c.closing = false;
@@ -68,6 +81,31 @@ final class NettyTimeouts {
                 tracker.failed(t);
             }
         });
+    }
+
+    /**
+     * Milliseconds until a timeout runs out on the stamps as they are (the conditions of {@link #due}), or
+     * {@link Long#MAX_VALUE} where none is running.
+     */
+    long untilDueMs(NettyConnectionState s, long nowNanos, long nowMillis) {
+        NettyConnection c = (NettyConnection) s.support;
+        long idleMs = tracker.timeouts().idleMs;
+        long headerMs = tracker.timeouts().headerMs;
+        long headerStart = s.headerStartNanos;
+        boolean h2 = c.h2Active >= 0;
+        if (!h2 && c.upgraded) {
+            return Long.MAX_VALUE;
+        }
+        long until = Long.MAX_VALUE;
+        boolean arriving = h2 || NettyConnections.headerArriving(s) || c.handshaking;
+        if (headerMs > 0 && headerStart != 0 && arriving) {
+            until = headerMs - TimeUnit.NANOSECONDS.toMillis(nowNanos - headerStart);
+        }
+        boolean waiting = h2 ? c.h2Active == 0 && headerStart == 0 : NettyConnections.waiting(s) && !c.handshaking;
+        if (idleMs > 0 && waiting) {
+            until = Math.min(until, idleMs - (nowMillis - s.idleSinceMillis));
+        }
+        return Math.max(0, until);
     }
 
     /**
