@@ -102,7 +102,7 @@ final class Scale {
             int open = client.awaitEnds(client.lastFromNanos() + TimeUnit.MILLISECONDS.toNanos(HEADER_MS + ON_TIME_MS + 4000));
             String idleCloses = closes(client.conns(), false, IDLE_MS, open);
             String headerCloses = stalled == 0 ? "none" : closes(client.conns(), true, HEADER_MS, open);
-            Thread.sleep(1000);
+            Thread.sleep(3000); // the status text looks at the connections followed every 2 s
             return new Idle(openMs, total / 1e6 / CPU_WINDOW_S, byThread, heap, idleCloses, headerCloses, followed(server));
         } finally {
             Files.deleteIfExists(log);
@@ -114,6 +114,10 @@ final class Scale {
         List<String> a = new ArrayList<>(List.of("-Xss512k", "-Dapp.maxConnections=" + (n + 1000)));
         if (!app.startsWith("netty")) {
             a.add("-Dapp.idle=600000"); // Netty has none of its own (the app would add an IdleStateHandler)
+        }
+        if (app.startsWith("jdk")) {
+            // the JDK's server keeps 200 idle connections by default, and closes any more once answered
+            a.add("-Dsun.net.httpserver.maxIdleConnections=" + (n + 1000));
         }
         return a.toArray(new String[0]);
     }
@@ -220,21 +224,22 @@ final class Scale {
         private final AtomicLong maxNanos = new AtomicLong();
         private volatile boolean running = true;
 
-        Pingers(int port, int count) throws IOException {
+        Pingers(int port, int count) {
             for (int i = 0; i < count; i++) {
-                Probe probe = new Probe(port);
                 Thread t = new Thread(() -> {
-                    try (probe) {
-                        while (running) {
-                            long t0 = System.nanoTime();
-                            probe.request(false);
-                            long waited = System.nanoTime() - t0;
-                            maxNanos.accumulateAndGet(waited, Math::max);
-                            Thread.sleep(2);
-                        }
-                    } catch (Exception e) {
-                        if (running) {
-                            maxNanos.set(Long.MAX_VALUE);
+                    while (running) {
+                        // a server may end a kept-alive connection after so many requests (Tomcat's 100): a new one
+                        try (Probe probe = new Probe(port)) {
+                            while (running) {
+                                long t0 = System.nanoTime();
+                                probe.request(false);
+                                maxNanos.accumulateAndGet(System.nanoTime() - t0, Math::max);
+                                Thread.sleep(2);
+                            }
+                        } catch (IOException e) {
+                            // ended by the server: the next connection
+                        } catch (InterruptedException e) {
+                            return;
                         }
                     }
                 }, "scale-pinger-" + i);
