@@ -34,6 +34,11 @@ public class ConnectionState {
      * wait; -1 when not raised.
      */
     public volatile long savedIdleMs = -1;
+    /**
+     * When the header deadline's sweep looks at the connection again (nano time), or 0: at its next pass. Read and
+     * written only by the sweep's thread.
+     */
+    public long sweepAgainNanos;
 
     /** Requests completed on the connection, for servers that do not count them (not Netty: its own count). */
     public volatile long requests;

@@ -10,10 +10,17 @@ import java.util.concurrent.TimeUnit;
  * timer thread closes connections whose headers are not complete {@code header} after their first byte.
  * While a header arrives, the server's own read timeout, reset by every byte, is held above the deadline
  * so that it cannot cut into it, and put back once the headers are in.
+ * <p>
+ * A connection waiting for a request whose next header the server will time itself is left alone until that
+ * header could be due (or the server's read timeout within it could cut in), less two periods: at tens of
+ * thousands of idle connections the sweep then costs a look at each once a deadline, not every period
+ * (docs/performance.md, at scale).
  */
 public final class HeaderDeadline {
     private final ConnectionTracker tracker;
     private final HeaderPhase phase;
+    /** The settings the connections' next looks were set under: a change brings every connection's forward. */
+    private Timeouts lookedUnder;
 
     public HeaderDeadline(ConnectionTracker tracker, HeaderPhase phase) {
         this.tracker = tracker;
@@ -38,6 +45,21 @@ public final class HeaderDeadline {
         return Math.max(50, Math.min(500, headerMs / 10));
     }
 
+    /**
+     * How long a connection not in a header may go unlooked at: until a header that began just after this look could
+     * be due, or the server's read timeout within it ({@code readTimeoutMs}, 0: none) could close it before the sweep
+     * holds it, less two periods (the sweep that comes after, and the one that closes); 0 where the server does not
+     * time the next header ({@code readTimeoutMs} negative) or that leaves less than a period.
+     */
+    static long unwatchedMs(long readTimeoutMs, long headerMs, long periodMs) {
+        if (readTimeoutMs < 0) {
+            return 0;
+        }
+        long soonest = readTimeoutMs == 0 ? headerMs : Math.min(headerMs, readTimeoutMs);
+        long unwatched = soonest - 2 * periodMs;
+        return unwatched >= periodMs ? unwatched : 0;
+    }
+
     /** Sweeps while a header deadline is configured, from the family's first connection on. */
     public void start() {
         tracker.sweepConnections(c -> c.headerMs > 0 ? sweepPeriodMs(c.headerMs) : -1, this::sweep);
@@ -48,19 +70,27 @@ public final class HeaderDeadline {
         if (headerMs <= 0) {
             return;
         }
+        boolean resettled = tracker.timeouts() != lookedUnder;
+        lookedUnder = tracker.timeouts();
         long now = System.nanoTime();
         long deadline = TimeUnit.MILLISECONDS.toNanos(headerMs);
         long raisedMs = raisedMs(headerMs);
+        long periodMs = sweepPeriodMs(headerMs);
         tracker.registry().forEach((connection, s) -> {
+            if (!resettled && s.sweepAgainNanos != 0 && s.sweepAgainNanos - now > 0) {
+                return;
+            }
+            s.sweepAgainNanos = 0;
             try {
-                check(connection, s, now, deadline, raisedMs);
+                check(connection, s, now, deadline, raisedMs, periodMs);
             } catch (Throwable t) {
                 tracker.failed(t);
             }
         });
     }
 
-    private void check(Object connection, ConnectionState s, long now, long deadline, long raisedMs) throws Exception {
+    private void check(Object connection, ConnectionState s, long now, long deadline, long raisedMs, long periodMs)
+            throws Exception {
         long start = phase.headerStartNanos(connection, s);
         if (start == HeaderPhase.NONE) {
             s.headerStartNanos = 0;
@@ -71,6 +101,13 @@ public final class HeaderDeadline {
                 if (phase.readTimeoutMs(connection, s) == raisedMs) {
                     phase.setReadTimeoutMs(connection, s, saved);
                 }
+                return;
+            }
+            long unwatchedMs = unwatchedMs(phase.timedHeaderReadTimeoutMs(connection, s),
+                    TimeUnit.NANOSECONDS.toMillis(deadline), periodMs);
+            if (unwatchedMs > 0) {
+                long again = now + TimeUnit.MILLISECONDS.toNanos(unwatchedMs);
+                s.sweepAgainNanos = again != 0 ? again : 1;
             }
             return;
         }

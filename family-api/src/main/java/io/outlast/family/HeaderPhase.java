@@ -12,6 +12,16 @@ public interface HeaderPhase {
     /** {@code System.nanoTime()} of the first byte of a request whose headers are incomplete, or NONE / UNTIMED. */
     long headerStartNanos(Object connection, ConnectionState state) throws Exception;
 
+    /**
+     * For a connection not in a header: the read timeout the server will apply within the next header, if it will
+     * time that header's first byte itself ({@link #headerStartNanos} then returns it, never UNTIMED): 0 where it
+     * applies none. Negative (the default) where the next header's start would be UNTIMED: the sweep then looks at
+     * the connection every period, to see the header begin.
+     */
+    default long timedHeaderReadTimeoutMs(Object connection, ConnectionState state) throws Exception {
+        return -1;
+    }
+
     /** The server's own read timeout on the connection, reset by each byte it reads. */
     long readTimeoutMs(Object connection, ConnectionState state) throws Exception;
 

@@ -3,13 +3,28 @@ package io.outlast.family;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How a family reaches a server it cannot link against: its classes from the server's own loader, never
  * initialized here; its members looked up once, in the family's {@link ApiCache}; and, for the walk from a
- * running thread to its server, a field's value read once by name.
+ * running thread to its server, a field's value read by name.
  */
 public final class Reflection {
+    /**
+     * The fields read by name, per class: a lookup by name throws for each class up the hierarchy that does not
+     * declare it (a dozen exceptions per connection an attach meets, where versions name a field differently).
+     */
+    private static final ClassValue<Map<String, Object>> FIELDS = new ClassValue<Map<String, Object>>() {
+        @Override
+        protected Map<String, Object> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+    private static final Object NO_FIELD = new Object();
+
     private Reflection() {
     }
 
@@ -60,15 +75,35 @@ public final class Reflection {
      * thread to its server ({@link RunningThreads}). A field not there means a version the family does not know: thrown, for the family to say.
      */
     public static Object read(Object o, String name) throws ReflectiveOperationException {
-        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f.get(o);
-            } catch (NoSuchFieldException e) {
-                // declared further up, if at all
-            }
+        Object f = FIELDS.get(o.getClass()).computeIfAbsent(name, n -> instanceField(o.getClass(), n));
+        if (f instanceof Field) {
+            return ((Field) f).get(o);
         }
         throw new NoSuchFieldException(o.getClass().getName() + "." + name);
+    }
+
+    /** A field's value, or null where the object's version has no such field or its module does not open it. */
+    public static Object readOrNull(Object o, String name) {
+        try {
+            return read(o, name);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Object instanceField(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name) && !Modifier.isStatic(f.getModifiers())) {
+                    try {
+                        f.setAccessible(true);
+                        return f;
+                    } catch (RuntimeException e) {
+                        return NO_FIELD; // a module that does not open it
+                    }
+                }
+            }
+        }
+        return NO_FIELD;
     }
 }

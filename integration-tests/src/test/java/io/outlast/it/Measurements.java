@@ -66,13 +66,13 @@ final class Measurements {
         return family.resetCloser();
     }
 
-    /** Runs the seven measurements at once and checks timings and events. */
+    /** Runs the eight measurements at once and checks timings and events. */
     static void run(ServerProcess server, Family family, long idleMs, long headerMs) throws Exception {
         long late = family.lateMs();
         warmUp(server);
         int mark = server.mark();
         long wait = Math.max(idleMs, headerMs) + 5000;
-        ExecutorService pool = Executors.newFixedThreadPool(7);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             Future<Closed> afterResponse = pool.submit(probe(server, p -> {
                 p.request(false);
@@ -84,6 +84,13 @@ final class Measurements {
                 return p.closedAfter(System.nanoTime(), wait);
             }));
             Future<Closed> slow = pool.submit(probe(server, p -> p.slowHeaderClosedAfter(250, wait)));
+            // a header begun after the sweeps saw the connection waiting: they may have left it alone since
+            Future<Closed> stalledAfterWait = pool.submit(probe(server, p -> {
+                p.request(false);
+                Thread.sleep(Math.min(idleMs, headerMs) / 4);
+                p.send("GET / HTTP/1.1\r\nHost: pro");
+                return p.closedAfter(System.nanoTime(), wait);
+            }));
             Future<Closed> peer = pool.submit(probe(server, p -> {
                 p.request(false);
                 return 0L;
@@ -102,12 +109,15 @@ final class Measurements {
             assertTiming("idle before a first request", get(fresh).afterMs, idleMs, late, server);
             assertTiming("header that stops arriving", get(stalled).afterMs, headerMs, HEADER_LATE_MS, server);
             assertTiming("header sent a byte at a time", get(slow).afterMs, headerMs, HEADER_LATE_MS, server);
+            assertTiming("header begun after a kept-alive wait", get(stalledAfterWait).afterMs, headerMs, HEADER_LATE_MS,
+                    server);
             assertTrue(get(serverClose).afterMs < 1000, "Connection: close honoured at once");
 
             assertIdleMs(assertEvent(server, family, mark, get(afterResponse).clientPort, "server-idle", 1), idleMs, late);
             assertIdleMs(assertEvent(server, family, mark, get(fresh).clientPort, "server-idle", 0), idleMs, late);
             assertEvent(server, family, mark, get(stalled).clientPort, "server-header", 0);
             assertEvent(server, family, mark, get(slow).clientPort, "server-header", 0);
+            assertEvent(server, family, mark, get(stalledAfterWait).clientPort, "server-header", 1);
             assertEvent(server, family, mark, get(peer).clientPort, "peer", 1);
             assertEvent(server, family, mark, get(reset).clientPort, resetCloser(server, family, get(reset).clientPort, mark), 1);
             assertEvent(server, family, mark, get(serverClose).clientPort, "server", 1);

@@ -191,8 +191,9 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
         ConnectionState s = connection == null ? null : registry.get(connection);
         if (s != null && s.requests == 0 && s.requestStartNanos != 0) {
             s.idleSinceMillis = System.currentTimeMillis();
-            s.requestStartNanos = 0;
+            // first: the header sweep, seeing no request begun, must find it waiting untimed
             tlsWaiting.add(connection);
+            s.requestStartNanos = 0;
         }
     }
 
@@ -265,6 +266,12 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
             start = s.requestStartNanos = System.nanoTime();
         }
         return start == 0 ? NONE : start;
+    }
+
+    /** The advice times each request's first byte, but not the first record after a handshake (seen by the sweep). */
+    @Override
+    public long timedHeaderReadTimeoutMs(Object connection, ConnectionState s) {
+        return tlsWaiting.contains(connection) ? -1 : 0;
     }
 
     @Override

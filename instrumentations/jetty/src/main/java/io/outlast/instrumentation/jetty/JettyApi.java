@@ -295,6 +295,21 @@ final class JettyApi {
         return ((Enum<?>) state.invoke(parser)).ordinal() == 0;
     }
 
+    /** Whether the parser says when a request's first byte was parsed (10 and later). */
+    boolean timesBegin() {
+        return beginNanos != null;
+    }
+
+    /** Over TLS, the handshake is not done (or not begun). */
+    boolean tlsHandshakePending(Object ep) throws ReflectiveOperationException {
+        Object c = connection.invoke(ep);
+        if (!sslConnection.isInstance(c)) {
+            return false;
+        }
+        SSLSession session = ((SSLEngine) sslEngine.invoke(c)).getSession();
+        return session == null || "NONE".equals(session.getProtocol());
+    }
+
     /** When the current request's first byte was parsed, or {@code Long.MIN_VALUE} where Jetty does not say (9.4). */
     long beginNanos(Object parser) throws ReflectiveOperationException {
         return beginNanos == null ? Long.MIN_VALUE : (Long) beginNanos.invoke(parser);

@@ -309,6 +309,18 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         return parser == null || !JettyHttp2.of(session).waiting(session) ? NONE : parser.frameBegun(session);
     }
 
+    /**
+     * HTTP/1.1 past its TLS handshake on 10 and later: the parser times the next request's first byte, and Jetty's
+     * idle timeout, reset by each byte, bounds its header too.
+     */
+    @Override
+    public long timedHeaderReadTimeoutMs(Object endPoint, ConnectionState s) throws ReflectiveOperationException {
+        JettyApi api = (JettyApi) s.support;
+        Object http = api.timesBegin() ? api.httpConnection(endPoint) : null;
+        Object parser = http == null ? null : api.parser(http);
+        return parser == null || api.tlsHandshakePending(endPoint) ? -1 : Math.max(0, api.idle(endPoint));
+    }
+
     @Override
     public long readTimeoutMs(Object endPoint, ConnectionState s) throws ReflectiveOperationException {
         return ((JettyApi) s.support).idle(endPoint);

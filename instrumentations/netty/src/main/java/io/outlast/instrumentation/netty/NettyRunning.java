@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -34,17 +33,6 @@ final class NettyRunning {
     private static final int DEPTH = 3;
     /** Channels met per task on their loop: its own reads and writes wait for one batch, not for all its channels. */
     private static final int BATCH = 64;
-    /**
-     * The fields read by name, per class: a lookup by name threw for each class up the hierarchy that does not declare
-     * it (4.2's names on 4.1, and the reverse), a dozen exceptions per connection met.
-     */
-    private static final ClassValue<Map<String, Object>> FIELDS = new ClassValue<Map<String, Object>>() {
-        @Override
-        protected Map<String, Object> computeValue(Class<?> type) {
-            return new ConcurrentHashMap<>();
-        }
-    };
-    private static final Object NO_FIELD = new Object();
     private static final String SERVER_CODEC = "io.netty.handler.codec.http.HttpServerCodec";
 
     private NettyRunning() {
@@ -178,28 +166,7 @@ final class NettyRunning {
 
     /** A field's value, or null where this version has no such field (4.1 and 4.2 differ, and Vert.x). */
     static Object value(Object o, String name) {
-        Object f = FIELDS.get(o.getClass()).computeIfAbsent(name, n -> field(o.getClass(), n));
-        try {
-            return f == NO_FIELD ? null : ((Field) f).get(o);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static Object field(Class<?> type, String name) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (f.getName().equals(name) && !Modifier.isStatic(f.getModifiers())) {
-                    try {
-                        f.setAccessible(true);
-                        return f;
-                    } catch (RuntimeException e) {
-                        return NO_FIELD; // a module that does not open it
-                    }
-                }
-            }
-        }
-        return NO_FIELD;
+        return Reflection.readOrNull(o, name);
     }
 
     /** What a connection open before the agent is doing, read from its pipeline on its loop. */

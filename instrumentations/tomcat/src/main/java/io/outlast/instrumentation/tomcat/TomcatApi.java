@@ -53,6 +53,7 @@ final class TomcatApi {
     private final Field request;
     /** Tomcat 10.1+ times a request's first byte in nanos; 9.0 in millis. */
     private final Method startNanos;
+    private final Method connectionTimeout;
     private final Method startMillis;
 
     /** The API as the class's loader sees it, or null where the loader lacks part of it. */
@@ -65,6 +66,7 @@ final class TomcatApi {
         version = version(cl, endpointType);
         connections = endpointType.getMethod("getConnections");
         getKeepAlive = endpointType.getMethod("getKeepAliveTimeout");
+        connectionTimeout = endpointType.getMethod("getConnectionTimeout");
         maxKeepAliveRequests = endpointType.getMethod("getMaxKeepAliveRequests");
         setKeepAlive = endpointType.getMethod("setKeepAliveTimeout", int.class);
         address = endpointType.getMethod("getAddress");
@@ -205,6 +207,22 @@ final class TomcatApi {
     /** The HTTP/1.1 input buffer of the request being processed on the connection, or null. */
     Object inputBuffer(Object wrapper) throws ReflectiveOperationException {
         return inputBufferOf(currentProcessor.invoke(wrapper));
+    }
+
+    /** The read timeout Tomcat arms once a request's first byte is in: the gap it allows between a header's reads. */
+    long connectionTimeout(Object endpoint) throws ReflectiveOperationException {
+        return ((Number) connectionTimeout.invoke(endpoint)).longValue();
+    }
+
+    /** Over TLS, the handshake is not done (or not begun). */
+    boolean tlsHandshakePending(Object wrapper) throws ReflectiveOperationException {
+        Object s = socket.invoke(wrapper);
+        for (TlsChannel tls : tlsChannels) {
+            if (tls.type.isInstance(s)) {
+                return !(Boolean) tls.handshakeComplete.invoke(s);
+            }
+        }
+        return false;
     }
 
     /** The HTTP/1.1 input buffer of a connection's current processor, or null. */

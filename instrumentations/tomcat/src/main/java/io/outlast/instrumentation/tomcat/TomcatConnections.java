@@ -369,6 +369,19 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
         return h2 != null && h2.activeStreams(handler) == 0 && h2.frameHeld(wrapper);
     }
 
+    /**
+     * HTTP/1.1 past its TLS handshake: Tomcat times a request's first byte, and bounds the gaps within its header by
+     * connectionTimeout (not the keep-alive the connection waits with now).
+     */
+    @Override
+    public long timedHeaderReadTimeoutMs(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+        TomcatApi api = api(s);
+        if ("h2".equals(s.protocol) || api.tlsHandshakePending(wrapper)) {
+            return -1;
+        }
+        return Math.max(0, api.connectionTimeout(api.endpointOf(wrapper)));
+    }
+
     @Override
     public long readTimeoutMs(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
         return api(s).readTimeout(wrapper);

@@ -332,6 +332,13 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         return tls.api.handshaking(tls.channel) ? UNTIMED : NONE;
     }
 
+    /** Only a TLS handshake is the sweep's to time: none comes once a request has begun. */
+    @Override
+    public long timedHeaderReadTimeoutMs(Object connection, ConnectionState s) {
+        return "h2".equals(s.protocol) || (s.support instanceof UndertowTls && s.requests == 0 && s.requestStartNanos == 0)
+                ? -1 : 0;
+    }
+
     @Override
     public long readTimeoutMs(Object connection, ConnectionState s) {
         return -1; // the idle timer Undertow armed at the connection's start: left as it is
