@@ -2,9 +2,9 @@ package io.outlast.bootstrap;
 
 /**
  * A Netty connection's state: the common one, and the counts the advice inlined into Netty's codec keeps
- * itself, on the connection's event loop.
+ * itself, on the connection's event loop. The family extends it with its own fields: one object per connection.
  */
-public final class NettyConnectionState extends ConnectionState {
+public class NettyConnectionState extends ConnectionState {
     /*
      * Counted by advice inlined into the server's own per-request code, on the connection's thread (Netty):
      * plain fields and no clock, so that a request costs the agent a few additions, not a fence or a clock

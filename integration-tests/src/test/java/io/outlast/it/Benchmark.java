@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -479,6 +481,24 @@ public final class Benchmark {
     }
 
     /** Heap in use after a full collection, from the JVM's own class histogram (jcmd runs one first). */
+    /** Live heap by class after a full GC ({@code jcmd GC.class_histogram}): bytes per class name. */
+    static Map<String, Long> heapByClass(ServerProcess server) throws Exception {
+        Path jcmd = Jdk.JDK17.home().resolve("bin/jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.process.pid()), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Map<String, Long> bytes = new HashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)").matcher(out);
+        while (m.find()) {
+            bytes.merge(m.group(2), Long.parseLong(m.group(1)), Long::sum);
+        }
+        if (bytes.isEmpty()) {
+            throw new IOException("jcmd: " + out);
+        }
+        return bytes;
+    }
+
     static long heapUsed(ServerProcess server) throws Exception {
         Path jcmd = Jdk.JDK17.home().resolve("bin/jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.process.pid()), "GC.class_histogram")

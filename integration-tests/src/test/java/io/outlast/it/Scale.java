@@ -65,13 +65,28 @@ final class Scale {
                         + " %.2f ms/s (%s); heap per connection: without %d B, with %d B, the agent's %+d B%n", app, n,
                 with.openMs / 1000.0, bare.openMs / 1000.0, bare.cpuMsPerS, with.cpuMsPerS, with.byThread, bare.heapPerConn, with.heapPerConn,
                 with.heapPerConn - bare.heapPerConn);
+        System.out.printf(Locale.ROOT, "scale %-14s %6d connections: the agent's heap per connection by class: %s%n", app, n,
+                heapByClass(bare.bytesByClass, with.bytesByClass, n));
         System.out.printf(Locale.ROOT, "scale %-14s %6d connections: idle closes %s; stalled headers %s; after the last close: %s%n",
                 app, n, with.idleCloses, with.headerCloses, with.followedAfter);
         attach(app, n);
     }
 
-    private record Idle(long openMs, double cpuMsPerS, String byThread, long heapPerConn, String idleCloses,
-                        String headerCloses, String followedAfter) {
+    private record Idle(long openMs, double cpuMsPerS, String byThread, long heapPerConn, Map<String, Long> bytesByClass,
+                        String idleCloses, String headerCloses, String followedAfter) {
+    }
+
+    /** The classes whose heap grew most with the agent than without, per connection (those of 8 B or more). */
+    private static String heapByClass(Map<String, Long> bare, Map<String, Long> with, int n) {
+        Map<String, Long> diff = new TreeMap<>();
+        with.forEach((c, b) -> diff.put(c, (b - bare.getOrDefault(c, 0L)) / n));
+        bare.forEach((c, b) -> diff.putIfAbsent(c, -b / n));
+        StringBuilder out = new StringBuilder();
+        diff.entrySet().stream().filter(e -> Math.abs(e.getValue()) >= 8)
+                .sorted((a, b) -> Long.compare(Math.abs(b.getValue()), Math.abs(a.getValue())))
+                .forEach(e -> out.append(out.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(String.format(Locale.ROOT, "%+d", e.getValue())));
+        return out.toString();
     }
 
     /** {@code agentArgs} null: without the agent, and no closes awaited (the server's own idle is 10 min). */
@@ -80,7 +95,8 @@ final class Scale {
         String args = agentArgs == null ? null : agentArgs + ",log=" + log;
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, args, serverArgs(app, n));
              ScaleClient client = new ScaleClient()) {
-            long heapBefore = Benchmark.heapUsed(server);
+            Map<String, Long> classesBefore = Benchmark.heapByClass(server);
+            long heapBefore = classesBefore.values().stream().mapToLong(Long::longValue).sum();
             long t0 = System.nanoTime();
             client.open(server.port, n, stalled);
             long openMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -95,15 +111,18 @@ final class Scale {
                 total += s;
             }
             String byThread = byThread(after.byName(before));
-            long heap = (Benchmark.heapUsed(server) - heapBefore) / n;
+            Map<String, Long> grown = Benchmark.heapByClass(server);
+            long heap = (grown.values().stream().mapToLong(Long::longValue).sum() - heapBefore) / n;
+            classesBefore.forEach((c, b) -> grown.merge(c, -b, Long::sum));
             if (agentArgs == null) {
-                return new Idle(openMs, total / 1e6 / CPU_WINDOW_S, byThread, heap, "-", "-", "-");
+                return new Idle(openMs, total / 1e6 / CPU_WINDOW_S, byThread, heap, grown, "-", "-", "-");
             }
             int open = client.awaitEnds(client.lastFromNanos() + TimeUnit.MILLISECONDS.toNanos(HEADER_MS + ON_TIME_MS + 4000));
             String idleCloses = closes(client.conns(), false, IDLE_MS, open);
             String headerCloses = stalled == 0 ? "none" : closes(client.conns(), true, HEADER_MS, open);
             Thread.sleep(3000); // the status text looks at the connections followed every 2 s
-            return new Idle(openMs, total / 1e6 / CPU_WINDOW_S, byThread, heap, idleCloses, headerCloses, followed(server));
+            return new Idle(openMs, total / 1e6 / CPU_WINDOW_S, byThread, heap, grown, idleCloses, headerCloses,
+                    followed(server));
         } finally {
             Files.deleteIfExists(log);
         }

@@ -1,12 +1,15 @@
 package io.outlast.instrumentation.netty;
 
+import io.outlast.bootstrap.NettyConnectionState;
+
 import java.lang.ref.WeakReference;
 
 /**
- * What the agent keeps for one Netty server connection beside the common {@code NettyConnectionState}. Written on
+ * What the agent keeps for one Netty server connection: the state the advice counts into, and the family's own
+ * fields, in one object (the sweep visits every connection each period: one object's memory, not two). Written on
  * the connection's event loop, read by the agent's sweep.
  */
-final class NettyConnection {
+final class NettyConnection extends NettyConnectionState {
     final NettyApi api;
     /**
      * Whose state this is: one kept in a channel's attribute by an agent since reset is not the current
@@ -52,7 +55,9 @@ final class NettyConnection {
         return ref == null ? null : ref.get();
     }
 
-    NettyConnection(Object owner, NettyApi api, Object parent) {
+    NettyConnection(Object owner, NettyApi api, Object parent, String server, Object local, Object remote,
+                    long openedMillis) {
+        super(api, server, local, remote, openedMillis);
         this.owner = owner;
         this.api = api;
         this.parent = parent;

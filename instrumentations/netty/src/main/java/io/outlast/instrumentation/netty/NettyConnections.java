@@ -66,8 +66,8 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             NettyApi api = NettyApi.of(child.getClass());
             if (api != null && supported(api)) {
                 // not known to be HTTP yet: its pipeline is set up once it is registered
-                return registry.putIfAbsent(child, new NettyConnectionState(new NettyConnection(this, api, parent), FAMILY,
-                        local, remote, System.currentTimeMillis()));
+                return registry.putIfAbsent(child, new NettyConnection(this, api, parent, FAMILY, local, remote,
+                        System.currentTimeMillis()));
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -82,7 +82,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             if (s == null) {
                 return null;
             }
-            NettyConnection c = (NettyConnection) s.support;
+            NettyConnection c = (NettyConnection) s;
             if (!c.http) {
                 c.http = true;
                 report(c.api, channel, c);
@@ -103,7 +103,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             if (s == null) {
                 return;
             }
-            NettyConnection c = (NettyConnection) s.support;
+            NettyConnection c = (NettyConnection) s;
             if (status >= 100 && status < 200) {
                 // informational: the request goes on; 101 hands the connection to another protocol
                 if (status == 101) {
@@ -125,7 +125,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
         try {
             NettyConnectionState s = (NettyConnectionState) registry.get(channel);
             if (s != null) {
-                NettyConnection c = (NettyConnection) s.support;
+                NettyConnection c = (NettyConnection) s;
                 String closer = idleFiring.get() == channel ? CloseEvent.SERVER_IDLE
                         : stopping || stopping(c) ? CloseEvent.SHUTDOWN
                         : c.tls != 0 && c.api.tlsClosedByPeer(channel) ? CloseEvent.PEER
@@ -152,7 +152,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
         if (event != null && event.getClass().getName().equals(VERTX_SHUTDOWN_EVENT)) {
             NettyConnectionState s = (NettyConnectionState) registry.get(channel);
             if (s != null) {
-                ((NettyConnection) s.support).shutdown = true;
+                ((NettyConnection) s).shutdown = true;
             }
         }
     }
@@ -181,7 +181,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             // HTTP/2: the sweep reads its streams from its connection handler
             NettyConnectionState s = newState(api, channel);
             if (registry.putIfAbsent(channel, s) == s) {
-                report(api, channel, (NettyConnection) s.support);
+                report(api, channel, (NettyConnection) s);
             }
             return;
         }
@@ -191,7 +191,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             return;
         }
         NettyConnectionState s = newState(api, channel);
-        NettyConnection c = (NettyConnection) s.support;
+        NettyConnection c = (NettyConnection) s;
         c.http = true;
         s.requestsIn = Math.max(0, doing.pending);
         s.inBody = doing.body;
@@ -227,7 +227,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             for (Object channel : (Iterable<?>) group) {
                 NettyConnectionState s = (NettyConnectionState) registry.get(channel);
                 if (s != null) {
-                    ((NettyConnection) s.support).shutdown = true;
+                    ((NettyConnection) s).shutdown = true;
                 }
             }
         } catch (Throwable t) {
@@ -250,7 +250,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
                     return;
                 }
             }
-            NettyConnection c = (NettyConnection) s.support;
+            NettyConnection c = (NettyConnection) s;
             boolean h2 = http2(channel, s);
             if (!h2 && !c.http && !(c.http = api.hasServerCodec(channel))) {
                 return;
@@ -313,7 +313,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             if (api != null) {
                 NettyConnectionState s = track(pipeline, api.pipelineChannel(pipeline));
                 if (s != null) {
-                    ((NettyConnection) s.support).ownIdleMs = idleTimeout == null ? -1 : ((Duration) idleTimeout).toMillis();
+                    ((NettyConnection) s).ownIdleMs = idleTimeout == null ? -1 : ((Duration) idleTimeout).toMillis();
                 }
             }
         } catch (Throwable t) {
@@ -374,7 +374,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
      * loop shuts down, or the server said so.
      */
     private boolean stopping(NettyApi api, Object channel, NettyConnectionState s) throws ReflectiveOperationException {
-        NettyConnection c = (NettyConnection) s.support;
+        NettyConnection c = (NettyConnection) s;
         return stopping(c) || !api.isOpen(c.parent) || api.isShuttingDown(api.eventLoop(channel));
     }
 
@@ -398,7 +398,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
      * period late, never early. On the sweep's thread, or on the event loop before a close.
      */
     boolean http2(Object channel, NettyConnectionState s) throws Exception {
-        NettyConnection c = (NettyConnection) s.support;
+        NettyConnection c = (NettyConnection) s;
         Object handler = c.h2Handler();
         if (handler == null) {
             if (c.h2Active >= 0 || c.api.h2 == null || (c.http && (!c.upgraded || c.upgradedLooks >= 3))) {
@@ -441,7 +441,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
      */
     private boolean h2IdleClose(Object channel, NettyConnectionState s) throws Exception {
         long idleMs = timeouts().idleMs;
-        if (idleMs <= 0 || !http2(channel, s) || ((NettyConnection) s.support).h2Active != 0) {
+        if (idleMs <= 0 || !http2(channel, s) || ((NettyConnection) s).h2Active != 0) {
             return false;
         }
         return waitedMs(s) >= idleMs - NettyTimeouts.sweepPeriodMs(idleMs, timeouts().headerMs);
@@ -462,7 +462,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
      * answered a response since the last sweep.
      */
     static long waitedMs(NettyConnectionState s) {
-        NettyConnection c = (NettyConnection) s.support;
+        NettyConnection c = (NettyConnection) s;
         if (c.h2Active >= 0) {
             return c.h2Active == 0 ? System.currentTimeMillis() - s.idleSinceMillis : 0;
         }
@@ -488,16 +488,13 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
      * an attach is met here.
      */
     private NettyConnectionState track(Object nettyObject, Object channel, Object attached) throws ReflectiveOperationException {
-        if (attached instanceof NettyConnectionState) {
-            NettyConnectionState s = (NettyConnectionState) attached;
-            Object c = s.support;
-            if (c instanceof NettyConnection && ((NettyConnection) c).owner == this) {
-                return ((NettyConnection) c).upgraded ? null : s;
-            }
+        if (attached instanceof NettyConnection && ((NettyConnection) attached).owner == this) {
+            NettyConnection c = (NettyConnection) attached;
+            return c.upgraded ? null : c;
         }
         NettyConnectionState s = (NettyConnectionState) registry.get(channel);
         if (s != null) {
-            return ((NettyConnection) s.support).upgraded ? null : s;
+            return ((NettyConnection) s).upgraded ? null : s;
         }
         NettyApi api = NettyApi.of(nettyObject.getClass());
         // without an HTTP codec it is upgraded (a WebSocket's handshake removes it) or was never HTTP: its own
@@ -508,8 +505,8 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     }
 
     private NettyConnectionState newState(NettyApi api, Object channel) throws ReflectiveOperationException {
-        return new NettyConnectionState(new NettyConnection(this, api, api.parent(channel)), FAMILY, api.local(channel),
-                api.remote(channel), System.currentTimeMillis());
+        return new NettyConnection(this, api, api.parent(channel), FAMILY, api.local(channel), api.remote(channel),
+                System.currentTimeMillis());
     }
 
     /** One line per server channel, at its first HTTP connection. */

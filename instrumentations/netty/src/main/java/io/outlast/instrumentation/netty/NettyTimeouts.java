@@ -56,11 +56,12 @@ final class NettyTimeouts {
                     handshake(channel, s);
                     stamp(s);
                 }
-                NettyConnection c = (NettyConnection) s.support;
+                NettyConnection c = (NettyConnection) s;
                 if (c.closing) {
                     return;
                 }
-                long inMs = due(s, nowNanos, nowMillis) != null ? 0 : untilDueMs(s, nowNanos, nowMillis);
+                // 0 when due, or so close that the counts' moving since the stamps is left to the check on the loop
+                long inMs = untilDueMs(s, nowNanos, nowMillis);
                 if (inMs < periodMs) {
                     c.closing = true;
                     try {
@@ -88,7 +89,7 @@ final class NettyTimeouts {
      * {@link Long#MAX_VALUE} where none is running.
      */
     long untilDueMs(NettyConnectionState s, long nowNanos, long nowMillis) {
-        NettyConnection c = (NettyConnection) s.support;
+        NettyConnection c = (NettyConnection) s;
         long idleMs = tracker.timeouts().idleMs;
         long headerMs = tracker.timeouts().headerMs;
         long headerStart = s.headerStartNanos;
@@ -113,7 +114,7 @@ final class NettyTimeouts {
      * handshake is under way is timed by the header deadline, and its first header from its own first read.
      */
     private static void handshake(Object channel, NettyConnectionState s) throws ReflectiveOperationException {
-        NettyConnection c = (NettyConnection) s.support;
+        NettyConnection c = (NettyConnection) s;
         boolean now = false;
         if (c.tls != 0 && s.requestsIn == 0 && s.headerReads == 0) {
             Object ssl = c.api.sslHandler(channel);
@@ -134,7 +135,7 @@ final class NettyTimeouts {
      * start: never early.
      */
     static void stamp(NettyConnectionState s) {
-        NettyConnection c = (NettyConnection) s.support;
+        NettyConnection c = (NettyConnection) s;
         long responses = s.responsesOut;
         if (responses != c.stampedResponses) {
             s.idleSinceMillis = System.currentTimeMillis();
@@ -160,7 +161,7 @@ final class NettyTimeouts {
      * for a wait or a header that began after the sweep's stamp.
      */
     String due(NettyConnectionState s, long nowNanos, long nowMillis) {
-        NettyConnection c = (NettyConnection) s.support;
+        NettyConnection c = (NettyConnection) s;
         long idleMs = tracker.timeouts().idleMs;
         long headerMs = tracker.timeouts().headerMs;
         long headerNanos = headerMs > 0 ? TimeUnit.MILLISECONDS.toNanos(headerMs) : -1;
@@ -207,7 +208,7 @@ final class NettyTimeouts {
 
     /** On the connection's event loop. */
     private void closeIfDue(Object channel, NettyConnectionState s) {
-        NettyConnection c = (NettyConnection) s.support;
+        NettyConnection c = (NettyConnection) s;
         try {
             // HTTP/2's counts are read, not kept by advice: read again here, where they are current
             boolean h2 = c.h2Active >= 0 && connections.http2(channel, s);

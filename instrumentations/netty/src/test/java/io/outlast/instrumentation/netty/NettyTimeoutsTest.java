@@ -24,7 +24,7 @@ class NettyTimeoutsTest {
     private final NettyTimeouts timeouts = new NettyTimeouts(connections);
 
     private NettyConnectionState connection(long openedMillis) {
-        return new NettyConnectionState(new NettyConnection(connections, null, null), "netty", null, null, openedMillis);
+        return new NettyConnection(connections, null, null, "netty", null, null, openedMillis);
     }
 
     @Test
@@ -98,7 +98,7 @@ class NettyTimeoutsTest {
     @Test
     void anUpgradedConnectionIsTheApplicationsToTime() {
         NettyConnectionState s = connection(System.currentTimeMillis() - 10_000);
-        ((NettyConnection) s.support).upgraded = true;
+        ((NettyConnection) s).upgraded = true;
         assertNull(timeouts.due(s, System.nanoTime(), System.currentTimeMillis()));
     }
 
