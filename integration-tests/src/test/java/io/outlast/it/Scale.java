@@ -233,8 +233,29 @@ final class Scale {
                         attachMs, during / 1e6, before / 1e6, followed, n, followed >= n ? "by" : "still, at", governedMs);
                 server.output().lines().filter(l -> l.startsWith("outlast: warning") || l.startsWith("outlast: error"))
                         .limit(3).forEach(l -> System.out.println("scale " + app + " says: " + l));
+                reattach(app, n, server, pingers);
             }
         }
+    }
+
+    /**
+     * A reset and a second attach, the requests' longest wait through each: the JVM's first redefinition after an
+     * attach deoptimizes all compiled code (its compiler recorded no dependencies for an agent that came late), later
+     * ones only what depends on the classes redefined. So much of the first attach's wait is the JVM's, once per JVM.
+     */
+    private static void reattach(String app, int n, ServerProcess server, Pingers pingers) throws Exception {
+        Thread.sleep(5000);
+        pingers.maxWaitNanos();
+        ServerProcess.cli(Jdk.JDK17, "reset", Long.toString(server.process.pid()));
+        Thread.sleep(2000);
+        long reset = pingers.maxWaitNanos();
+        Thread.sleep(3000);
+        pingers.maxWaitNanos();
+        server.attach(AGENT);
+        Thread.sleep(2000);
+        long again = pingers.maxWaitNanos();
+        System.out.printf(Locale.ROOT, "scale %-14s %6d connections: then a reset, longest wait %.1f ms; a second attach,"
+                + " longest wait %.1f ms%n", app, n, reset / 1e6, again / 1e6);
     }
 
     /** Requests back to back on a few connections, each thread keeping its longest wait. */

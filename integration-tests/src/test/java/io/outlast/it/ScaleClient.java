@@ -26,6 +26,12 @@ final class ScaleClient implements AutoCloseable {
     /** Requests at a time when the connections are asked again: few, so that each answer is read as it comes. */
     private static final int IN_FLIGHT_QUIET = 32;
     /**
+     * Connections asked again per second: their ends come as spread out a timeout later, and the thread that times
+     * them keeps up (asked all at once, 10,000 ended within a second or two, and closing each here held up the timing
+     * of the next: the last were timed 0.36 s after they ended).
+     */
+    private static final int ASKED_PER_S = 1000;
+    /**
      * The next loopback source address: each run takes fresh ones, since the last run's client-side closes hold their
      * ports (TIME_WAIT) for a minute.
      */
@@ -64,7 +70,7 @@ final class ScaleClient implements AutoCloseable {
     }
 
     /**
-     * Opens {@code n} connections, each answered once; then asks each again, a few at a time, so that the answer each
+     * Opens {@code n} connections, each answered once; then asks each again, a few at a time and 1,000 a second, so that the answer each
      * idle wait starts from is read as it comes (while thousands open, an answer waits its turn in this thread, and
      * the wait measured from it would look short). {@code stalled} of them (spread evenly) then send a header's first
      * line and nothing more. Returns once every one is answered (and every stalled header sent).
@@ -95,8 +101,10 @@ final class ScaleClient implements AutoCloseable {
         List<SelectionKey> keys = new ArrayList<>(selector.keys());
         int asked = 0;
         done = 0;
+        long askedFrom = System.nanoTime();
         while (done < keys.size()) {
-            while (asked < keys.size() && asked - done < IN_FLIGHT_QUIET) {
+            long due = IN_FLIGHT_QUIET + (System.nanoTime() - askedFrom) * ASKED_PER_S / TimeUnit.SECONDS.toNanos(1);
+            while (asked < keys.size() && asked - done < IN_FLIGHT_QUIET && asked < due) {
                 SelectionKey key = keys.get(asked++);
                 Conn c = (Conn) key.attachment();
                 if (c.endedNanos == 0) {
@@ -106,10 +114,23 @@ final class ScaleClient implements AutoCloseable {
                     done++;
                 }
             }
+            if (asked == done) {
+                sleepQuietly(1); // ahead of the pace
+                continue;
+            }
             done += await(asked - done, lastProgress, done, n);
             lastProgress = System.nanoTime();
         }
         stallOnAnswer = false;
+    }
+
+    private static void sleepQuietly(long ms) throws IOException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** One select's answers (connections answered, or ended unanswered); fails after 30 s without any. */

@@ -107,17 +107,18 @@ final class HttpServerApi {
         return idleStartTime.getLong(connection);
     }
 
-    String local(Object connection) {
+    /** The connection's address object (packed or formatted by the agent, never a string per connection here). */
+    Object local(Object connection) {
         try {
-            return Addresses.format(((SocketChannel) channel.get(connection)).getLocalAddress());
+            return ((SocketChannel) channel.get(connection)).getLocalAddress();
         } catch (Exception e) {
             return "-";
         }
     }
 
-    String remote(Object connection) {
+    Object remote(Object connection) {
         try {
-            return Addresses.format(((SocketChannel) channel.get(connection)).getRemoteAddress());
+            return ((SocketChannel) channel.get(connection)).getRemoteAddress();
         } catch (Exception e) {
             return "-";
         }

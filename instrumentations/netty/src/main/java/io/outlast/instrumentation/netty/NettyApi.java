@@ -1,11 +1,9 @@
 package io.outlast.instrumentation.netty;
 
-import io.outlast.family.Addresses;
 import io.outlast.family.ApiCache;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.net.SocketAddress;
 import java.util.Map;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -204,12 +202,13 @@ final class NettyApi {
         close.invoke(channel);
     }
 
-    String local(Object channel) throws ReflectiveOperationException {
-        return Addresses.format((SocketAddress) localAddress.invoke(channel));
+    /** The channel's address as Netty keeps it: packed or formatted by the agent, never a string per connection here. */
+    Object local(Object channel) throws ReflectiveOperationException {
+        return localAddress.invoke(channel);
     }
 
-    String remote(Object channel) throws ReflectiveOperationException {
-        return Addresses.format((SocketAddress) remoteAddress.invoke(channel));
+    Object remote(Object channel) throws ReflectiveOperationException {
+        return remoteAddress.invoke(channel);
     }
 
     Object pipeline(Object channel) throws ReflectiveOperationException {

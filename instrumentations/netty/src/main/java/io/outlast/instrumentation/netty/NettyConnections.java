@@ -5,6 +5,7 @@ import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.NettyConnectionState;
 import io.outlast.bootstrap.NettyHooks;
 import io.outlast.family.Timeouts;
+import io.outlast.family.Addresses;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
 import io.outlast.family.LiveFamily;
@@ -517,7 +518,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             long own = vertxOwnIdleMs > -2 ? vertxOwnIdleMs : c.ownIdleMs > -2 ? c.ownIdleMs
                     : grpcOwnIdleMs > -2 ? grpcOwnIdleMs : api.pipelineIdleMs(channel);
             tracker.report(new EndpointReport(FAMILY, api.version == null ? "unknown" : api.version,
-                    "server", api.local(srv), own, timeouts().idleMs > 0 ? timeouts().idleMs : own, -1,
+                    "server", Addresses.format(api.local(srv)), own, timeouts().idleMs > 0 ? timeouts().idleMs : own, -1,
                     timeouts().headerMs > 0 ? timeouts().headerMs : -1));
         });
     }

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 
 import static io.outlast.family.Reflection.field;
@@ -54,6 +55,8 @@ final class TomcatApi {
     /** Tomcat 10.1+ times a request's first byte in nanos; 9.0 in millis. */
     private final Method startNanos;
     private final Method connectionTimeout;
+    /** The lock a worker holds while it processes the socket (9.0.6x and later); null before. */
+    private final Method lock;
     private final Method startMillis;
 
     /** The API as the class's loader sees it, or null where the loader lacks part of it. */
@@ -78,6 +81,13 @@ final class TomcatApi {
         errorEvent = eventType.getField("ERROR").get(null);
         endpoint = method(wrapperType, "getEndpoint");
         currentProcessor = wrapperType.getMethod("getCurrentProcessor");
+        Method l;
+        try {
+            l = wrapperType.getMethod("getLock");
+        } catch (NoSuchMethodException e) {
+            l = null;
+        }
+        lock = l;
         getReadTimeout = wrapperType.getMethod("getReadTimeout");
         setReadTimeout = wrapperType.getMethod("setReadTimeout", long.class);
         setError = wrapperType.getMethod("setError", IOException.class);
@@ -212,6 +222,15 @@ final class TomcatApi {
     /** The read timeout Tomcat arms once a request's first byte is in: the gap it allows between a header's reads. */
     long connectionTimeout(Object endpoint) throws ReflectiveOperationException {
         return ((Number) connectionTimeout.invoke(endpoint)).longValue();
+    }
+
+    /**
+     * A worker processes the socket now: it has taken the connection's processor (Tomcat takes it for the run), so
+     * that a connection in the middle of a header shows none. True where Tomcat has no such lock to look at.
+     */
+    boolean processing(Object wrapper) throws ReflectiveOperationException {
+        Object l = lock == null ? null : lock.invoke(wrapper);
+        return !(l instanceof ReentrantLock) || ((ReentrantLock) l).isLocked();
     }
 
     /** Over TLS, the handshake is not done (or not begun). */

@@ -1,9 +1,11 @@
 package io.outlast.instrumentation.tomcat;
 
+import io.outlast.bootstrap.ConnectionState;
+
 import java.lang.ref.WeakReference;
 
-/** What the agent keeps for one Tomcat connection beside the common {@code ConnectionState}. */
-final class TomcatConnection {
+/** What the agent keeps for one Tomcat connection: the common state, and Tomcat's own fields (one object). */
+final class TomcatConnection extends ConnectionState {
     final TomcatApi api;
     /**
      * The endpoint's {@code maxKeepAliveRequests} when the connection opened, from which Tomcat counts its
@@ -25,7 +27,9 @@ final class TomcatConnection {
         return ref == null ? null : ref.get();
     }
 
-    TomcatConnection(TomcatApi api, int maxKeepAliveRequests) {
+    /** Its addresses are taken later, when its first wait is armed. */
+    TomcatConnection(TomcatApi api, int maxKeepAliveRequests, String server, long openedMillis) {
+        super(api, server, null, null, openedMillis);
         this.api = api;
         this.maxKeepAliveRequests = maxKeepAliveRequests;
     }

@@ -148,17 +148,18 @@ final class UndertowApi {
         return updater;
     }
 
-    String local(Object connection) {
+    /** The connection's address object (packed or formatted by the agent, never a string per connection here). */
+    Object local(Object connection) {
         try {
-            return Addresses.format((SocketAddress) localAddress.invoke(connection));
+            return localAddress.invoke(connection);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return "-";
         }
     }
 
-    String remote(Object connection) {
+    Object remote(Object connection) {
         try {
-            return Addresses.format((SocketAddress) peerAddress.invoke(connection));
+            return peerAddress.invoke(connection);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return "-";
         }

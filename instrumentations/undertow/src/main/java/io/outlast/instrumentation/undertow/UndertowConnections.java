@@ -4,6 +4,7 @@ import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.UndertowHooks;
+import io.outlast.family.Addresses;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
 import io.outlast.family.HeaderDeadline;
@@ -16,6 +17,7 @@ import java.io.Closeable;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,6 +33,8 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
     private final Set<String> reported = Collections.synchronizedSet(new HashSet<>());
+    /** The local addresses of connections seen: a listener's line is looked for at its first only. */
+    private final Set<Object> localsSeen = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<Object> reading = new ThreadLocal<>();
     /** The HTTP/2 channel whose GOAWAY this thread is sending. */
     private final ThreadLocal<Object> sendingGoAway = new ThreadLocal<>();
@@ -305,8 +309,10 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             // h2c: its socket is its HTTP/2 channel's now, whose entry this connection's was
             return null;
         }
-        String local = api.local(connection);
-        report(api, local, api.connectionOptions(connection), false);
+        Object local = api.local(connection);
+        if (localsSeen.add(local)) {
+            report(api, Addresses.format(local), api.connectionOptions(connection), false);
+        }
         Object tls = api.tlsChannel(connection);
         if (tls != null && handshakesSwept.compareAndSet(false, true)) {
             handshakes.start();
