@@ -49,6 +49,15 @@ public final class Reflection {
         return accessible(type.getDeclaredMethod(name, parameters));
     }
 
+    /** A public method that only some of a server's versions have, or null where this one lacks it. */
+    public static Method optional(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            return type.getMethod(name, parameters);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
     /** The first of these public methods without parameters that the type has: a name that changed between lines. */
     public static Method first(Class<?> type, String... names) throws NoSuchMethodException {
         for (String n : names) {

@@ -1,6 +1,7 @@
 package io.outlast.instrumentation.jetty;
 
 import io.outlast.family.ApiCache;
+import io.outlast.family.Reflection;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -113,13 +114,7 @@ final class JettyApi {
         bytesIn = load(cl, "org.eclipse.jetty.io.Connection").getMethod("getBytesIn");
         Class<?> httpParser = load(cl, "org.eclipse.jetty.http.HttpParser");
         state = httpParser.getMethod("getState");
-        Method begin;
-        try {
-            begin = httpParser.getMethod("getBeginNanoTime");
-        } catch (NoSuchMethodException e) {
-            begin = null;
-        }
-        beginNanos = begin;
+        beginNanos = Reflection.optional(httpParser, "getBeginNanoTime");
         @SuppressWarnings({"unchecked", "rawtypes"})
         Enum<?> content = Enum.valueOf((Class) load(cl, "org.eclipse.jetty.http.HttpParser$State"), "CONTENT");
         contentOrdinal = content.ordinal();

@@ -14,6 +14,7 @@ import javax.net.ssl.SSLEngine;
 
 import static io.outlast.family.Reflection.field;
 import static io.outlast.family.Reflection.load;
+import static io.outlast.family.Reflection.optional;
 import static io.outlast.family.Reflection.method;
 
 /**
@@ -81,13 +82,7 @@ final class TomcatApi {
         errorEvent = eventType.getField("ERROR").get(null);
         endpoint = method(wrapperType, "getEndpoint");
         currentProcessor = wrapperType.getMethod("getCurrentProcessor");
-        Method l;
-        try {
-            l = wrapperType.getMethod("getLock");
-        } catch (NoSuchMethodException e) {
-            l = null;
-        }
-        lock = l;
+        lock = optional(wrapperType, "getLock");
         getReadTimeout = wrapperType.getMethod("getReadTimeout");
         setReadTimeout = wrapperType.getMethod("setReadTimeout", long.class);
         setError = wrapperType.getMethod("setError", IOException.class);
@@ -107,13 +102,7 @@ final class TomcatApi {
         parsingRequestLinePhase = field(buffer, "parsingRequestLinePhase");
         request = field(buffer, "request");
         Class<?> requestType = load(cl, "org.apache.coyote.Request");
-        Method nanos;
-        try {
-            nanos = requestType.getMethod("getStartTimeNanos");
-        } catch (NoSuchMethodException e) {
-            nanos = null;
-        }
-        startNanos = nanos;
+        startNanos = optional(requestType, "getStartTimeNanos");
         startMillis = requestType.getMethod("getStartTime");
     }
 
