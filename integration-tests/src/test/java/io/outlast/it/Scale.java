@@ -138,6 +138,10 @@ final class Scale {
             // the JDK's server keeps 200 idle connections by default, and closes any more once answered
             a.add("-Dsun.net.httpserver.maxIdleConnections=" + (n + 1000));
         }
+        String more = System.getProperty("bench.scale.jvmArgs", "").trim(); // -Xlog:safepoint, to look closer
+        if (!more.isEmpty()) {
+            a.addAll(List.of(more.split("\\s+")));
+        }
         return a.toArray(new String[0]);
     }
 

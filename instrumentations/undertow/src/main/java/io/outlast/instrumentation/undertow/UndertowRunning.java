@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 final class UndertowRunning {
     private static final String IO_THREAD = "org.xnio.nio.WorkerThread";
     private static final String UPDATER = "io.undertow.server.protocol.ParseTimeoutUpdater";
+    private static final int BATCH = 64;
 
     private UndertowRunning() {
     }
@@ -26,9 +27,10 @@ final class UndertowRunning {
     static void rearm(RunningThreads threads, ConnectionTracker tracker) throws Exception {
         threads.forEach((thread, task) -> {
             if (thread.getClass().getName().equals(IO_THREAD) && thread instanceof Executor) {
-                ((Executor) thread).execute(() -> {
+                Executor ioThread = (Executor) thread;
+                ioThread.execute(() -> {
                     try {
-                        rearmOn(thread);
+                        rearm(ioThread, timers(thread), 0, tracker);
                     } catch (Throwable t) {
                         tracker.failed(t);
                     }
@@ -37,22 +39,40 @@ final class UndertowRunning {
         });
     }
 
-    /** On the I/O thread. */
-    private static void rearmOn(Thread ioThread) throws ReflectiveOperationException {
+    /** The I/O thread's timers now queued. */
+    private static List<Object> timers(Thread ioThread) throws ReflectiveOperationException {
         Object lock = Reflection.read(ioThread, "workLock");
         Collection<?> queue = (Collection<?>) Reflection.read(ioThread, "delayWorkQueue");
-        List<Object> keys;
         synchronized (lock) {
-            keys = new ArrayList<>(queue);
+            return new ArrayList<>(queue);
         }
-        for (Object key : keys) {
-            Object command = Reflection.read(key, "command");
-            if (command != null && command.getClass().getName().equals(UPDATER)) {
-                Method remove = Reflection.accessible(key.getClass().getMethod("remove"));
-                if ((Boolean) remove.invoke(key)) {
-                    ((Runnable) command).run();
+    }
+
+    /**
+     * On the I/O thread, {@link #BATCH} timers at a time, each batch a task of its own: the thread's own reads and
+     * writes wait for one batch, not for all its connections (10,000 at once held requests 0.3 s).
+     */
+    private static void rearm(Executor ioThread, List<Object> timers, int from, ConnectionTracker tracker) {
+        int to = Math.min(timers.size(), from + BATCH);
+        Method remove = null;
+        for (int i = from; i < to; i++) {
+            try {
+                Object key = timers.get(i);
+                Object command = Reflection.read(key, "command");
+                if (command != null && command.getClass().getName().equals(UPDATER)) {
+                    if (remove == null || !remove.getDeclaringClass().isInstance(key)) {
+                        remove = Reflection.accessible(key.getClass().getMethod("remove"));
+                    }
+                    if ((Boolean) remove.invoke(key)) {
+                        ((Runnable) command).run();
+                    }
                 }
+            } catch (Throwable t) {
+                tracker.failed(t);
             }
+        }
+        if (to < timers.size()) {
+            ioThread.execute(() -> rearm(ioThread, timers, to, tracker));
         }
     }
 }
