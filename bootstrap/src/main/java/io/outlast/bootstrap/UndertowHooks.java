@@ -8,6 +8,33 @@ public abstract class UndertowHooks {
     private static final UndertowHooks NONE = new UndertowHooks() {
     };
     private static volatile UndertowHooks current = NONE;
+    /*
+     * The shortest idle and parse timeouts an agent armed Undertow's timers with in this JVM, kept here (the bootstrap
+     * loader) across a reset and the next attach: a timer armed by the agent before a reset keeps its deadline until
+     * it fires, and the next agent must not read it as armed with Undertow's own (longer) value, which would date the
+     * wait far back and close the connection at once.
+     */
+    private static volatile long armedIdleMs = Long.MAX_VALUE;
+    private static volatile long armedParseMs = Long.MAX_VALUE;
+
+    /** An agent armed a timer with this value. */
+    public static void armed(boolean parsing, long ms) {
+        if (ms <= 0) {
+            return;
+        }
+        if (parsing) {
+            if (ms < armedParseMs) {
+                armedParseMs = ms;
+            }
+        } else if (ms < armedIdleMs) {
+            armedIdleMs = ms;
+        }
+    }
+
+    /** The shortest value an agent armed such a timer with in this JVM; {@code Long.MAX_VALUE}: none yet. */
+    public static long armedMs(boolean parsing) {
+        return parsing ? armedParseMs : armedIdleMs;
+    }
 
     public static UndertowHooks get() {
         return current;

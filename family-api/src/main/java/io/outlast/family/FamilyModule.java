@@ -40,6 +40,14 @@ public abstract class FamilyModule implements InstrumentationModule {
     }
 
     @Override
+    public final void prepare(RunningThreads threads) throws Exception {
+        LiveFamily f = live;
+        if (f != null) {
+            f.prepare(threads);
+        }
+    }
+
+    @Override
     public final void meetRunning(RunningThreads threads) throws Exception {
         LiveFamily f = live;
         if (f != null) {

@@ -21,6 +21,14 @@ public interface InstrumentationModule {
     void start(FamilyContext context);
 
     /**
+     * An attach, before the advice goes in: resolve now, on the installing thread, what the hooks' first calls would
+     * on the servers' threads (the server's API from its loader: an I/O thread waited 36 ms for the loader's lock,
+     * in a profile of an attach to Undertow).
+     */
+    default void prepare(RunningThreads threads) throws Exception {
+    }
+
+    /**
      * The agent has just installed, its advice in place: meet the family's servers already running (found from
      * the threads that run them) and govern their open connections now, not at their next activity. On the
      * installing thread, never a server's.

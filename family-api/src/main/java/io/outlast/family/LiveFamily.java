@@ -2,6 +2,10 @@ package io.outlast.family;
 
 /** A family once started: what {@link FamilyModule} hands the agent's later calls to. */
 public interface LiveFamily {
+    /** See {@link InstrumentationModule#prepare}. */
+    default void prepare(RunningThreads threads) throws Exception {
+    }
+
     /** See {@link InstrumentationModule#meetRunning}. */
     default void meetRunning(RunningThreads threads) throws Exception {
     }

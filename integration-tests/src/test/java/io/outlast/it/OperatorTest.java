@@ -180,6 +180,30 @@ class OperatorTest {
         }
     }
 
+    /**
+     * Attached, reset and attached again while a connection waits: it keeps its wait. Undertow's timer armed by the
+     * first agent keeps that deadline through the reset, and the second agent read it as armed with Undertow's own
+     * (much longer) idle: the wait dated minutes back, every waiting connection closed at once.
+     */
+    @ParameterizedTest(name = "{0}: attach, reset, attach: a waiting connection keeps its wait")
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1"})
+    void attachAfterResetKeepsWaitingConnections(String app) throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null, "-Dapp.idle=60000");
+             Probe waiting = new Probe(server.port)) {
+            waiting.request(false);
+            long answered = System.nanoTime();
+            String pid = Long.toString(server.process.pid());
+            server.attach("idle=4s");
+            ServerProcess.CliResult reset = ServerProcess.cli(Jdk.JDK17, "reset", pid);
+            assertEquals(0, reset.exit(), reset.output());
+            server.attach("idle=4s");
+            long sinceAnswer = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
+            // the second agent may date the wait from its own arrival where the server does not say when it began
+            Measurements.assertTiming(app + ": connection waiting through attach, reset and attach",
+                    waiting.closedAfter(answered, 12_000), 4000, sinceAnswer + 1500, server);
+        }
+    }
+
     @Test
     void probeMeasuresAnyServerFromOutside() throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "jetty-12.0", null, "-Dapp.idle=1000")) {

@@ -259,7 +259,8 @@ final class Scale {
         Thread.sleep(2000);
         long again = pingers.maxWaitNanos();
         System.out.printf(Locale.ROOT, "scale %-14s %6d connections: then a reset, longest wait %.1f ms; a second attach,"
-                + " longest wait %.1f ms%n", app, n, reset / 1e6, again / 1e6);
+                + " longest wait %.1f ms; %s%n", app, n, reset / 1e6, again / 1e6, followed(server));
+        Thread.sleep(Long.getLong("bench.scale.holdMs", 0)); // the server kept a while: jcmd, JFR.dump
     }
 
     /** Requests back to back on a few connections, each thread keeping its longest wait. */

@@ -164,8 +164,14 @@ public final class AgentInstaller implements EventLog.Listener {
         }
         transformer = new OutlastTransformer(targets, relocationProbes, log);
         transformer.prepare();
+        List<Class<?>> loaded = loadedTargets(true);
+        if (!premain && !loaded.isEmpty()) {
+            // not at premain: the install runs there as a server class loads (StartWatch), where resolving the
+            // server's API could fail for that load alone, and a failure is remembered (tested: Undertow untracked)
+            prepare();
+        }
         inst.addTransformer(transformer, true);
-        retransform(loadedTargets(true));
+        retransform(loaded);
         log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));
         meetRunning();
         refresh();
@@ -182,15 +188,31 @@ public final class AgentInstaller implements EventLog.Listener {
         }
     }
 
+    /** Before an attach's advice goes in: what its first calls on the servers' threads would resolve there. */
+    private void prepare() {
+        withRunning(InstrumentationModule::prepare, null); // where it fails, the hooks resolve it, as without this
+    }
+
     /** Servers that were running before the advice was in place, and their connections open since. */
     private void meetRunning() {
+        withRunning(InstrumentationModule::meetRunning,
+                "could not meet the servers already running (%s); each is met at its next connection or request instead");
+    }
+
+    private interface RunningStep {
+        void run(InstrumentationModule module, RunningThreads threads) throws Exception;
+    }
+
+    /** Each module's step over the threads running now; a failure said with {@code warning} (null: not said). */
+    private void withRunning(RunningStep step, String warning) {
         RunningThreads threads = RunningThreads.now(inst, log::warn);
         for (InstrumentationModule m : modules) {
             try {
-                m.meetRunning(threads);
+                step.run(m, threads);
             } catch (Throwable t) {
-                log.warn(m.family() + ": could not meet the servers already running (" + EventLog.describe(t)
-                        + "); each is met at its next connection or request instead");
+                if (warning != null) {
+                    log.warn(m.family() + ": " + String.format(warning, EventLog.describe(t)));
+                }
             }
         }
     }

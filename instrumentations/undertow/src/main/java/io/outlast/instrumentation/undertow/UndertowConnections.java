@@ -60,6 +60,11 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     }
 
     @Override
+    public void prepare(RunningThreads threads) throws Exception {
+        UndertowRunning.prepare(threads);
+    }
+
+    @Override
     public void started(Object undertow) {
         stopping = false;
         try {
@@ -97,11 +102,11 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
                 if (s.requestStartNanos == 0) {
                     s.requestStartNanos = System.nanoTime();
                 }
-                return timeouts().headerMs > 0 ? timeouts().headerMs : timeoutMs;
+                return armed(true, timeouts().headerMs, timeoutMs);
             }
             s.requestStartNanos = 0;
             s.idleSinceMillis = System.currentTimeMillis();
-            return timeouts().idleMs > 0 ? timeouts().idleMs : timeoutMs;
+            return armed(false, timeouts().idleMs, timeoutMs);
         } catch (Throwable t) {
             tracker.failed(t);
             return timeoutMs;
@@ -153,14 +158,16 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
                 if (s == null) {
                     return expireTime;
                 }
-                long own = parsing ? ownParse : ownIdle;
+                long own = armedWith(parsing, parsing ? ownParse : ownIdle);
                 if (!parsing && expireTime > 0 && own > 0) {
                     s.idleSinceMillis = expireTime - own;
                 }
                 expireTime = moved(expireTime, own, parsing ? timeouts().headerMs : timeouts().idleMs);
+                UndertowHooks.armed(parsing, parsing ? timeouts().headerMs : timeouts().idleMs);
             } else if (!parsing && timeouts().idleMs > 0 && expireTime > 0) {
                 // armed with the agent's value of its time: settings changed since then take over
                 expireTime = s.idleSinceMillis + timeouts().idleMs;
+                UndertowHooks.armed(false, timeouts().idleMs);
             }
             if (expireTime > 0 && expireTime <= System.currentTimeMillis()) {
                 s.mark(parsing ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE,
@@ -171,6 +178,25 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             tracker.failed(t);
             return expireTime;
         }
+    }
+
+    /** The agent's value where it has one (remembered as armed), else Undertow's. */
+    private static long armed(boolean parsing, long ours, long own) {
+        if (ours <= 0) {
+            return own;
+        }
+        UndertowHooks.armed(parsing, ours);
+        return ours;
+    }
+
+    /**
+     * What a timer met without the agent's record of it was armed with: Undertow's own value, or an earlier agent's in
+     * this JVM (before a reset) where shorter. Where it cannot tell, the shorter dates the wait later: a close
+     * later than due, never earlier (a timer Undertow armed itself after the reset keeps Undertow's deadline).
+     */
+    static long armedWith(boolean parsing, long own) {
+        long agents = UndertowHooks.armedMs(parsing);
+        return own > 0 && agents < own ? agents : own;
     }
 
     /**

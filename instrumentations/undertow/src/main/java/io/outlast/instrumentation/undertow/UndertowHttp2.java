@@ -41,6 +41,10 @@ final class UndertowHttp2 {
         return CACHE.get(channel.getClass());
     }
 
+    static UndertowHttp2 ofClass(Class<?> channelClass) {
+        return CACHE.get(channelClass);
+    }
+
     private UndertowHttp2(ClassLoader cl) throws ReflectiveOperationException {
         Class<?> framed = load(cl, "io.undertow.server.protocol.framed.AbstractFramedChannel");
         readChannelDone = field(framed, "readChannelDone");

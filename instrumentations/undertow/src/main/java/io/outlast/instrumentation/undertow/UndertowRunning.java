@@ -7,7 +7,9 @@ import io.outlast.family.RunningThreads;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -20,8 +22,31 @@ final class UndertowRunning {
     private static final String IO_THREAD = "org.xnio.nio.WorkerThread";
     private static final String UPDATER = "io.undertow.server.protocol.ParseTimeoutUpdater";
     private static final int BATCH = 64;
+    private static final String CONNECTION = "io.undertow.server.protocol.http.HttpServerConnection";
 
     private UndertowRunning() {
+    }
+
+    /**
+     * The API of the connection class its I/O threads serve, from their loader, before the advice: the first calls
+     * of the hooks on those threads find it resolved (each thread resolving it held its requests some 0.1-0.4 s).
+     */
+    static void prepare(RunningThreads threads) throws Exception {
+        Set<ClassLoader> loaders = new HashSet<>();
+        threads.forEach((thread, task) -> {
+            if (thread.getClass().getName().equals(IO_THREAD)) {
+                loaders.add(thread.getClass().getClassLoader());
+            }
+        });
+        for (ClassLoader cl : loaders) {
+            try {
+                Class<?> connection = Reflection.load(cl, CONNECTION);
+                UndertowApi.of(connection);
+                UndertowHttp2.ofClass(connection);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Undertow's classes behind another loader than XNIO's: resolved at the first call, as without this
+            }
+        }
     }
 
     static void rearm(RunningThreads threads, ConnectionTracker tracker) throws Exception {
