@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static io.outlast.family.Reflection.load;
 
@@ -74,7 +76,15 @@ final class NettyRunning {
         }
         if (to < channels.size()) {
             try {
-                loop.execute(() -> meet(loop, channels, to, connections));
+                Runnable next = () -> meet(loop, channels, to, connections);
+                if (loop instanceof ScheduledExecutorService) {
+                    // scheduled, not queued: a loop runs the tasks queued while it runs tasks in the same pass (64
+                    // before it looks at the clock), so queued batches ran back to back, the loop's I/O waiting for
+                    // thousands of channels; a scheduled one is taken up at its next pass, after its I/O
+                    ((ScheduledExecutorService) loop).schedule(next, 0, TimeUnit.MILLISECONDS);
+                } else {
+                    loop.execute(next);
+                }
             } catch (RejectedExecutionException e) {
                 // the loop has terminated, closing its channels itself
             }

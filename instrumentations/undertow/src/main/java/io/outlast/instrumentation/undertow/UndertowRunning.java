@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Undertow's connections open when the agent installs. Each waits on a timer of its I/O thread (XNIO's
@@ -97,7 +98,15 @@ final class UndertowRunning {
             }
         }
         if (to < timers.size()) {
-            ioThread.execute(() -> rearm(ioThread, timers, to, tracker));
+            Runnable next = () -> rearm(ioThread, timers, to, tracker);
+            try {
+                // delayed, not queued: the thread runs what is queued while it runs its queue, so queued batches ran
+                // back to back, its I/O waiting for all of them; a delayed one waits for its next select
+                Reflection.accessible(ioThread.getClass().getMethod("executeAfter", Runnable.class, long.class,
+                        TimeUnit.class)).invoke(ioThread, next, 1L, TimeUnit.MILLISECONDS);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                ioThread.execute(next);
+            }
         }
     }
 }
