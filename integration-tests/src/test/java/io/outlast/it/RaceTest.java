@@ -50,7 +50,11 @@ class RaceTest {
                 {"jdk-httpserver", 200, "http"}, {"netty-4.1", 100, "http"}, {"tomcat-10.1@tls", 1000, "https"},
                 {"netty-4.1@tls", 100, "https"}, {"jetty-12.0@h2", 100, "grpc"}, {"jetty-12.0@h2@tls", 100, "grpcs"},
                 {"grpc-java", 100, "grpc"}};
+        String only = System.getProperty("outlast.test.race.apps"); // a run of some rows: "undertow-2.3,netty-4.1"
         for (Object[] app : apps) {
+            if (only != null && !List.of(only.split(",")).contains((String) app[0])) {
+                continue;
+            }
             for (String mode : new String[] {"no agent", "-javaagent", "attached"}) {
                 out.add(Arguments.of(app[0], app[2], mode, app[1]));
             }

@@ -164,14 +164,15 @@ public final class AgentInstaller implements EventLog.Listener {
         }
         transformer = new OutlastTransformer(targets, relocationProbes, log);
         transformer.prepare();
-        List<Class<?>> loaded = loadedTargets(true);
-        if (!premain && !loaded.isEmpty()) {
-            // not at premain: the install runs there as a server class loads (StartWatch), where resolving the
-            // server's API could fail for that load alone, and a failure is remembered (tested: Undertow untracked)
+        if (!premain) {
+            // before the classes to weave are listed: what it loads is listed too (loaded after the list and before
+            // the transformer, Undertow's HTTP/2 channel went unwoven). Not at premain: the install runs there as a
+            // server class loads (StartWatch), where resolving the server's API could fail for that load alone, and a
+            // failure is remembered (tested: Undertow untracked)
             prepare();
         }
         inst.addTransformer(transformer, true);
-        retransform(loaded);
+        retransform(loadedTargets(true));
         log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));
         meetRunning();
         refresh();
