@@ -222,12 +222,12 @@ final class TomcatApi {
         return !(l instanceof ReentrantLock) || ((ReentrantLock) l).isLocked();
     }
 
-    /** Over TLS, the handshake is not done (or not begun). */
-    boolean tlsHandshakePending(Object wrapper) throws ReflectiveOperationException {
+    /** Over TLS (JSSE's channel: NIO's or NIO2's). */
+    boolean tls(Object wrapper) throws ReflectiveOperationException {
         Object s = socket.invoke(wrapper);
         for (TlsChannel tls : tlsChannels) {
             if (tls.type.isInstance(s)) {
-                return !(Boolean) tls.handshakeComplete.invoke(s);
+                return true;
             }
         }
         return false;
