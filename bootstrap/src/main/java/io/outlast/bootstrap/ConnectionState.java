@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 /**
  * What the agent knows about one open connection. Kept outside the server's objects (in a
  * {@link ConnectionRegistry}) because retransformed classes cannot gain fields. A family whose advice keeps
- * counts of its own has a subclass ({@link NettyConnectionState}).
+ * counts of its own has a subclass ({@link NettyConnectionState}); the header deadline's sweep has its own; every
+ * field here is on each of tens of thousands of connections (docs/performance.md, at scale).
  */
 public class ConnectionState {
     private static final AtomicReferenceFieldUpdater<ConnectionState, String> CLOSER =
@@ -29,24 +30,9 @@ public class ConnectionState {
 
     /** Nano time of the first byte of a request whose headers are not complete yet; 0 when none. */
     public volatile long headerStartNanos;
-    /**
-     * The server's idle timeout, saved while the agent raised it so that it cannot cut into a header
-     * wait; -1 when not raised.
-     */
-    public volatile long savedIdleMs = -1;
-    /**
-     * When the header deadline's sweep looks at the connection again (nano time), or 0: at its next pass. Read and
-     * written only by the sweep's thread.
-     */
-    public long sweepAgainNanos;
-
-    /** Requests completed on the connection, for servers that do not count them (not Netty: its own count). */
-    public volatile long requests;
-    /** When the current request's first byte arrived, while its headers are incomplete; 0 otherwise. */
-    public volatile long requestStartNanos;
     /** When the connection last began waiting for a request (opened, or a response completed). */
     public volatile long idleSinceMillis;
-    /** Switched to HTTP/2 ({@code "h2"}); null: HTTP/1.1. {@code requests} then counts its streams. */
+    /** Switched to HTTP/2 ({@code "h2"}); null: HTTP/1.1. Requests counted are then its streams. */
     public volatile String protocol;
 
     public ConnectionState(Object support, String server, Object local, Object remote, long openedMillis) {

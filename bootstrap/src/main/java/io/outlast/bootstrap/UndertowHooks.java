@@ -17,7 +17,7 @@ public abstract class UndertowHooks {
     private static volatile long armedIdleMs = Long.MAX_VALUE;
     private static volatile long armedParseMs = Long.MAX_VALUE;
 
-    /** An agent armed a timer with this value. */
+    /** An agent that armed timers with this value (its shortest) is reset. */
     public static void armed(boolean parsing, long ms) {
         if (ms <= 0) {
             return;

@@ -1,7 +1,6 @@
 package io.outlast.family;
 
 import io.outlast.bootstrap.CloseEvent;
-import io.outlast.bootstrap.ConnectionState;
 
 import java.util.concurrent.TimeUnit;
 
@@ -16,13 +15,13 @@ import java.util.concurrent.TimeUnit;
  * thousands of idle connections the sweep then costs a look at each once a deadline, not every period
  * (docs/performance.md, at scale).
  */
-public final class HeaderDeadline {
+public final class HeaderDeadline<S extends SweptConnectionState> {
     private final ConnectionTracker tracker;
-    private final HeaderPhase phase;
+    private final HeaderPhase<S> phase;
     /** The settings the connections' next looks were set under: a change brings every connection's forward. */
     private Timeouts lookedUnder;
 
-    public HeaderDeadline(ConnectionTracker tracker, HeaderPhase phase) {
+    public HeaderDeadline(ConnectionTracker tracker, HeaderPhase<S> phase) {
         this.tracker = tracker;
         this.phase = phase;
     }
@@ -65,6 +64,7 @@ public final class HeaderDeadline {
         tracker.sweepConnections(c -> c.headerMs > 0 ? sweepPeriodMs(c.headerMs) : -1, this::sweep);
     }
 
+    @SuppressWarnings("unchecked") // the registry holds the family's states only
     void sweep() {
         long headerMs = tracker.timeouts().headerMs;
         if (headerMs <= 0) {
@@ -76,7 +76,8 @@ public final class HeaderDeadline {
         long deadline = TimeUnit.MILLISECONDS.toNanos(headerMs);
         long raisedMs = raisedMs(headerMs);
         long periodMs = sweepPeriodMs(headerMs);
-        tracker.registry().forEach((connection, s) -> {
+        tracker.registry().forEach((connection, state) -> {
+            S s = (S) state;
             if (!resettled && s.sweepAgainNanos != 0 && s.sweepAgainNanos - now > 0) {
                 return;
             }
@@ -89,7 +90,7 @@ public final class HeaderDeadline {
         });
     }
 
-    private void check(Object connection, ConnectionState s, long now, long deadline, long raisedMs, long periodMs)
+    private void check(Object connection, S s, long now, long deadline, long raisedMs, long periodMs)
             throws Exception {
         long start = phase.headerStartNanos(connection, s);
         if (start == HeaderPhase.NONE) {
@@ -122,8 +123,9 @@ public final class HeaderDeadline {
             return;
         }
         long current = phase.readTimeoutMs(connection, s);
-        if (s.savedIdleMs < 0 && current > 0 && current < raisedMs && phase.mayHoldReadTimeout(connection, s)) {
-            s.savedIdleMs = current;
+        if (s.savedIdleMs < 0 && current > 0 && current < raisedMs && current <= Integer.MAX_VALUE
+                && phase.mayHoldReadTimeout(connection, s)) {
+            s.savedIdleMs = (int) current;
             phase.setReadTimeoutMs(connection, s, raisedMs);
         }
     }

@@ -1,6 +1,5 @@
 package io.outlast.family;
 
-import io.outlast.bootstrap.ConnectionState;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,9 +40,9 @@ class HeaderDeadlineTest {
         TestFamilyContext context = new TestFamilyContext(65_000, 66_000);
         ConnectionTracker tracker = context.tracker("test", "1.");
         Phase phase = new Phase();
-        HeaderDeadline deadline = new HeaderDeadline(tracker, phase);
+        HeaderDeadline<SweptConnectionState> deadline = new HeaderDeadline<>(tracker, phase);
         Object connection = new Object();
-        tracker.registry().putIfAbsent(connection, new ConnectionState(null, "test", null, null, 0));
+        tracker.registry().putIfAbsent(connection, new SweptConnectionState(null, "test", null, null, 0));
 
         phase.timedReadTimeoutMs = 65_000;
         deadline.sweep();
@@ -62,32 +61,32 @@ class HeaderDeadlineTest {
     }
 
     /** A server whose connection waits for a request, its next header timed or not as the test says. */
-    private static final class Phase implements HeaderPhase {
+    private static final class Phase implements HeaderPhase<SweptConnectionState> {
         final AtomicInteger looks = new AtomicInteger();
         volatile long timedReadTimeoutMs;
 
         @Override
-        public long headerStartNanos(Object connection, ConnectionState state) {
+        public long headerStartNanos(Object connection, SweptConnectionState state) {
             looks.incrementAndGet();
             return NONE;
         }
 
         @Override
-        public long timedHeaderReadTimeoutMs(Object connection, ConnectionState state) {
+        public long timedHeaderReadTimeoutMs(Object connection, SweptConnectionState state) {
             return timedReadTimeoutMs;
         }
 
         @Override
-        public long readTimeoutMs(Object connection, ConnectionState state) {
+        public long readTimeoutMs(Object connection, SweptConnectionState state) {
             return 65_000;
         }
 
         @Override
-        public void setReadTimeoutMs(Object connection, ConnectionState state, long ms) {
+        public void setReadTimeoutMs(Object connection, SweptConnectionState state, long ms) {
         }
 
         @Override
-        public void close(Object connection, ConnectionState state) {
+        public void close(Object connection, SweptConnectionState state) {
         }
     }
 }

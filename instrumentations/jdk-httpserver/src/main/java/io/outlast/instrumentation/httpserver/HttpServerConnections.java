@@ -2,7 +2,6 @@ package io.outlast.instrumentation.httpserver;
 
 import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
-import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.HttpServerHooks;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
@@ -23,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * uses, replaced, and that check run by the agent's timer every quarter second (the server's own runs
  * every 10 s). Header: the agent's, from the request's first byte to its exchange being made.
  */
-final class HttpServerConnections extends HttpServerHooks implements HeaderPhase, LiveFamily, Servers.Family<HttpServerApi> {
+final class HttpServerConnections extends HttpServerHooks implements HeaderPhase<HttpServerConnection>, LiveFamily,
+        Servers.Family<HttpServerApi> {
     private static final String FAMILY = "jdk";
     private static final String DISPATCHER = "sun.net.httpserver.ServerImpl$Dispatcher";
 
@@ -84,7 +84,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     private void closeIdleTls(long idleMs) {
         long now = System.currentTimeMillis();
         for (Object connection : tlsWaiting) {
-            ConnectionState s = registry.get(connection);
+            HttpServerConnection s = (HttpServerConnection) registry.get(connection);
             if (s == null || s.requestStartNanos != 0) {
                 tlsWaiting.remove(connection);
                 continue;
@@ -135,7 +135,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
 
     @Override
     public void headersRead(Object connection) {
-        ConnectionState s = registry.get(connection);
+        HttpServerConnection s = (HttpServerConnection) registry.get(connection);
         if (s != null) {
             s.requestStartNanos = 0;
             s.requests++;
@@ -144,7 +144,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
 
     @Override
     public void idle(Object server, Object connection) {
-        ConnectionState s = registry.get(connection);
+        HttpServerConnection s = (HttpServerConnection) registry.get(connection);
         if (s != null) {
             s.idleSinceMillis = System.currentTimeMillis();
         }
@@ -188,7 +188,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     @Override
     public void handshakeDone() {
         Object connection = reading.get();
-        ConnectionState s = connection == null ? null : registry.get(connection);
+        HttpServerConnection s = connection == null ? null : (HttpServerConnection) registry.get(connection);
         if (s != null && s.requests == 0 && s.requestStartNanos != 0) {
             s.idleSinceMillis = System.currentTimeMillis();
             // first: the header sweep, seeing no request begun, must find it waiting untimed
@@ -202,7 +202,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     public void tlsDataRead() {
         Object connection = reading.get();
         if (connection != null && !tlsWaiting.isEmpty() && tlsWaiting.remove(connection)) {
-            ConnectionState s = registry.get(connection);
+            HttpServerConnection s = (HttpServerConnection) registry.get(connection);
             if (s != null && s.requestStartNanos == 0) {
                 s.requestStartNanos = System.nanoTime();
             }
@@ -212,7 +212,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     @Override
     public void requestLineRead(boolean endOfStream, Throwable thrown) {
         Object connection = reading.get();
-        ConnectionState s = connection == null ? null : registry.get(connection);
+        HttpServerConnection s = connection == null ? null : (HttpServerConnection) registry.get(connection);
         if (s == null) {
             return;
         }
@@ -228,18 +228,17 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     public void closing(Object connection) {
         try {
             tlsWaiting.remove(connection);
-            ConnectionState s = registry.remove(connection);
+            HttpServerConnection s = (HttpServerConnection) registry.remove(connection);
             Object sweeping = idleSweep.get();
             if (s == null && sweeping != null) {
                 // open since before an attach, never active since: met at its idle close
                 HttpServerApi api = HttpServerApi.of(sweeping.getClass());
-                s = new ConnectionState(new Support(api, sweeping), FAMILY, api.local(connection),
-                        api.remote(connection), api.idleStartMillis(connection));
+                s = new HttpServerConnection(api, sweeping, FAMILY, api.local(connection), api.remote(connection),
+                        api.idleStartMillis(connection));
             }
             if (s == null) {
                 return;
             }
-            Support support = (Support) s.support;
             String unmarked;
             if (sweeping != null) {
                 unmarked = CloseEvent.SERVER_IDLE;
@@ -250,7 +249,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
             } else {
                 unmarked = CloseEvent.SERVER;
             }
-            tracker.closed(s, support.api.terminating(support.server), unmarked,
+            tracker.closed(s, s.api().terminating(s.server), unmarked,
                     s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis, s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
@@ -258,9 +257,9 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     }
 
     @Override
-    public long headerStartNanos(Object connection, ConnectionState s) throws IllegalAccessException {
+    public long headerStartNanos(Object connection, HttpServerConnection s) throws IllegalAccessException {
         long start = s.requestStartNanos;
-        if (start == 0 && tlsWaiting.contains(connection) && ((Support) s.support).api.recordArriving(connection)) {
+        if (start == 0 && tlsWaiting.contains(connection) && s.api().recordArriving(connection)) {
             // part of a record, not yet decrypted: the request's first bytes, seen by this sweep
             tlsWaiting.remove(connection);
             start = s.requestStartNanos = System.nanoTime();
@@ -270,23 +269,22 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
 
     /** The advice times each request's first byte, but not the first record after a handshake (seen by the sweep). */
     @Override
-    public long timedHeaderReadTimeoutMs(Object connection, ConnectionState s) {
+    public long timedHeaderReadTimeoutMs(Object connection, HttpServerConnection s) {
         return tlsWaiting.contains(connection) ? -1 : 0;
     }
 
     @Override
-    public long readTimeoutMs(Object connection, ConnectionState s) {
+    public long readTimeoutMs(Object connection, HttpServerConnection s) {
         return -1; // the JDK server times no reads within a request
     }
 
     @Override
-    public void setReadTimeoutMs(Object connection, ConnectionState s, long ms) {
+    public void setReadTimeoutMs(Object connection, HttpServerConnection s, long ms) {
     }
 
     @Override
-    public void close(Object connection, ConnectionState s) throws ReflectiveOperationException {
-        Support support = (Support) s.support;
-        support.api.close(support.server, connection);
+    public void close(Object connection, HttpServerConnection s) throws ReflectiveOperationException {
+        s.api().close(s.server, connection);
     }
 
     /**
@@ -325,29 +323,19 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
         return api;
     }
 
-    private ConnectionState track(HttpServerApi api, Object server, Object connection) throws IllegalAccessException {
-        ConnectionState s = registry.get(connection);
+    private HttpServerConnection track(HttpServerApi api, Object server, Object connection)
+            throws IllegalAccessException {
+        HttpServerConnection s = (HttpServerConnection) registry.get(connection);
         if (s != null) {
             return s;
         }
-        s = registry.putIfAbsent(connection, new ConnectionState(new Support(api, server), FAMILY,
+        s = (HttpServerConnection) registry.putIfAbsent(connection, new HttpServerConnection(api, server, FAMILY,
                 api.local(connection), api.remote(connection), System.currentTimeMillis()));
         long idleStart = api.idleStartMillis(connection);
         if (idleStart > 0) {
             s.idleSinceMillis = idleStart;
         }
         return s;
-    }
-
-    /** What a connection's state needs to reach its server. The server outlives its connections. */
-    static final class Support {
-        final HttpServerApi api;
-        final Object server;
-
-        Support(HttpServerApi api, Object server) {
-            this.api = api;
-            this.server = server;
-        }
     }
 
     /**

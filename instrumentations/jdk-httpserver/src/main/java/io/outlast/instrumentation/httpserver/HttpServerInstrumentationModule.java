@@ -35,7 +35,7 @@ public final class HttpServerInstrumentationModule extends FamilyModule {
         }
         HttpServerConnections connections = new HttpServerConnections(tracker);
         HttpServerHooks.set(connections);
-        new HeaderDeadline(tracker, connections).start();
+        new HeaderDeadline<>(tracker, connections).start();
         return connections;
     }
 

@@ -2,7 +2,6 @@ package io.outlast.instrumentation.jetty;
 
 import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
-import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.JettyHooks;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
@@ -11,6 +10,7 @@ import io.outlast.family.HeaderPhase;
 import io.outlast.family.RunningThreads;
 import io.outlast.family.LiveFamily;
 import io.outlast.family.Servers;
+import io.outlast.family.SweptConnectionState;
 import io.outlast.family.Timeouts;
 
 import java.util.concurrent.TimeoutException;
@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * Jetty's connections as the agent sees them. Runs on Jetty's threads (hooks) and on the agent's
  * timer (header sweep); every entry point swallows its own failures.
  */
-final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFamily, Servers.Family<JettyConnections.Connector> {
+final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConnectionState>, LiveFamily,
+        Servers.Family<JettyConnections.Connector> {
     private static final String FAMILY = "jetty";
     /** From {@link #idleExpiring}: an HTTP/2 session already closing, whose close this expiry does not start. */
     private static final long H2_CLOSING = -2;
@@ -54,7 +55,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             JettyApi api = adopt(connector);
             if (api != null) {
                 // new: no lookup first (only the adoption of its connector just now may have tracked it)
-                ConnectionState s = newState(api, endPoint);
+                SweptConnectionState s = newState(api, endPoint);
                 if (registry.putIfAbsent(endPoint, s) == s) {
                     setIdle(api, endPoint);
                 }
@@ -71,7 +72,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             if (api == null) {
                 return;
             }
-            ConnectionState s = registry.remove(endPoint);
+            SweptConnectionState s = (SweptConnectionState) registry.remove(endPoint);
             if (s == null) {
                 // closed before the agent saw it open (attach); what is left of it still tells a story
                 s = newState(api, endPoint);
@@ -111,7 +112,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     @Override
     public long idleExpiring(Object endPoint) {
         try {
-            ConnectionState s = registry.get(endPoint);
+            SweptConnectionState s = (SweptConnectionState) registry.get(endPoint);
             if (s == null) {
                 return -1;
             }
@@ -147,7 +148,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     @Override
     public void idleExpired(Object endPoint, long idleMs) {
         try {
-            ConnectionState s = idleMs < 0 ? null : registry.get(endPoint);
+            SweptConnectionState s = idleMs < 0 ? null : (SweptConnectionState) registry.get(endPoint);
             if (s == null) {
                 return;
             }
@@ -191,7 +192,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             Object endPoint = api.endPointOf(connection);
             Object network = api.networkUnder(endPoint);
             network = network == null ? endPoint : network;
-            ConnectionState s = registry.get(network);
+            SweptConnectionState s = (SweptConnectionState) registry.get(network);
             long quietMs = h2.idleFor(session);
             if (s == null || (quietMs >= 0 && quietMs < api.idle(network))) {
                 return false;
@@ -209,7 +210,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     @Override
     public void inputShutdown(Object endPoint) {
         try {
-            ConnectionState s = registry.get(endPoint);
+            SweptConnectionState s = (SweptConnectionState) registry.get(endPoint);
             if (s == null) {
                 return;
             }
@@ -227,7 +228,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     @Override
     public void outputShutdown(Object endPoint) {
         try {
-            ConnectionState s = registry.get(endPoint);
+            SweptConnectionState s = (SweptConnectionState) registry.get(endPoint);
             if (s == null) {
                 requestSideClosing(endPoint, null);
                 return;
@@ -246,7 +247,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     @Override
     public void closing(Object endPoint, Throwable cause) {
         try {
-            ConnectionState s = registry.get(endPoint);
+            SweptConnectionState s = (SweptConnectionState) registry.get(endPoint);
             if (s == null) {
                 requestSideClosing(endPoint, cause);
                 return;
@@ -274,7 +275,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     private void requestSideClosing(Object endPoint, Throwable cause) throws ReflectiveOperationException {
         JettyApi api = JettyApi.of(endPoint.getClass());
         Object network = api == null ? null : api.networkUnder(endPoint);
-        ConnectionState s = network == null || api.isOutputShutdown(endPoint) ? null : registry.get(network);
+        SweptConnectionState s = network == null || api.isOutputShutdown(endPoint) ? null : (SweptConnectionState) registry.get(network);
         if (s == null) {
             return;
         }
@@ -288,7 +289,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     }
 
     @Override
-    public long headerStartNanos(Object endPoint, ConnectionState s) throws ReflectiveOperationException {
+    public long headerStartNanos(Object endPoint, SweptConnectionState s) throws ReflectiveOperationException {
         JettyApi api = (JettyApi) s.support;
         Object http = api.httpConnection(endPoint);
         Object parser = http == null ? null : api.parser(http);
@@ -314,7 +315,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
      * idle timeout, reset by each byte, bounds its header too.
      */
     @Override
-    public long timedHeaderReadTimeoutMs(Object endPoint, ConnectionState s) throws ReflectiveOperationException {
+    public long timedHeaderReadTimeoutMs(Object endPoint, SweptConnectionState s) throws ReflectiveOperationException {
         JettyApi api = (JettyApi) s.support;
         Object http = api.timesBegin() ? api.httpConnection(endPoint) : null;
         Object parser = http == null ? null : api.parser(http);
@@ -322,17 +323,17 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
     }
 
     @Override
-    public long readTimeoutMs(Object endPoint, ConnectionState s) throws ReflectiveOperationException {
+    public long readTimeoutMs(Object endPoint, SweptConnectionState s) throws ReflectiveOperationException {
         return ((JettyApi) s.support).idle(endPoint);
     }
 
     @Override
-    public void setReadTimeoutMs(Object endPoint, ConnectionState s, long ms) throws ReflectiveOperationException {
+    public void setReadTimeoutMs(Object endPoint, SweptConnectionState s, long ms) throws ReflectiveOperationException {
         ((JettyApi) s.support).setIdle(endPoint, ms);
     }
 
     @Override
-    public void close(Object endPoint, ConnectionState s) throws ReflectiveOperationException {
+    public void close(Object endPoint, SweptConnectionState s) throws ReflectiveOperationException {
         ((JettyApi) s.support).close(endPoint);
     }
 
@@ -360,7 +361,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
             if (!api.connectorTimed(endPoint)) {
                 continue;
             }
-            ConnectionState s = registry.get(endPoint);
+            SweptConnectionState s = (SweptConnectionState) registry.get(endPoint);
             long set = idle;
             if (s != null) {
                 s.savedIdleMs = -1;
@@ -375,14 +376,16 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
      * it (Jetty's timer, counted from the last byte, may fire before the next sweep), {@code idle} kept to be
      * put back once the headers are in.
      */
-    private long heldIfMidHeader(JettyApi api, Object endPoint, ConnectionState s, long idle) throws ReflectiveOperationException {
+    private long heldIfMidHeader(JettyApi api, Object endPoint, SweptConnectionState s, long idle)
+            throws ReflectiveOperationException {
         long headerMs = timeouts().headerMs;
-        Object http = headerMs > 0 ? api.httpConnection(endPoint) : null;
+        // an idle of more than 24 days cannot cut into a header: not held (and the saved value is an int)
+        Object http = headerMs > 0 && idle <= Integer.MAX_VALUE ? api.httpConnection(endPoint) : null;
         Object parser = http == null ? null : api.parser(http);
         if (parser == null || !api.inHeaders(parser)) {
             return idle;
         }
-        s.savedIdleMs = idle;
+        s.savedIdleMs = (int) idle;
         // 9.4 does not say when the header began: the deadline counts from the sweep that first sees it, Jetty's
         // timer from the last byte, which may be well before (a header begun before the agent came)
         long unknownStart = api.beginNanos(parser) == Long.MIN_VALUE ? api.idleFor(endPoint) : 0;
@@ -427,7 +430,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         if (registry.get(endPoint) != null) {
             return;
         }
-        ConnectionState s = registry.putIfAbsent(endPoint, newState(api, endPoint));
+        SweptConnectionState s = (SweptConnectionState) registry.putIfAbsent(endPoint, newState(api, endPoint));
         if (timeouts().idleMs > 0 && api.connectorTimed(endPoint)) {
             api.setIdle(endPoint, heldIfMidHeader(api, endPoint, s, timeouts().idleMs));
         }
@@ -439,8 +442,8 @@ final class JettyConnections extends JettyHooks implements HeaderPhase, LiveFami
         }
     }
 
-    private static ConnectionState newState(JettyApi api, Object endPoint) throws ReflectiveOperationException {
-        return new ConnectionState(api, FAMILY, api.local(endPoint), api.remote(endPoint),
+    private static SweptConnectionState newState(JettyApi api, Object endPoint) throws ReflectiveOperationException {
+        return new SweptConnectionState(api, FAMILY, api.local(endPoint), api.remote(endPoint),
                 api.createdMillis(endPoint));
     }
 

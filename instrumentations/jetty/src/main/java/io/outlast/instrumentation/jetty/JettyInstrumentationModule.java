@@ -26,7 +26,7 @@ public final class JettyInstrumentationModule extends FamilyModule {
         JettyConnections connections = new JettyConnections(tracker);
         JettyHooks.set(connections);
         // Jetty has no header deadline: every byte resets its idle timer
-        new HeaderDeadline(tracker, connections).start();
+        new HeaderDeadline<>(tracker, connections).start();
         return connections;
     }
 

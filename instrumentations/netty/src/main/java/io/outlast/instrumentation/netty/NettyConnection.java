@@ -10,7 +10,6 @@ import java.lang.ref.WeakReference;
  * the connection's event loop, read by the agent's sweep.
  */
 final class NettyConnection extends NettyConnectionState {
-    final NettyApi api;
     /**
      * Whose state this is: one kept in a channel's attribute by an agent since reset is not the current
      * one's (its registry does not hold it).
@@ -49,6 +48,11 @@ final class NettyConnection extends NettyConnectionState {
     /** Reactor Netty's own idle timeout on this connection as the application set it (-1: none), -2 until seen. */
     volatile long ownIdleMs = -2;
 
+    /** Netty's API as the channel's loader sees it (the state's {@code support}). */
+    NettyApi api() {
+        return (NettyApi) support;
+    }
+
     /** The HTTP/2 connection handler, while the channel lives; null if not HTTP/2 or not seen yet. */
     Object h2Handler() {
         WeakReference<Object> ref = h2;
@@ -59,7 +63,6 @@ final class NettyConnection extends NettyConnectionState {
                     long openedMillis) {
         super(api, server, local, remote, openedMillis);
         this.owner = owner;
-        this.api = api;
         this.parent = parent;
     }
 }

@@ -86,7 +86,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
             NettyConnection c = (NettyConnection) s;
             if (!c.http) {
                 c.http = true;
-                report(c.api, channel, c);
+                report(c.api(), channel, c);
             }
             // the channel's own state: the advice counts into it from now on (one met after an attach has none)
             s.counted = s == state;
@@ -129,7 +129,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
                 NettyConnection c = (NettyConnection) s;
                 String closer = idleFiring.get() == channel ? CloseEvent.SERVER_IDLE
                         : stopping || stopping(c) ? CloseEvent.SHUTDOWN
-                        : c.tls != 0 && c.api.tlsClosedByPeer(channel) ? CloseEvent.PEER
+                        : c.tls != 0 && c.api().tlsClosedByPeer(channel) ? CloseEvent.PEER
                         : h2IdleClose(channel, s) ? CloseEvent.SERVER_IDLE : CloseEvent.SERVER;
                 s.mark(closer, waitedMs(s));
             }
@@ -402,22 +402,22 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
         NettyConnection c = (NettyConnection) s;
         Object handler = c.h2Handler();
         if (handler == null) {
-            if (c.h2Active >= 0 || c.api.h2 == null || (c.http && (!c.upgraded || c.upgradedLooks >= 3))) {
+            if (c.h2Active >= 0 || c.api().h2 == null || (c.http && (!c.upgraded || c.upgradedLooks >= 3))) {
                 // its handler gone with the channel, or HTTP/1 that has not switched (or switched to another protocol)
                 return c.h2Active >= 0;
             }
             if (c.upgraded) {
                 c.upgradedLooks++;
             }
-            handler = c.api.h2Handler(channel);
+            handler = c.api().h2Handler(channel);
             if (handler == null) {
                 return false;
             }
             c.h2 = new WeakReference<>(handler);
             s.protocol = "h2";
-            report(c.api, channel, c);
+            report(c.api(), channel, c);
         }
-        NettyHttp2 h2 = c.api.h2;
+        NettyHttp2 h2 = c.api().h2;
         int last = h2.lastStream(handler);
         int active = h2.activeStreams(handler);
         if (active > 0 || last != c.h2LastStream || c.h2Active < 0) {

@@ -65,7 +65,7 @@ final class NettyTimeouts {
                 if (inMs < periodMs) {
                     c.closing = true;
                     try {
-                        Object loop = c.api.eventLoop(channel);
+                        Object loop = c.api().eventLoop(channel);
                         if (inMs == 0) {
                             ((Executor) loop).execute(() -> closeIfDue(channel, s));
                         } else {
@@ -117,9 +117,9 @@ final class NettyTimeouts {
         NettyConnection c = (NettyConnection) s;
         boolean now = false;
         if (c.tls != 0 && s.requestsIn == 0 && s.headerReads == 0) {
-            Object ssl = c.api.sslHandler(channel);
+            Object ssl = c.api().sslHandler(channel);
             c.tls = ssl == null ? 0 : 1;
-            now = ssl != null && c.api.handshaking(ssl);
+            now = ssl != null && c.api().handshaking(ssl);
         }
         if (c.handshaking && !now) {
             c.handshaking = false;
@@ -195,11 +195,11 @@ final class NettyTimeouts {
      * instead of meeting a closed one, whose reset would discard the GOAWAY unread. On the event loop.
      */
     private void closeGracefully(Object channel, NettyConnection c, Object handler) throws ReflectiveOperationException {
-        c.api.h2.goAway(c.api.pipeline(channel), handler);
+        c.api().h2.goAway(c.api().pipeline(channel), handler);
         long graceMs = tracker.timeouts().h2CloseGraceMs();
-        ((ScheduledExecutorService) c.api.eventLoop(channel)).schedule(() -> {
+        ((ScheduledExecutorService) c.api().eventLoop(channel)).schedule(() -> {
             try {
-                c.api.close(channel);
+                c.api().close(channel);
             } catch (Throwable t) {
                 tracker.failed(t);
             }
@@ -216,7 +216,7 @@ final class NettyTimeouts {
             if (closer == null) {
                 return;
             }
-            if (!h2 && !c.http && !(c.http = c.api.hasServerCodec(channel))) {
+            if (!h2 && !c.http && !(c.http = c.api().hasServerCodec(channel))) {
                 if (!(closer.equals(CloseEvent.SERVER_HEADER) && c.handshaking && connections.servesHttp(c.parent))) {
                     // not an HTTP/1 connection (another protocol on Netty, or HTTP/2): not the agent's
                     tracker.registry().remove(channel);
@@ -226,10 +226,10 @@ final class NettyTimeouts {
             }
             if (s.mark(closer, closer.equals(CloseEvent.SERVER_IDLE) ? NettyConnections.waitedMs(s) : 0)) {
                 Object handler = h2 && closer.equals(CloseEvent.SERVER_IDLE) ? c.h2Handler() : null;
-                if (handler != null && !c.api.h2.closesGracefully(handler)) {
+                if (handler != null && !c.api().h2.closesGracefully(handler)) {
                     closeGracefully(channel, c, handler);
                 } else {
-                    c.api.close(channel);
+                    c.api().close(channel);
                 }
             }
         } catch (Throwable t) {

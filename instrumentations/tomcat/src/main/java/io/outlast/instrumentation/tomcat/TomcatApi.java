@@ -179,13 +179,19 @@ final class TomcatApi {
      */
     boolean handshaking(Object wrapper) throws ReflectiveOperationException {
         Object s = socket.invoke(wrapper);
+        TlsChannel tls = tlsChannel(s);
+        return tls != null && !(Boolean) tls.handshakeComplete.invoke(s)
+                && (tls.engine.invoke(s) != null || ((ByteBuffer) tls.netIn.get(s)).position() > 0);
+    }
+
+    /** The TLS channel type a socket is of, or null: plain TCP. */
+    private TlsChannel tlsChannel(Object socket) {
         for (TlsChannel tls : tlsChannels) {
-            if (tls.type.isInstance(s)) {
-                return !(Boolean) tls.handshakeComplete.invoke(s)
-                        && (tls.engine.invoke(s) != null || ((ByteBuffer) tls.netIn.get(s)).position() > 0);
+            if (tls.type.isInstance(socket)) {
+                return tls;
             }
         }
-        return false;
+        return null;
     }
 
     /**
@@ -194,13 +200,9 @@ final class TomcatApi {
      */
     boolean tlsClosedByPeer(Object wrapper) throws ReflectiveOperationException {
         Object s = socket.invoke(wrapper);
-        for (TlsChannel tls : tlsChannels) {
-            if (tls.type.isInstance(s)) {
-                SSLEngine engine = (SSLEngine) tls.engine.invoke(s);
-                return engine != null && engine.isInboundDone();
-            }
-        }
-        return false;
+        TlsChannel tls = tlsChannel(s);
+        SSLEngine engine = tls == null ? null : (SSLEngine) tls.engine.invoke(s);
+        return engine != null && engine.isInboundDone();
     }
 
     /** The HTTP/1.1 input buffer of the request being processed on the connection, or null. */
@@ -224,13 +226,7 @@ final class TomcatApi {
 
     /** Over TLS (JSSE's channel: NIO's or NIO2's). */
     boolean tls(Object wrapper) throws ReflectiveOperationException {
-        Object s = socket.invoke(wrapper);
-        for (TlsChannel tls : tlsChannels) {
-            if (tls.type.isInstance(s)) {
-                return true;
-            }
-        }
-        return false;
+        return tlsChannel(socket.invoke(wrapper)) != null;
     }
 
     /** The HTTP/1.1 input buffer of a connection's current processor, or null. */

@@ -2,7 +2,6 @@ package io.outlast.instrumentation.tomcat;
 
 import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
-import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.TomcatHooks;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
@@ -15,7 +14,6 @@ import io.outlast.family.Servers;
 import io.outlast.family.Timeouts;
 
 import java.io.EOFException;
-import java.lang.ref.WeakReference;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -28,7 +26,8 @@ import java.nio.channels.SocketChannel;
  * and the socket's read timeout before the first one (Tomcat uses connectionTimeout there, which also
  * drives the TLS handshake and writes, so it is left alone). The header deadline is the agent's.
  */
-final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFamily, Servers.Family<TomcatConnections.Endpoint> {
+final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatConnection>, LiveFamily,
+        Servers.Family<TomcatConnections.Endpoint> {
     private static final String FAMILY = "tomcat";
 
     private final ConnectionTracker tracker;
@@ -112,14 +111,12 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     @Override
     public void h2Started(Object wrapper, Object protocol, Object handler) {
         try {
-            ConnectionState s = registry.find(wrapper);
+            TomcatConnection s = (TomcatConnection) registry.find(wrapper);
             if (s == null) {
                 return;
             }
             s.protocol = "h2";
-            TomcatConnection c = (TomcatConnection) s;
-            c.h2Governed = true;
-            c.h2Handler = new WeakReference<>(handler);
+            s.h2(handler).governed = true;
             TomcatApi api = api(s);
             h2Endpoints.get(api.endpointOf(wrapper), endpoint -> Boolean.TRUE, (endpoint, v) -> {
                 long own = ((Number) Reflection.read(protocol, "keepAliveTimeout")).longValue();
@@ -138,14 +135,14 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     @Override
     public void h2Closing(Object wrapper, boolean timedOut, int lastStreamId, long connectionTimeout) {
         try {
-            ConnectionState s = registry.find(wrapper);
+            TomcatConnection s = (TomcatConnection) registry.find(wrapper);
             if (s == null) {
                 return;
             }
             s.protocol = "h2";
             s.requests = (lastStreamId + 1) / 2;
             if (timedOut) {
-                s.mark(CloseEvent.SERVER_IDLE, h2IdleMs((TomcatConnection) s, connectionTimeout));
+                s.mark(CloseEvent.SERVER_IDLE, h2IdleMs(s.h2(), connectionTimeout));
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -153,8 +150,9 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     }
 
     /** How long an HTTP/2 connection whose keep-alive deadline has passed has waited for a stream. */
-    private long h2IdleMs(TomcatConnection c, long deadline) {
-        long armedMs = c.h2ArmedMs > 0 ? c.h2ArmedMs : timeouts().idleMs > 0 ? timeouts().idleMs : ownH2KeepAliveMs;
+    private long h2IdleMs(TomcatConnection.Http2 c, long deadline) {
+        long armedMs = c != null && c.armedMs > 0 ? c.armedMs
+                : timeouts().idleMs > 0 ? timeouts().idleMs : ownH2KeepAliveMs;
         return deadline > 0 && armedMs > 0 ? System.currentTimeMillis() - (deadline - armedMs) : 0;
     }
 
@@ -166,7 +164,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     @Override
     public long h2Deadline(Object wrapper, Object handler, long deadline) {
         try {
-            ConnectionState s = registry.find(wrapper);
+            TomcatConnection s = (TomcatConnection) registry.find(wrapper);
             if (s == null) {
                 // HTTP/2 since before the agent came: Tomcat's own keep-alive armed its deadline
                 s = meetOpenBefore(wrapper);
@@ -175,11 +173,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
                 }
                 s.protocol = "h2";
             }
-            TomcatConnection c = (TomcatConnection) s;
-            if (c.h2Handler == null) {
-                c.h2Handler = new WeakReference<>(handler);
-            }
-            long graceEnd = c.h2GraceEndMs;
+            TomcatConnection.Http2 c = s.h2(handler);
+            long graceEnd = c.graceEndMs;
             if (graceEnd != 0) {
                 return System.currentTimeMillis() + ASYNC_TIMEOUT_TICK_MS / 2 >= graceEnd ? 0 : deadline;
             }
@@ -189,19 +184,19 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
             }
             long idleMs = timeouts().idleMs;
             long answer = idleMs > 0 ? idleMs : h2.ownKeepAlive(handler);
-            if (deadline != c.h2SeenDeadline) {
+            if (deadline != c.seenDeadline) {
                 // armed since the last tick: with the answer in force, unless it was armed before the agent came
-                c.h2ArmedMs = c.h2SeenDeadline == Long.MIN_VALUE && !c.h2Governed ? h2.ownKeepAlive(handler) : answer;
-                c.h2SeenDeadline = deadline;
+                c.armedMs = c.seenDeadline == Long.MIN_VALUE && !c.governed ? h2.ownKeepAlive(handler) : answer;
+                c.seenDeadline = deadline;
             }
-            if (deadline <= 0 || c.h2ArmedMs <= 0 || c.h2ArmedMs == answer) {
+            if (deadline <= 0 || c.armedMs <= 0 || c.armedMs == answer) {
                 return deadline;
             }
             // a stream's frames set it to -1 as they arrive, and after them it is armed afresh: a write that loses
             // that race is undone by the next arm
-            long moved = Math.max(1, deadline - c.h2ArmedMs + answer);
-            c.h2ArmedMs = answer;
-            c.h2SeenDeadline = moved;
+            long moved = Math.max(1, deadline - c.armedMs + answer);
+            c.armedMs = answer;
+            c.seenDeadline = moved;
             return moved;
         } catch (Throwable t) {
             tracker.failed(t);
@@ -219,11 +214,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     @Override
     public Object h2TimedOut(Object wrapper, Object handler, long deadline) {
         try {
-            ConnectionState s = timeouts().idleMs > 0 ? registry.find(wrapper) : null;
+            TomcatConnection s = timeouts().idleMs > 0 ? (TomcatConnection) registry.find(wrapper) : null;
             TomcatHttp2 h2 = s == null ? null : TomcatHttp2.of(handler.getClass());
-            TomcatConnection c = s == null ? null : (TomcatConnection) s;
+            TomcatConnection.Http2 c = s == null ? null : s.h2(handler);
             long now = System.currentTimeMillis();
-            if (h2 == null || c.h2GraceEndMs != 0 || deadline <= 0 || now <= deadline || h2.activeStreams(handler) > 0) {
+            if (h2 == null || c.graceEndMs != 0 || deadline <= 0 || now <= deadline || h2.activeStreams(handler) > 0) {
                 return null;
             }
             s.protocol = "h2";
@@ -236,7 +231,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
                 }
                 return null;
             }
-            c.h2GraceEndMs = now + timeouts().h2CloseGraceMs();
+            c.graceEndMs = now + timeouts().h2CloseGraceMs();
             return h2.keptOpen(wrapper);
         } catch (Throwable t) {
             tracker.failed(t);
@@ -252,7 +247,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     @Override
     public void requestDone(Object wrapper) {
         try {
-            ConnectionState s = registry.find(wrapper);
+            TomcatConnection s = (TomcatConnection) registry.find(wrapper);
             if (s == null) {
                 // open before an attach: met here, before the keep-alive wait reads its timeout
                 s = meetOpenBefore(wrapper);
@@ -270,7 +265,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     @Override
     public void readFailed(Object wrapper, Throwable thrown, long lastWrite) {
         try {
-            ConnectionState s = registry.find(wrapper);
+            TomcatConnection s = (TomcatConnection) registry.find(wrapper);
             if (s == null) {
                 return;
             }
@@ -287,7 +282,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     @Override
     public long readTimeout(Object wrapper, long timeoutMs, Object ioChannel) {
         // the thread that created the connection arms its first wait: its last entry
-        ConnectionState s = registry.get(wrapper);
+        TomcatConnection s = (TomcatConnection) registry.get(wrapper);
         if (s == null || s.addressed()) {
             // not tracked, or its first wait armed already (and Tomcat's own timeout is none since)
             return timeoutMs;
@@ -310,7 +305,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     public void closing(Object wrapper, boolean stopping, Throwable error, Object processor, long lastWrite,
                         int keepAliveLeft) {
         try {
-            ConnectionState s = registry.remove(wrapper);
+            TomcatConnection s = (TomcatConnection) registry.remove(wrapper);
             if (s == null) {
                 return;
             }
@@ -341,9 +336,9 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     }
 
     @Override
-    public long headerStartNanos(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+    public long headerStartNanos(Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
         if ("h2".equals(s.protocol)) {
-            return h2HeaderArriving(wrapper, (TomcatConnection) s) ? UNTIMED : NONE;
+            return h2HeaderArriving(wrapper, s) ? UNTIMED : NONE;
         }
         TomcatApi api = api(s);
         Object buffer = api.inputBuffer(wrapper);
@@ -378,7 +373,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
      * so a connection in the middle of a header showed none to the look just before (closed 1.4 s late, in tests).
      */
     @Override
-    public long timedHeaderReadTimeoutMs(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+    public long timedHeaderReadTimeoutMs(Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
         TomcatApi api = api(s);
         if ("h2".equals(s.protocol) || api.tls(wrapper) || api.processing(wrapper)) {
             return -1;
@@ -391,24 +386,24 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     }
 
     @Override
-    public long readTimeoutMs(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+    public long readTimeoutMs(Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
         return api(s).readTimeout(wrapper);
     }
 
     /** NIO2 arms each read with the timeout then in force: one raised for a handshake would outlive it. */
     @Override
-    public boolean mayHoldReadTimeout(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+    public boolean mayHoldReadTimeout(Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
         TomcatApi api = api(s);
         return !(api.ioChannel(wrapper) instanceof AsynchronousSocketChannel) || api.inputBuffer(wrapper) != null;
     }
 
     @Override
-    public void setReadTimeoutMs(Object wrapper, ConnectionState s, long ms) throws ReflectiveOperationException {
+    public void setReadTimeoutMs(Object wrapper, TomcatConnection s, long ms) throws ReflectiveOperationException {
         api(s).setReadTimeout(wrapper, ms);
     }
 
     @Override
-    public void close(Object wrapper, ConnectionState s) throws ReflectiveOperationException {
+    public void close(Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
         TomcatApi api = api(s);
         api.timeOut(api.endpointOf(wrapper), wrapper, "outlast: request header deadline");
     }
@@ -483,19 +478,20 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     }
 
     /** A connection open before an attach, met at its first hook, with its endpoint; null where Tomcat's API is not all there. */
-    private ConnectionState meetOpenBefore(Object wrapper) throws Exception {
+    private TomcatConnection meetOpenBefore(Object wrapper) throws Exception {
         TomcatApi api = TomcatApi.of(wrapper.getClass());
         api = api == null ? null : adopt(api.endpointOf(wrapper));
         return api == null ? null : track(api, wrapper, false);
     }
 
     /** {@code waiting}: no request in progress, so the read timeout in force is the wait for one. */
-    private ConnectionState track(TomcatApi api, Object wrapper, boolean waiting) throws ReflectiveOperationException, IOException {
-        ConnectionState s = registry.find(wrapper);
+    private TomcatConnection track(TomcatApi api, Object wrapper, boolean waiting)
+            throws ReflectiveOperationException, IOException {
+        TomcatConnection s = (TomcatConnection) registry.find(wrapper);
         if (s != null) {
             return s;
         }
-        ConnectionState fresh = new TomcatConnection(api, api.maxKeepAliveRequests(api.endpointOf(wrapper)), FAMILY,
+        TomcatConnection fresh = new TomcatConnection(api, api.maxKeepAliveRequests(api.endpointOf(wrapper)), FAMILY,
                 System.currentTimeMillis());
         try {
             addresses(fresh, api.ioChannel(wrapper));
@@ -503,7 +499,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
             // closed as the poller's pass or a request's end met it: nothing left to follow
             return fresh;
         }
-        s = registry.putIfAbsent(wrapper, fresh);
+        s = (TomcatConnection) registry.putIfAbsent(wrapper, fresh);
         if (waiting && timeouts().idleMs > 0) {
             api.setReadTimeout(wrapper, timeouts().idleMs);
         }
@@ -511,7 +507,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
     }
 
     /** The JDK channel's own address objects (NIO or NIO2); {@code "?"} if it has none. */
-    private static void addresses(ConnectionState s, Object ioChannel) throws IOException {
+    private static void addresses(TomcatConnection s, Object ioChannel) throws IOException {
         if (ioChannel instanceof SocketChannel) {
             SocketChannel c = (SocketChannel) ioChannel;
             s.addresses(c.getLocalAddress(), c.getRemoteAddress());
@@ -523,19 +519,19 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
         }
     }
 
-    private static TomcatApi api(ConnectionState s) {
-        return ((TomcatConnection) s).api;
+    private static TomcatApi api(TomcatConnection s) {
+        return s.api();
     }
 
     /**
      * Requests received: Tomcat's count for a NIO connection (given its last write) where it counts them, else
      * the agent's.
      */
-    static long requests(ConnectionState s, long lastWrite, int keepAliveLeft) {
+    static long requests(TomcatConnection s, long lastWrite, int keepAliveLeft) {
         if (s.protocol != null) {
             return s.requests;
         }
-        int max = ((TomcatConnection) s).maxKeepAliveRequests;
+        int max = s.maxKeepAliveRequests;
         return lastWrite >= 0 && max > 1 ? max - keepAliveLeft : s.requests;
     }
 
@@ -543,13 +539,13 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase, LiveFa
      * How long the connection has waited for a request; 0 while one is in progress. Since its last write
      * where Tomcat times it (NIO: {@code lastWrite} is not -1), else since the agent saw its last request end.
      */
-    private static long waitingIdle(TomcatApi api, Object wrapper, ConnectionState s, long lastWrite)
+    private static long waitingIdle(TomcatApi api, Object wrapper, TomcatConnection s, long lastWrite)
             throws ReflectiveOperationException {
         return idleOf(api, api.inputBuffer(wrapper), s, lastWrite);
     }
 
     /** The same, from the connection's input buffer (null: none, it waits). */
-    private static long idleOf(TomcatApi api, Object buffer, ConnectionState s, long lastWrite)
+    private static long idleOf(TomcatApi api, Object buffer, TomcatConnection s, long lastWrite)
             throws IllegalAccessException {
         if (buffer != null && !api.waiting(buffer)) {
             return 0;

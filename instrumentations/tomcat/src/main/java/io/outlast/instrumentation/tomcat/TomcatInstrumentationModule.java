@@ -28,7 +28,7 @@ public final class TomcatInstrumentationModule extends FamilyModule {
         TomcatConnections connections = new TomcatConnections(tracker);
         TomcatHooks.set(connections);
         // connectionTimeout bounds the gap between reads only: a byte-at-a-time header is never cut
-        new HeaderDeadline(tracker, connections).start();
+        new HeaderDeadline<>(tracker, connections).start();
         return connections;
     }
 

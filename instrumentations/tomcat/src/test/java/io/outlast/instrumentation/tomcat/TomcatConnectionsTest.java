@@ -1,6 +1,5 @@
 package io.outlast.instrumentation.tomcat;
 
-import io.outlast.bootstrap.ConnectionState;
 import io.outlast.family.EndpointReport;
 import io.outlast.family.TestFamilyContext;
 import org.apache.tomcat.util.net.NioEndpoint;
@@ -58,11 +57,11 @@ class TomcatConnectionsTest {
 
     @Test
     void requestsAreTomcatsCountWhereItCountsThemElseTheAgents() {
-        ConnectionState s = new TomcatConnection(null, 100, "tomcat", 0);
+        TomcatConnection s = new TomcatConnection(null, 100, "tomcat", 0);
         s.requests = 7;
         assertEquals(3, TomcatConnections.requests(s, 1234, 97), "NIO, counted down from 100");
         assertEquals(7, TomcatConnections.requests(s, -1, 97), "NIO2 keeps no last write: the agent's count");
-        ConnectionState unlimited = new TomcatConnection(null, -1, "tomcat", 0);
+        TomcatConnection unlimited = new TomcatConnection(null, -1, "tomcat", 0);
         unlimited.requests = 7;
         assertEquals(7, TomcatConnections.requests(unlimited, 1234, -1), "unlimited: Tomcat does not count");
     }

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * replaces what it arms, so Undertow itself enforces idle and header, on time. Its parse timer starts with the
  * first decrypted byte: a TLS handshake under way is timed by the agent's header deadline instead.
  */
-final class UndertowConnections extends UndertowHooks implements LiveFamily, HeaderPhase {
+final class UndertowConnections extends UndertowHooks implements LiveFamily, HeaderPhase<UndertowConnection> {
     private static final String FAMILY = "undertow";
     private static final long UNDERTOW_DEFAULT_IDLE_MS = 60_000;
 
@@ -40,18 +40,49 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     private final ThreadLocal<Object> sendingGoAway = new ThreadLocal<>();
     private volatile boolean stopping;
     /** The sweep of handshakes and of HTTP/2 headers, started by the first HTTPS or HTTP/2 connection. */
-    private final HeaderDeadline handshakes;
+    private final HeaderDeadline<UndertowConnection> handshakes;
     private final AtomicBoolean handshakesSwept = new AtomicBoolean();
 
     UndertowConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
-        this.handshakes = new HeaderDeadline(tracker, this);
+        this.handshakes = new HeaderDeadline<>(tracker, this);
     }
 
-    /** The timeouts in force, read each time: an attach may change them while the server runs. */
+    /** The settings whose values are counted in the shortest below already. */
+    private volatile Timeouts counted;
+    /** The shortest parse and idle timeouts this agent may have armed a timer with: left to the next at a reset. */
+    private volatile long shortestParseMs = Long.MAX_VALUE;
+    private volatile long shortestIdleMs = Long.MAX_VALUE;
+
+    /**
+     * The timeouts in force, read each time: an attach may change them while the server runs. Every value the agent
+     * may arm a timer with is counted before it is first used, once per change of settings.
+     */
     private Timeouts timeouts() {
-        return tracker.timeouts();
+        Timeouts t = tracker.timeouts();
+        if (t != counted) {
+            synchronized (this) {
+                if (t.headerMs > 0 && t.headerMs < shortestParseMs) {
+                    shortestParseMs = t.headerMs;
+                }
+                if (t.idleMs > 0 && t.idleMs < shortestIdleMs) {
+                    shortestIdleMs = t.idleMs;
+                }
+                counted = t;
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The agent is reset: its timers keep their deadlines until they fire, so what they were armed with is left in the
+     * bootstrap loader for the next agent ({@link #armedWith}). Left only now, not while this agent runs: this agent's
+     * own timers all have its record, and a timer without one was armed by Undertow or by an earlier agent.
+     */
+    void leave() {
+        UndertowHooks.armed(true, shortestParseMs);
+        UndertowHooks.armed(false, shortestIdleMs);
     }
 
     @Override
@@ -94,7 +125,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     @Override
     public long schedule(Object connection, boolean parsing, long timeoutMs) {
         try {
-            ConnectionState s = track(connection);
+            UndertowConnection s = track(connection);
             if (s == null) {
                 return timeoutMs;
             }
@@ -102,11 +133,11 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
                 if (s.requestStartNanos == 0) {
                     s.requestStartNanos = System.nanoTime();
                 }
-                return armed(true, timeouts().headerMs, timeoutMs);
+                return ours(timeouts().headerMs, timeoutMs);
             }
             s.requestStartNanos = 0;
             s.idleSinceMillis = System.currentTimeMillis();
-            return armed(false, timeouts().idleMs, timeoutMs);
+            return ours(timeouts().idleMs, timeoutMs);
         } catch (Throwable t) {
             tracker.failed(t);
             return timeoutMs;
@@ -133,7 +164,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
 
     @Override
     public void requestParsed(Object connection) {
-        ConnectionState s = registry.get(connection);
+        UndertowConnection s = (UndertowConnection) registry.get(connection);
         if (s == null && UndertowHttp2.is(connection)) {
             // an HTTP/2 channel's first stream comes before its timer's first arming
             try {
@@ -151,7 +182,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     @Override
     public long expiring(Object connection, boolean parsing, long expireTime, long ownIdle, long ownParse) {
         try {
-            ConnectionState s = registry.get(connection);
+            UndertowConnection s = (UndertowConnection) registry.get(connection);
             if (s == null) {
                 // armed before the agent arrived, with Undertow's own value: moved to the agent's, once
                 s = track(connection);
@@ -163,11 +194,9 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
                     s.idleSinceMillis = expireTime - own;
                 }
                 expireTime = moved(expireTime, own, parsing ? timeouts().headerMs : timeouts().idleMs);
-                UndertowHooks.armed(parsing, parsing ? timeouts().headerMs : timeouts().idleMs);
             } else if (!parsing && timeouts().idleMs > 0 && expireTime > 0) {
                 // armed with the agent's value of its time: settings changed since then take over
                 expireTime = s.idleSinceMillis + timeouts().idleMs;
-                UndertowHooks.armed(false, timeouts().idleMs);
             }
             if (expireTime > 0 && expireTime <= System.currentTimeMillis()) {
                 s.mark(parsing ? CloseEvent.SERVER_HEADER : CloseEvent.SERVER_IDLE,
@@ -180,13 +209,9 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         }
     }
 
-    /** The agent's value where it has one (remembered as armed), else Undertow's. */
-    private static long armed(boolean parsing, long ours, long own) {
-        if (ours <= 0) {
-            return own;
-        }
-        UndertowHooks.armed(parsing, ours);
-        return ours;
+    /** The agent's value where it has one, else Undertow's. */
+    private static long ours(long ours, long own) {
+        return ours > 0 ? ours : own;
     }
 
     /**
@@ -219,7 +244,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
 
     @Override
     public void readFailed(Object connection, int result) {
-        ConnectionState s = registry.get(connection);
+        UndertowConnection s = (UndertowConnection) registry.get(connection);
         if (s != null && result == -1) {
             s.mark(CloseEvent.PEER, s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis);
         }
@@ -228,7 +253,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     @Override
     public void cleanClose() {
         Object connection = reading.get();
-        ConnectionState s = connection == null ? null : registry.get(connection);
+        UndertowConnection s = connection == null ? null : (UndertowConnection) registry.get(connection);
         if (s != null) {
             s.mark(CloseEvent.SERVER, 0);
         }
@@ -237,7 +262,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     @Override
     public void closed(Object connection) {
         try {
-            ConnectionState s = registry.remove(connection);
+            UndertowConnection s = (UndertowConnection) registry.remove(connection);
             if (s == null) {
                 // null too for an h2c connection: its HTTP/2 channel, which took the socket over, reports the end
                 s = newState(connection);
@@ -264,7 +289,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             if (!UndertowHttp2.is(connection)) {
                 return;
             }
-            ConnectionState s = registry.remove(connection);
+            UndertowConnection s = (UndertowConnection) registry.remove(connection);
             if (s == null) {
                 return;
             }
@@ -298,20 +323,20 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         if (!afterGoAway && sendingGoAway.get() != channel) {
             return false;
         }
-        ConnectionState s = timeouts().idleMs > 0 ? registry.get(channel) : null;
+        UndertowConnection s = timeouts().idleMs > 0 ? (UndertowConnection) registry.get(channel) : null;
         return s != null && CloseEvent.SERVER_IDLE.equals(s.closer());
     }
 
-    private ConnectionState track(Object connection) throws ReflectiveOperationException {
-        ConnectionState s = registry.get(connection);
+    private UndertowConnection track(Object connection) throws ReflectiveOperationException {
+        UndertowConnection s = (UndertowConnection) registry.get(connection);
         if (s != null) {
             return s;
         }
         s = newState(connection);
-        return s == null ? null : registry.putIfAbsent(connection, s);
+        return s == null ? null : (UndertowConnection) registry.putIfAbsent(connection, s);
     }
 
-    private ConnectionState newState(Object connection) throws ReflectiveOperationException {
+    private UndertowConnection newState(Object connection) throws ReflectiveOperationException {
         UndertowApi api = UndertowApi.of(connection.getClass());
         if (api == null || !tracker.supports(api.version)) {
             return null;
@@ -322,7 +347,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             Object handedOverBy = h2 == null ? null : h2.handedOverBy(connection);
             // h2c: one connection, not two; its age from its first byte, its streams counted by their numbers
             ConnectionState http11 = handedOverBy == null ? null : registry.remove(handedOverBy);
-            ConnectionState s = new ConnectionState(api, FAMILY, api.local(connection), api.remote(connection),
+            UndertowConnection s = new UndertowConnection(api, FAMILY, api.local(connection), api.remote(connection),
                     http11 != null ? http11.openedMillis : System.currentTimeMillis());
             s.protocol = "h2";
             if (handshakesSwept.compareAndSet(false, true)) {
@@ -343,8 +368,8 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         if (tls != null && handshakesSwept.compareAndSet(false, true)) {
             handshakes.start();
         }
-        return new ConnectionState(tls == null ? api : new UndertowTls(api, tls), FAMILY, local, api.remote(connection),
-                System.currentTimeMillis());
+        return new UndertowConnection(tls == null ? api : new UndertowTls(api, tls), FAMILY, local,
+                api.remote(connection), System.currentTimeMillis());
     }
 
     /**
@@ -352,7 +377,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
      * the first request, a handshake under way is a header arriving, first seen by the sweep.
      */
     @Override
-    public long headerStartNanos(Object connection, ConnectionState s) throws ReflectiveOperationException {
+    public long headerStartNanos(Object connection, UndertowConnection s) throws ReflectiveOperationException {
         if ("h2".equals(s.protocol)) {
             UndertowHttp2 h2 = UndertowHttp2.of(connection);
             return h2 != null && h2.headerArriving(connection) ? UNTIMED : NONE;
@@ -366,23 +391,23 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
 
     /** Only a TLS handshake is the sweep's to time: none comes once a request has begun. */
     @Override
-    public long timedHeaderReadTimeoutMs(Object connection, ConnectionState s) {
+    public long timedHeaderReadTimeoutMs(Object connection, UndertowConnection s) {
         return "h2".equals(s.protocol) || (s.support instanceof UndertowTls && s.requests == 0 && s.requestStartNanos == 0)
                 ? -1 : 0;
     }
 
     @Override
-    public long readTimeoutMs(Object connection, ConnectionState s) {
+    public long readTimeoutMs(Object connection, UndertowConnection s) {
         return -1; // the idle timer Undertow armed at the connection's start: left as it is
     }
 
     @Override
-    public void setReadTimeoutMs(Object connection, ConnectionState s, long ms) {
+    public void setReadTimeoutMs(Object connection, UndertowConnection s, long ms) {
     }
 
     /** On the connection's I/O thread, as Undertow closes on its own timeouts. */
     @Override
-    public void close(Object connection, ConnectionState s) throws ReflectiveOperationException {
+    public void close(Object connection, UndertowConnection s) throws ReflectiveOperationException {
         UndertowApi api = s.support instanceof UndertowTls ? ((UndertowTls) s.support).api : (UndertowApi) s.support;
         api.ioThread(connection).execute(() -> {
             try {

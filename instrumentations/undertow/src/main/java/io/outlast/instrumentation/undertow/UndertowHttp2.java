@@ -38,7 +38,7 @@ final class UndertowHttp2 {
     }
 
     static UndertowHttp2 of(Object channel) {
-        return CACHE.get(channel.getClass());
+        return ofClass(channel.getClass());
     }
 
     static UndertowHttp2 ofClass(Class<?> channelClass) {

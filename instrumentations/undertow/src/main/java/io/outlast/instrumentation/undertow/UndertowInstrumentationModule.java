@@ -23,15 +23,22 @@ public final class UndertowInstrumentationModule extends FamilyModule {
     }
 
     /** Undertow enforces both timeouts itself, on time: the agent only changes what it arms. */
+    private volatile UndertowConnections connections;
+
     @Override
     protected LiveFamily install(ConnectionTracker tracker) {
-        UndertowConnections connections = new UndertowConnections(tracker);
-        UndertowHooks.set(connections);
-        return connections;
+        UndertowConnections installed = new UndertowConnections(tracker);
+        connections = installed;
+        UndertowHooks.set(installed);
+        return installed;
     }
 
     @Override
     protected void uninstall() {
         UndertowHooks.set(null);
+        UndertowConnections left = connections;
+        if (left != null) {
+            left.leave();
+        }
     }
 }
