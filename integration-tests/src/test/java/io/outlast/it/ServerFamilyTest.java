@@ -118,16 +118,25 @@ abstract class ServerFamilyTest {
     @MethodSource("appsOnJdks")
     void premainGovernsConnectionsOpenBeforeItsInstall(String app, Jdk jdk) throws Exception {
         assumeSomethingGovernedFromBefore(app);
-        try (ServerProcess server = ServerProcess.startUnawaited(jdk, app, "idle=2s,header=3s");
-             Probe kept = new Probe(server.port); Probe midHeader = new Probe(server.port)) {
-            kept.request(false);
-            long lastResponse = System.nanoTime();
-            midHeader.send("GET / HTTP/1.1\r\nHo");
-            long headerStart = System.nanoTime();
-            assertFalse(server.has(l -> l.startsWith("outlast: started")),
-                    "the agent installed before the connections were open: nothing tested\n" + server.output());
-            long installed = server.awaitNanos(l -> l.startsWith("outlast: started"), Duration.ofSeconds(30));
-            assertGovernedFrom(app, installed, server, kept, lastResponse, midHeader, headerStart);
+        // the install waits for the start to calm, a second or so: on a loaded machine it can come before the
+        // connections (a start that tests nothing), and then the server is started again, three times at most
+        for (int start = 1; ; start++) {
+            try (ServerProcess server = ServerProcess.startUnawaited(jdk, app, "idle=2s,header=3s");
+                 Probe kept = new Probe(server.port); Probe midHeader = new Probe(server.port)) {
+                kept.request(false);
+                long lastResponse = System.nanoTime();
+                midHeader.send("GET / HTTP/1.1\r\nHo");
+                long headerStart = System.nanoTime();
+                boolean installedBefore = server.has(l -> l.startsWith("outlast: started"));
+                if (installedBefore && start < 3) {
+                    continue;
+                }
+                assertFalse(installedBefore, "the agent installed before the connections were open, in three starts:"
+                        + " nothing tested\n" + server.output());
+                long installed = server.awaitNanos(l -> l.startsWith("outlast: started"), Duration.ofSeconds(30));
+                assertGovernedFrom(app, installed, server, kept, lastResponse, midHeader, headerStart);
+                return;
+            }
         }
     }
 
