@@ -127,6 +127,18 @@ public abstract class NettyHooks {
         return maxConnectionIdleNanos;
     }
 
+    /**
+     * Entry of Armeria's {@code AbstractKeepAliveHandler(Channel, String name, Timer, long idleTimeoutMillis, ..)}
+     * ({@code name}: "server" or "client"): the idle it closes the connection at.
+     */
+    public long armeriaIdle(Object channel, String name, long idleTimeoutMillis) {
+        return idleTimeoutMillis;
+    }
+
+    /** Entry of Armeria's {@code AbstractKeepAliveHandler$ConnectionIdleTimeoutTask.run(ctx)}: its handler's timer fired. */
+    public void armeriaIdleTimer(Object keepAliveHandler) {
+    }
+
     /** Exit of Vert.x's {@code TCPSSLOptions.getIdleTimeout()}. */
     public int vertxIdle(Object options, int idleTimeout) {
         return idleTimeout;

@@ -91,6 +91,15 @@ public final class Reflection {
         throw new NoSuchFieldException(o.getClass().getName() + "." + name);
     }
 
+    /** Sets a field declared by the object's class or one above it (a final one too: not a static one). */
+    public static void write(Object o, String name, Object value) throws ReflectiveOperationException {
+        Object f = FIELDS.get(o.getClass()).computeIfAbsent(name, n -> instanceField(o.getClass(), n));
+        if (!(f instanceof Field)) {
+            throw new NoSuchFieldException(o.getClass().getName() + "." + name);
+        }
+        ((Field) f).set(o, value);
+    }
+
     /** A field's value, or null where the object's version has no such field or its module does not open it. */
     public static Object readOrNull(Object o, String name) {
         try {

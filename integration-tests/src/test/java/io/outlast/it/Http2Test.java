@@ -27,9 +27,10 @@ class Http2Test {
                 "jetty-10.0@h2@tls", "jetty-11.0@h2@tls", "jetty-12.0@h2@tls", "jetty-12.1@h2@tls", "reactor-netty-1.1@h2",
                 "reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "reactor-netty-1.2@h2@tls", "grpc-java",
                 "grpc-java@tls", "undertow-2.2@h2", "undertow-2.3@h2", "undertow-2.2@h2@tls", "undertow-2.3@h2@tls",
+                "armeria-1.x@h2", "armeria-1.x@h2@tls",
                 // h2c by an HTTP/1.1 Upgrade: one connection, two protocols, one close event
                 "tomcat-10.1@h2@upgrade", "jetty-9.4@h2@upgrade", "jetty-12.0@h2@upgrade", "reactor-netty-1.2@h2@upgrade",
-                "undertow-2.2@h2@upgrade", "undertow-2.3@h2@upgrade");
+                "undertow-2.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade");
     }
 
     static Stream<Arguments> appsOnJdks() {

@@ -26,13 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Netty 4.1 and 4.2, plain and under Reactor Netty (1.1, 1.2, and in a Spring Boot WebFlux executable jar)
- * and Vert.x (4.5, 5.0).
+ * Netty 4.1 and 4.2, plain and under Reactor Netty (1.1, 1.2, and in a Spring Boot WebFlux executable jar),
+ * Vert.x (4.5, 5.0) and Armeria (1.x, on Netty 4.2, with an idle timeout of its own).
  */
 class NettyTest extends ServerFamilyTest {
     static List<String> apps() {
         return List.of("netty-4.1", "netty-4.2", "reactor-netty-1.1", "reactor-netty-1.2", "spring-boot-webflux",
-                "vertx-4.5", "vertx-5.0");
+                "vertx-4.5", "vertx-5.0", "armeria-1.x");
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -50,10 +50,14 @@ class NettyTest extends ServerFamilyTest {
         return Family.NETTY;
     }
 
-    /** Reactor Netty's and Vert.x's idle handlers sit behind the HTTP decoder: a partial header is no activity. */
+    /**
+     * Reactor Netty's and Vert.x's idle handlers sit behind the HTTP decoder, and Armeria's timer counts its
+     * messages: a partial header is no activity.
+     */
     @Override
     boolean ownIdleEndsSlowHeaders(String app) {
-        return app.startsWith("reactor-") || app.startsWith("spring-boot-") || app.startsWith("vertx-");
+        return app.startsWith("reactor-") || app.startsWith("spring-boot-") || app.startsWith("vertx-")
+                || app.startsWith("armeria-");
     }
 
     /** The Netty line under each app. */
@@ -62,7 +66,13 @@ class NettyTest extends ServerFamilyTest {
         if (app.startsWith("netty-")) {
             return app.substring("netty-".length());
         }
-        return app.equals("vertx-5.0") ? "4.2" : "4.1";
+        return app.equals("vertx-5.0") || app.startsWith("armeria-") ? "4.2" : "4.1";
+    }
+
+    /** Armeria closes idle connections itself, at 15 s by default. */
+    @Override
+    String ownIdle(String app) {
+        return app.startsWith("armeria-") ? "idle 15000ms" : super.ownIdle(app);
     }
 
     /** Two requests in one write: the idle clock starts at the second response, and both are counted. */

@@ -38,7 +38,7 @@ abstract class ServerFamilyTest {
         try (ServerProcess server = ServerProcess.start(jdk, app, "idle=2s,header=3s")) {
             Measurements.run(server, family(), 2000, 3000);
             // after the connections: a family may meet its endpoints at their first
-            assertReport(server, app, ownIdle() + " -> 2000ms, header none -> 3000ms");
+            assertReport(server, app, ownIdle(app) + " -> 2000ms, header none -> 3000ms");
             assertShutdownEvents(server);
         }
     }
@@ -213,7 +213,8 @@ abstract class ServerFamilyTest {
         }
     }
 
-    private String ownIdle() {
+    /** The app's server's own default idle as the report gives it: its family's unless it says otherwise. */
+    String ownIdle(String app) {
         return family().defaultIdleMs() < 0 ? "idle none" : "idle " + family().defaultIdleMs() + "ms";
     }
 

@@ -34,7 +34,8 @@ class TlsTest {
                 Arguments.of("reactor-netty-1.1@tls", Family.NETTY),
                 Arguments.of("reactor-netty-1.2@tls", Family.NETTY),
                 Arguments.of("vertx-4.5@tls", Family.NETTY),
-                Arguments.of("vertx-5.0@tls", Family.NETTY));
+                Arguments.of("vertx-5.0@tls", Family.NETTY),
+                Arguments.of("armeria-1.x@tls", Family.NETTY));
     }
 
     static Stream<Arguments> appsOnJdks() {

@@ -4,7 +4,10 @@ import io.outlast.family.ApiCache;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 
@@ -17,7 +20,16 @@ import static io.outlast.family.Reflection.load;
  */
 final class NettyApi {
     private static final ApiCache<NettyApi> CACHE = new ApiCache<>(NettyApi::new);
-    private static final String VERTX_HTTP1_OR_H2C = "io.vertx.core.http.impl.Http1xOrH2CHandler";
+    /**
+     * Handlers of servers on Netty that stand for an HTTP/1 server codec: Vert.x's and Armeria's that tell HTTP/1 from
+     * h2c by the first bytes (the codec comes then), Armeria's own fork of the codec, and its handler that reads a
+     * ClientHello before its TLS handler (an HTTPS connection of Armeria's is HTTP).
+     */
+    private static final Set<String> HTTP_SERVER_HANDLERS = new HashSet<>(Arrays.asList(
+            "io.vertx.core.http.impl.Http1xOrH2CHandler",
+            "com.linecorp.armeria.server.HttpServerPipelineConfigurator$Http2PrefaceOrHttpHandler",
+            "com.linecorp.armeria.server.HttpServerCodec",
+            "com.linecorp.armeria.server.HttpsConnectionAcceptHandler"));
 
     /** {@code netty-common}'s version, or null where the jars' version files were lost (an uber-jar). */
     final String version;
@@ -40,6 +52,8 @@ final class NettyApi {
     private final Class<?> serverCodec;
     /** netty-handler's TLS handler and what the sweep reads of it; null without netty-handler. */
     private final Class<?> sslHandler;
+    /** What reads a ClientHello before the TLS handler is chosen (SNI, Armeria's HTTPS), or null. */
+    private final Class<?> clientHelloHandler;
     private final Method pipelineGet;
     private final Method handshakeFuture;
     private final Method isDone;
@@ -110,6 +124,13 @@ final class NettyApi {
             ssl = null;
         }
         sslHandler = ssl;
+        Class<?> hello = null;
+        try {
+            hello = ssl == null ? null : load(cl, "io.netty.handler.ssl.SslClientHelloHandler");
+        } catch (ClassNotFoundException | LinkageError before41) {
+            // before 4.1.46: an SNI handler of its own (not timed before its TLS handler)
+        }
+        clientHelloHandler = hello;
         handshakeFuture = future;
         isDone = done;
         sslEngine = engine;
@@ -126,6 +147,17 @@ final class NettyApi {
     /** The channel's TLS handler, or null: read by the sweep, never kept (it would keep the channel). */
     Object sslHandler(Object channel) throws ReflectiveOperationException {
         return sslHandler == null ? null : pipelineGet.invoke(pipeline.invoke(channel), sslHandler);
+    }
+
+    /** The channel's handler that reads a ClientHello before its TLS handler is chosen, or null. */
+    Object clientHelloHandler(Object channel) throws ReflectiveOperationException {
+        return clientHelloHandler == null ? null : pipelineGet.invoke(pipeline.invoke(channel), clientHelloHandler);
+    }
+
+    /** Part of a ClientHello held by such a handler: a handshake begun. */
+    boolean helloArriving(Object clientHelloHandler) throws ReflectiveOperationException {
+        Object held = cumulation.get(clientHelloHandler);
+        return held != null && (Boolean) isReadable.invoke(held);
     }
 
     /**
@@ -220,8 +252,8 @@ final class NettyApi {
     }
 
     /**
-     * Whether the channel's pipeline holds an HTTP/1 server codec, its decoder on its own, or Vert.x's handler
-     * that tells HTTP/1 from h2c by the first bytes (a connection yet to send them waits for its first request).
+     * Whether the channel's pipeline holds an HTTP/1 server codec, its decoder on its own, or a handler that stands
+     * for one ({@link #HTTP_SERVER_HANDLERS}: a connection yet to send its first bytes waits for its first request).
      */
     @SuppressWarnings("unchecked")
     boolean hasServerCodec(Object channel) throws ReflectiveOperationException {
@@ -231,7 +263,7 @@ final class NettyApi {
                 return true;
             }
             for (Class<?> c = h.getClass(); c != null; c = c.getSuperclass()) {
-                if (c.getName().equals(VERTX_HTTP1_OR_H2C)) {
+                if (HTTP_SERVER_HANDLERS.contains(c.getName())) {
                     return true;
                 }
             }

@@ -9,6 +9,7 @@ import io.outlast.family.Addresses;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
 import io.outlast.family.LiveFamily;
+import io.outlast.family.Reflection;
 import io.outlast.family.RunningThreads;
 import io.outlast.family.ServerObjects;
 
@@ -42,6 +43,9 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     private final ThreadLocal<Integer> vertxOwnIdleRaw = new ThreadLocal<>();
     /** gRPC's maxConnectionIdle as the application set it, last seen (-2: not seen; gRPC makes none without one). */
     private volatile long grpcOwnIdleMs = -2;
+    /** Armeria's idle as the application set it, last seen (-1: none, -2: not seen), and its version once seen. */
+    private volatile long armeriaOwnIdleMs = -2;
+    private volatile String armeriaVersion;
     /** Server channels asked to close: their connections' closes from then on are shutdown closes. */
     private final Set<Object> stoppingServers = Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
     /** Whether any server channel was asked to close: until then a close asks nothing of that set's lock. */
@@ -196,8 +200,15 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
         c.http = true;
         s.requestsIn = Math.max(0, doing.pending);
         s.inBody = doing.body;
+        if (doing.armeriaIdleNanos >= 0) {
+            armeriaSeen(channel, doing.armeriaIdleNanos <= 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(doing.armeriaIdleNanos));
+        }
         if (doing.header) {
             s.headerReads = 1;
+        } else if (doing.lastActivityNanos != 0 && doing.pending == 0 && !doing.body) {
+            // waiting since its last message, as its server recorded it: not from now
+            s.idleSinceMillis = System.currentTimeMillis()
+                    - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - doing.lastActivityNanos);
         }
         if (registry.putIfAbsent(channel, s) == s) {
             report(api, channel, c);
@@ -327,6 +338,62 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     public long grpcIdleNanos(long maxConnectionIdleNanos) {
         grpcOwnIdleMs = TimeUnit.NANOSECONDS.toMillis(maxConnectionIdleNanos);
         return timeouts().idleMs > 0 ? TimeUnit.MILLISECONDS.toNanos(timeouts().idleMs) : maxConnectionIdleNanos;
+    }
+
+    @Override
+    public long armeriaIdle(Object channel, String name, long idleTimeoutMillis) {
+        if (!"server".equals(name)) {
+            return idleTimeoutMillis;
+        }
+        try {
+            armeriaSeen(channel, idleTimeoutMillis <= 0 ? -1 : idleTimeoutMillis);
+            long held = armeriaHeldMs();
+            // none of its own (a handler for its other limits): the agent's sweep alone closes on idle
+            return held > 0 && idleTimeoutMillis > 0 ? held : idleTimeoutMillis;
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return idleTimeoutMillis;
+        }
+    }
+
+    @Override
+    public void armeriaIdleTimer(Object keepAliveHandler) {
+        try {
+            long held = armeriaHeldMs();
+            if (held <= 0 || !Boolean.TRUE.equals(Reflection.read(keepAliveHandler, "isServer"))) {
+                return;
+            }
+            long nanos = (Long) Reflection.read(keepAliveHandler, "connectionIdleTimeNanos");
+            long heldNanos = TimeUnit.MILLISECONDS.toNanos(held);
+            if (nanos > 0 && nanos != heldNanos) {
+                // made before the attach, with Armeria's own value: held from now on (its timer then waits on)
+                if (armeriaOwnIdleMs == -2) {
+                    armeriaOwnIdleMs = TimeUnit.NANOSECONDS.toMillis(nanos);
+                }
+                Reflection.write(keepAliveHandler, "connectionIdleTimeNanos", heldNanos);
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    /** An Armeria server's connection, with this idle of its own (-1: none). */
+    private void armeriaSeen(Object channel, long ownIdleMs) {
+        armeriaOwnIdleMs = ownIdleMs;
+        if (armeriaVersion == null) {
+            armeriaVersion = ArmeriaVersion.of(channel.getClass().getClassLoader());
+        }
+    }
+
+    /**
+     * What Armeria's own idle is held at: above the agent's idle, and its header deadline (Armeria's timer counts no
+     * part of a header as activity), by two sweep periods (a stamp's lateness, and the sweep's) and a second, so that
+     * the agent's close comes first; -1 without an idle of the agent's.
+     */
+    private long armeriaHeldMs() {
+        long idle = timeouts().idleMs;
+        long header = timeouts().headerMs;
+        return idle > 0 ? Math.max(idle, header) + 2 * NettyTimeouts.sweepPeriodMs(idle, header) + 1000 : -1;
     }
 
     @Override
@@ -511,14 +578,25 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     }
 
     /** One line per server channel, at its first HTTP connection. */
+    @SuppressWarnings("unchecked")
     void report(NettyApi api, Object channel, NettyConnection c) throws Exception {
         servers.get(c.parent, srv -> Boolean.TRUE, (srv, v) -> {
+            if (armeriaVersion == null) {
+                // an Armeria connection made before an attach, met before its keep-alive timer: read from it
+                long nanos = NettyRunning.armeriaIdleNanos((Iterable<Map.Entry<String, ?>>) api.pipeline(channel));
+                if (nanos >= 0) {
+                    armeriaSeen(channel, nanos == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos));
+                }
+            }
             // Vert.x's options as the application set them; Reactor Netty's setting; gRPC's; else an idle handler
             // of the application's (one made before the agent came)
             long own = vertxOwnIdleMs > -2 ? vertxOwnIdleMs : c.ownIdleMs > -2 ? c.ownIdleMs
-                    : grpcOwnIdleMs > -2 ? grpcOwnIdleMs : api.pipelineIdleMs(channel);
+                    : grpcOwnIdleMs > -2 ? grpcOwnIdleMs : armeriaOwnIdleMs > -2 ? armeriaOwnIdleMs
+                    : api.pipelineIdleMs(channel);
+            String armeria = armeriaVersion;
             tracker.report(new EndpointReport(FAMILY, api.version == null ? "unknown" : api.version,
-                    "server", Addresses.format(api.local(srv)), own, timeouts().idleMs > 0 ? timeouts().idleMs : own, -1,
+                    armeria == null ? "server" : "armeria " + armeria + " server", Addresses.format(api.local(srv)), own,
+                    timeouts().idleMs > 0 ? timeouts().idleMs : own, -1,
                     timeouts().headerMs > 0 ? timeouts().headerMs : -1));
         });
     }

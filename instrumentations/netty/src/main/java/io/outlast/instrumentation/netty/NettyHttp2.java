@@ -65,10 +65,12 @@ final class NettyHttp2 {
 
     /**
      * The handler closes gracefully by itself on a close (gRPC's: GOAWAY for all streams, PING, GOAWAY naming the
-     * last); Netty's own writes its GOAWAY and closes at once.
+     * last; Armeria's: GOAWAY for all streams, its drain, GOAWAY naming the last); Netty's own writes its GOAWAY and
+     * closes at once.
      */
     boolean closesGracefully(Object handler) {
-        return handler.getClass().getName().startsWith("io.grpc.");
+        String type = handler.getClass().getName();
+        return type.startsWith("io.grpc.") || type.startsWith("com.linecorp.armeria.");
     }
 
     /**

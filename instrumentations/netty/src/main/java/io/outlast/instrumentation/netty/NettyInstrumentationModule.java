@@ -24,7 +24,8 @@ public final class NettyInstrumentationModule extends FamilyModule {
                 IdleHandlerInstrumentation.netty(),
                 IdleHandlerInstrumentation.reactor("reactor.netty.http.server.IdleTimeoutHandler"),
                 IdleHandlerInstrumentation.reactor("reactor.netty.http.IdleTimeoutHandler"),
-                new VertxOptionsInstrumentation(), new GrpcIdleInstrumentation());
+                new VertxOptionsInstrumentation(), new GrpcIdleInstrumentation(),
+                ArmeriaKeepAliveInstrumentation.handler(), ArmeriaKeepAliveInstrumentation.idleTask());
     }
 
     @Override

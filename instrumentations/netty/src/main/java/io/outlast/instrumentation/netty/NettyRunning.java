@@ -6,6 +6,7 @@ import io.outlast.family.RunningThreads;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -27,7 +28,7 @@ import static io.outlast.family.Reflection.load;
  * Netty's connections open when the agent installs, which Netty alone would never time out. Each event loop is
  * found from the thread that runs it (its task wraps the loop, through Netty's and the frameworks' own thread
  * factories), and its channels are listed on the loop itself, where they are read and written: through the
- * loop's own list (4.1) or its selector's keys (4.2's NIO). What each connection is doing then is read from its
+ * loop's own list (4.1), its I/O handler's (4.2's epoll) or its selector's keys (4.2's NIO). What each connection is doing then is read from its
  * pipeline: a request whose response has not begun keeps it from counting as idle, a header begun is timed by the
  * header deadline from then on. A connection whose state cannot be read is met at its next read, as before.
  */
@@ -36,6 +37,9 @@ final class NettyRunning {
     /** Channels met per task on their loop: its own reads and writes wait for one batch, not for all its channels. */
     private static final int BATCH = 64;
     private static final String SERVER_CODEC = "io.netty.handler.codec.http.HttpServerCodec";
+    /** Armeria's fork of Netty's codec (a queue of methods, as Netty 4.1's). */
+    private static final String ARMERIA_SERVER_CODEC = "com.linecorp.armeria.server.HttpServerCodec";
+    private static final String ARMERIA_HTTP1_DECODER = "com.linecorp.armeria.server.Http1RequestDecoder";
 
     private NettyRunning() {
     }
@@ -115,6 +119,17 @@ final class NettyRunning {
         } catch (NoSuchMethodException before4144) {
             // 4.1 before .44: the selector's keys below
         }
+        Object ioHandler = Reflection.readOrNull(loop, "ioHandler");
+        if (ioHandler != null) {
+            // 4.2's epoll (and io_uring) handler lists its channels itself; its NIO one has the selector below
+            try {
+                Method list = Reflection.method(ioHandler.getClass(), "registeredChannelsList");
+                out.addAll((List<?>) list.invoke(ioHandler));
+                return out;
+            } catch (NoSuchMethodException nio) {
+                // the selector's keys
+            }
+        }
         Class<?> channelType = load(loop.getClass().getClassLoader(), "io.netty.channel.Channel");
         Object selector = find(loop, Selector.class, 2);
         if (selector == null) {
@@ -174,9 +189,41 @@ final class NettyRunning {
                 || n.startsWith("sun.");
     }
 
+    /**
+     * Armeria's own idle on a connection, from its pipeline: 0 where it has none, -1 where the connection is not
+     * Armeria's (or not HTTP/1 or HTTP/2 yet).
+     */
+    static long armeriaIdleNanos(Iterable<Map.Entry<String, ?>> pipeline) {
+        for (Map.Entry<String, ?> e : pipeline) {
+            Object h = e.getValue();
+            if (h.getClass().getName().startsWith("com.linecorp.armeria.")) {
+                long nanos = armeriaIdleNanos(armeriaKeepAlive(h));
+                if (nanos >= 0) {
+                    return nanos;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The keep-alive handler an Armeria channel handler holds (its HTTP/2 one), or its encoder does (HTTP/1), or null. */
+    private static Object armeriaKeepAlive(Object handler) {
+        Object keepAlive = value(handler, "keepAliveHandler");
+        return keepAlive != null ? keepAlive : value(value(handler, "encoder"), "keepAliveHandler");
+    }
+
+    /** Its idle (0: none, as a handler made only for Armeria's other limits has), or -1 for no keep-alive handler. */
+    private static long armeriaIdleNanos(Object keepAlive) {
+        if (keepAlive == null) {
+            return -1;
+        }
+        Object idleNanos = value(keepAlive, "connectionIdleTimeNanos");
+        return idleNanos instanceof Long ? (Long) idleNanos : 0;
+    }
+
     /** A field's value, or null where this version has no such field (4.1 and 4.2 differ, and Vert.x). */
     static Object value(Object o, String name) {
-        return Reflection.readOrNull(o, name);
+        return o == null ? null : Reflection.readOrNull(o, name);
     }
 
     /** What a connection open before the agent is doing, read from its pipeline on its loop. */
@@ -187,13 +234,17 @@ final class NettyRunning {
         boolean body;
         /** A state the agent does not time: upgraded, a bad message. */
         boolean other;
+        /** {@code System.nanoTime()} of its last message read or written where its server records it (Armeria); 0. */
+        long lastActivityNanos;
+        /** Armeria's own idle on it (0: none), or -1: not Armeria's. */
+        long armeriaIdleNanos = -1;
 
         static Doing of(Iterable<Map.Entry<String, ?>> pipeline) {
             Doing d = new Doing();
             for (Map.Entry<String, ?> e : pipeline) {
                 Object h = e.getValue();
                 String type = h.getClass().getName();
-                if (type.equals(SERVER_CODEC)) {
+                if (type.equals(SERVER_CODEC) || type.equals(ARMERIA_SERVER_CODEC)) {
                     // the methods of requests whose responses have not begun: a queue (4.1), a count and an overflow (4.2)
                     Object queue = value(h, "queue");
                     Object inline = value(h, "methodQueueSize");
@@ -203,6 +254,12 @@ final class NettyRunning {
                     } else if (inline instanceof Integer) {
                         d.pending = (Integer) inline + (overflow instanceof Collection ? ((Collection<?>) overflow).size() : 0);
                     }
+                } else if (type.equals(ARMERIA_HTTP1_DECODER)) {
+                    // Armeria's keep-alive timer counts from it (only while it has an idle of its own)
+                    Object keepAlive = armeriaKeepAlive(h);
+                    d.armeriaIdleNanos = armeriaIdleNanos(keepAlive);
+                    Object last = d.armeriaIdleNanos > 0 ? value(keepAlive, "lastConnectionIdleTime") : null;
+                    d.lastActivityNanos = last instanceof Long ? (Long) last : 0;
                 } else if (type.equals("io.vertx.core.net.impl.VertxHandler")) {
                     Object conn = value(h, "conn");
                     if (conn != null && conn.getClass().getName().equals("io.vertx.core.http.impl.Http1xServerConnection")) {
@@ -222,7 +279,9 @@ final class NettyRunning {
         }
 
         private static Object decoderState(Object handler) {
-            Object h = handler.getClass().getName().equals(SERVER_CODEC) ? value(handler, "inboundHandler") : handler;
+            String type = handler.getClass().getName();
+            Object h = type.equals(SERVER_CODEC) || type.equals(ARMERIA_SERVER_CODEC) ? value(handler, "inboundHandler")
+                    : handler;
             for (Class<?> c = h == null ? null : h.getClass(); c != null; c = c.getSuperclass()) {
                 if (c.getName().equals("io.netty.handler.codec.http.HttpObjectDecoder")) {
                     return value(h, "currentState");

@@ -111,15 +111,23 @@ final class NettyTimeouts {
 
     /**
      * Over TLS, the request's first byte is the handshake's: a connection that has decoded nothing yet and whose
-     * handshake is under way is timed by the header deadline, and its first header from its own first read.
+     * handshake is under way (its ClientHello arriving, where a handler reads it before the TLS handler is chosen) is
+     * timed by the header deadline, and its first header from its own first read.
      */
     private static void handshake(Object channel, NettyConnectionState s) throws ReflectiveOperationException {
         NettyConnection c = (NettyConnection) s;
         boolean now = false;
         if (c.tls != 0 && s.requestsIn == 0 && s.headerReads == 0) {
             Object ssl = c.api().sslHandler(channel);
-            c.tls = ssl == null ? 0 : 1;
-            now = ssl != null && c.api().handshaking(ssl);
+            if (ssl != null) {
+                c.tls = 1;
+                now = c.api().handshaking(ssl);
+            } else {
+                // a ClientHello read before the TLS handler is chosen (SNI, Armeria): looked at again until it is
+                Object hello = c.api().clientHelloHandler(channel);
+                c.tls = hello == null ? 0 : -1;
+                now = hello != null && c.api().helloArriving(hello);
+            }
         }
         if (c.handshaking && !now) {
             c.handshaking = false;
