@@ -3,6 +3,7 @@ package io.outlast.bootstrap;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
@@ -13,6 +14,7 @@ import java.util.function.BiConsumer;
 public final class ConnectionRegistry {
     private final ConcurrentHashMap<Object, Entry> map = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    private final AtomicBoolean expunging = new AtomicBoolean();
     /**
      * Each thread's last entry found. A server handles a request on one thread and calls several hooks for
      * the same connection on the way (Tomcat three, Netty two): one map lookup instead of each, and none
@@ -106,13 +108,25 @@ public final class ConnectionRegistry {
         }
     }
 
+    /**
+     * One thread at a time empties the queue; the others go on. Its poll takes the queue's lock when something is
+     * queued, and server threads contending for it pinned virtual threads to their carriers (JDK 25, Jetty on virtual
+     * threads, two connections opened at once after a GC).
+     */
     private void expunge() {
-        Object ref;
-        while ((ref = collected.poll()) != null) {
-            // an entry is its own key: removed only if it is still the one mapped
-            if (map.remove(ref, ref)) {
-                removed((Entry) ref);
+        if (!expunging.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Object ref;
+            while ((ref = collected.poll()) != null) {
+                // an entry is its own key: removed only if it is still the one mapped
+                if (map.remove(ref, ref)) {
+                    removed((Entry) ref);
+                }
             }
+        } finally {
+            expunging.set(false);
         }
     }
 

@@ -14,11 +14,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,6 +48,40 @@ class NettyTest extends ServerFamilyTest {
     @ValueSource(strings = {"netty-4.1", "netty-4.2"})
     void aWebSocketKeepsItsOwnIdle(String app) throws Exception {
         UpgradedConnections.assertKeepTheirOwnIdle(app);
+    }
+
+    /**
+     * An uber-jar that merged Netty's jars without their version files (no appending transformer): the line is read
+     * from Netty's classes, said once, and the server is governed as its line is.
+     */
+    @ParameterizedTest(name = "{0} without Netty's version files")
+    @CsvSource({"netty-4.1, 4.1.x", "netty-4.2, 4.2.x"})
+    void theLineFromItsClassesWhereAnUberJarLostTheVersionFiles(String app, String line) throws Exception {
+        Path dir = Files.createTempDirectory("outlast-uberjar");
+        try {
+            Path jar = Files.createDirectories(dir.resolve(app).resolve("target")).resolve("app.jar");
+            try (ZipInputStream in = new ZipInputStream(Files.newInputStream(ServerProcess.APPS.resolve(app)
+                    .resolve("target/app.jar"))); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(jar))) {
+                for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                    if (!e.getName().equals("META-INF/io.netty.versions.properties")) {
+                        out.putNextEntry(new ZipEntry(e.getName()));
+                        in.transferTo(out);
+                        out.closeEntry();
+                    }
+                }
+            }
+            try (ServerProcess server = ServerProcess.start(Jdk.JDK17, dir.resolve(app).toString(), "idle=2s,header=3s");
+                 Probe probe = new Probe(server.port)) {
+                probe.request(false);
+                Measurements.assertTiming("idle after a response", probe.closedAfter(System.nanoTime(), 6000), 2000,
+                        family().lateMs(), server);
+                assertTrue(server.has(l -> l.startsWith("outlast: netty " + line + " server 127.0.0.1:")), server.output());
+                assertEquals(1, server.count(l -> l.contains("no version files") && l.contains(line + " by its classes")),
+                        server.output());
+            }
+        } finally {
+            TempDirs.delete(dir);
+        }
     }
 
     @Override

@@ -31,8 +31,13 @@ final class NettyApi {
             "com.linecorp.armeria.server.HttpServerCodec",
             "com.linecorp.armeria.server.HttpsConnectionAcceptHandler"));
 
-    /** {@code netty-common}'s version, or null where the jars' version files were lost (an uber-jar). */
+    /**
+     * {@code netty-common}'s version; where the jars' version files were lost (an uber-jar that merged them without
+     * those), the line its classes tell ("4.2.x").
+     */
     final String version;
+    /** The version files were gone: {@link #version} is the line told by the classes. */
+    final boolean versionFromClasses;
     private final Method channel;
     private final Method parent;
     private final Class<?> serverChannel;
@@ -68,7 +73,9 @@ final class NettyApi {
     }
 
     private NettyApi(ClassLoader cl) throws ReflectiveOperationException {
-        version = version(cl);
+        String files = version(cl);
+        versionFromClasses = files == null;
+        version = files != null ? files : lineFromClasses(cl);
         Class<?> ch = load(cl, "io.netty.channel.Channel");
         channel = load(cl, "io.netty.channel.ChannelHandlerContext").getMethod("channel");
         parent = ch.getMethod("parent");
@@ -183,6 +190,16 @@ final class NettyApi {
     boolean tlsClosedByPeer(Object channel) throws ReflectiveOperationException {
         Object ssl = sslHandler(channel);
         return ssl != null && ((SSLEngine) sslEngine.invoke(ssl)).isInboundDone();
+    }
+
+    /** Netty's line by a type that 4.2 added ({@code IoHandler}): "4.2.x", else "4.1.x". */
+    private static String lineFromClasses(ClassLoader cl) {
+        try {
+            load(cl, "io.netty.channel.IoHandler");
+            return "4.2.x";
+        } catch (ClassNotFoundException | LinkageError e) {
+            return "4.1.x";
+        }
     }
 
     private static String version(ClassLoader cl) {

@@ -201,7 +201,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
         s.requestsIn = Math.max(0, doing.pending);
         s.inBody = doing.body;
         if (doing.armeriaIdleNanos >= 0) {
-            armeriaSeen(channel, doing.armeriaIdleNanos <= 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(doing.armeriaIdleNanos));
+            armeriaMet(channel, doing.armeriaIdleNanos);
         }
         if (doing.header) {
             s.headerReads = 1;
@@ -377,6 +377,19 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
         }
     }
 
+    /**
+     * An Armeria connection met open, its keep-alive timer's idle read from it (0: none): Armeria's own value unless the
+     * agent held it already (an attach after a reset), and then not taken for Armeria's.
+     */
+    private void armeriaMet(Object channel, long idleNanos) {
+        long ms = idleNanos <= 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(idleNanos);
+        if (armeriaOwnIdleMs == -2 && ms != armeriaHeldMs()) {
+            armeriaSeen(channel, ms);
+        } else if (armeriaVersion == null) {
+            armeriaVersion = ArmeriaVersion.of(channel.getClass().getClassLoader());
+        }
+    }
+
     /** An Armeria server's connection, with this idle of its own (-1: none). */
     private void armeriaSeen(Object channel, long ownIdleMs) {
         armeriaOwnIdleMs = ownIdleMs;
@@ -538,10 +551,9 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
     }
 
     private boolean supported(NettyApi api) {
-        if (api.version == null) {
-            tracker.warnOnce("netty: no version information (META-INF/io.netty.versions.properties, lost when"
-                    + " an uber-jar merges Netty's jars); going on with the API found, that of 4.1 and 4.2");
-            return true;
+        if (api.versionFromClasses) {
+            tracker.warnOnce("netty: no version files (META-INF/io.netty.versions.properties, lost when an uber-jar"
+                    + " merges Netty's jars): " + api.version + " by its classes");
         }
         return tracker.supports(api.version);
     }
@@ -585,7 +597,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
                 // an Armeria connection made before an attach, met before its keep-alive timer: read from it
                 long nanos = NettyRunning.armeriaIdleNanos((Iterable<Map.Entry<String, ?>>) api.pipeline(channel));
                 if (nanos >= 0) {
-                    armeriaSeen(channel, nanos == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos));
+                    armeriaMet(channel, nanos);
                 }
             }
             // Vert.x's options as the application set them; Reactor Netty's setting; gRPC's; else an idle handler
@@ -594,7 +606,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
                     : grpcOwnIdleMs > -2 ? grpcOwnIdleMs : armeriaOwnIdleMs > -2 ? armeriaOwnIdleMs
                     : api.pipelineIdleMs(channel);
             String armeria = armeriaVersion;
-            tracker.report(new EndpointReport(FAMILY, api.version == null ? "unknown" : api.version,
+            tracker.report(new EndpointReport(FAMILY, api.version,
                     armeria == null ? "server" : "armeria " + armeria + " server", Addresses.format(api.local(srv)), own,
                     timeouts().idleMs > 0 ? timeouts().idleMs : own, -1,
                     timeouts().headerMs > 0 ? timeouts().headerMs : -1));
