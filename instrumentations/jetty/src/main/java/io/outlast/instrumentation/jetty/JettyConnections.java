@@ -275,7 +275,8 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
     private void requestSideClosing(Object endPoint, Throwable cause) throws ReflectiveOperationException {
         JettyApi api = JettyApi.of(endPoint.getClass());
         Object network = api == null ? null : api.networkUnder(endPoint);
-        SweptConnectionState s = network == null || api.isOutputShutdown(endPoint) ? null : (SweptConnectionState) registry.get(network);
+        SweptConnectionState s = network == null || api.isOutputShutdown(endPoint) ? null
+                : (SweptConnectionState) registry.get(network);
         if (s == null) {
             return;
         }

@@ -383,11 +383,7 @@ final class NettyConnections extends NettyHooks implements LiveFamily {
      */
     private void armeriaMet(Object channel, long idleNanos) {
         long ms = idleNanos <= 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(idleNanos);
-        if (armeriaOwnIdleMs == -2 && ms != armeriaHeldMs()) {
-            armeriaSeen(channel, ms);
-        } else if (armeriaVersion == null) {
-            armeriaVersion = ArmeriaVersion.of(channel.getClass().getClassLoader());
-        }
+        armeriaSeen(channel, armeriaOwnIdleMs == -2 && ms != armeriaHeldMs() ? ms : armeriaOwnIdleMs);
     }
 
     /** An Armeria server's connection, with this idle of its own (-1: none). */

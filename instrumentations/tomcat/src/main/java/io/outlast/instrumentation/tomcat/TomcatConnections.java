@@ -117,7 +117,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
             }
             s.protocol = "h2";
             s.h2(handler).governed = true;
-            TomcatApi api = api(s);
+            TomcatApi api = s.api();
             h2Endpoints.get(api.endpointOf(wrapper), endpoint -> Boolean.TRUE, (endpoint, v) -> {
                 long own = ((Number) Reflection.read(protocol, "keepAliveTimeout")).longValue();
                 tracker.report(new EndpointReport(FAMILY, api.version, "h2 connector", api.address(endpoint), own,
@@ -269,10 +269,10 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
             if (s == null) {
                 return;
             }
-            if (thrown instanceof EOFException || (thrown instanceof IOException && api(s).tlsClosedByPeer(wrapper))) {
-                s.mark(CloseEvent.PEER, waitingIdle(api(s), wrapper, s, lastWrite));
+            if (thrown instanceof EOFException || (thrown instanceof IOException && s.api().tlsClosedByPeer(wrapper))) {
+                s.mark(CloseEvent.PEER, waitingIdle(s.api(), wrapper, s, lastWrite));
             } else if (thrown instanceof IOException) {
-                s.mark(CloseEvent.ERROR, waitingIdle(api(s), wrapper, s, lastWrite));
+                s.mark(CloseEvent.ERROR, waitingIdle(s.api(), wrapper, s, lastWrite));
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -309,7 +309,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
             if (s == null) {
                 return;
             }
-            TomcatApi api = api(s);
+            TomcatApi api = s.api();
             // the closer and idle of an unexplained close only: marked ones carry theirs
             boolean unmarked = ConnectionTracker.readsUnmarked(s, stopping);
             tracker.closed(s, stopping, unmarked ? unmarkedCloser(api, wrapper, error, processor) : null,
@@ -340,7 +340,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
         if ("h2".equals(s.protocol)) {
             return h2HeaderArriving(wrapper, s) ? UNTIMED : NONE;
         }
-        TomcatApi api = api(s);
+        TomcatApi api = s.api();
         Object buffer = api.inputBuffer(wrapper);
         if (buffer == null) {
             // before a processor: over TLS, a handshake under way is the first request arriving
@@ -374,7 +374,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
      */
     @Override
     public long timedHeaderReadTimeoutMs(Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
-        TomcatApi api = api(s);
+        TomcatApi api = s.api();
         if ("h2".equals(s.protocol) || api.tls(wrapper) || api.processing(wrapper)) {
             return -1;
         }
@@ -387,24 +387,24 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
 
     @Override
     public long readTimeoutMs(Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
-        return api(s).readTimeout(wrapper);
+        return s.api().readTimeout(wrapper);
     }
 
     /** NIO2 arms each read with the timeout then in force: one raised for a handshake would outlive it. */
     @Override
     public boolean mayHoldReadTimeout(Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
-        TomcatApi api = api(s);
+        TomcatApi api = s.api();
         return !(api.ioChannel(wrapper) instanceof AsynchronousSocketChannel) || api.inputBuffer(wrapper) != null;
     }
 
     @Override
     public void setReadTimeoutMs(Object wrapper, TomcatConnection s, long ms) throws ReflectiveOperationException {
-        api(s).setReadTimeout(wrapper, ms);
+        s.api().setReadTimeout(wrapper, ms);
     }
 
     @Override
     public void close(Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
-        TomcatApi api = api(s);
+        TomcatApi api = s.api();
         api.timeOut(api.endpointOf(wrapper), wrapper, "outlast: request header deadline");
     }
 
@@ -517,10 +517,6 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
         } else {
             s.addresses("?", null);
         }
-    }
-
-    private static TomcatApi api(TomcatConnection s) {
-        return s.api();
     }
 
     /**
