@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +35,9 @@ class Http2Test {
     }
 
     static Stream<Arguments> appsOnJdks() {
-        return apps().flatMap(app -> Jdk.all().stream().map(jdk -> Arguments.of(app, jdk)));
+        return Jdk.onJdks(apps().map(Arguments::of), Set.of("tomcat-11.0@h2", "tomcat-11.0@h2@tls", "jetty-12.1@h2",
+                "jetty-12.1@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls", "grpc-java@tls",
+                "undertow-2.3@h2", "undertow-2.3@h2@tls", "armeria-1.x@h2@tls", "jetty-12.0@h2@upgrade"));
     }
 
     @ParameterizedTest(name = "{0} on {1}, -javaagent")

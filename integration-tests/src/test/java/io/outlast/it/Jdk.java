@@ -1,11 +1,16 @@
 package io.outlast.it;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.provider.Arguments;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /** The JDKs the child JVMs run on: 17 (the default here) and 25. */
 record Jdk(String name, Path home) {
@@ -19,6 +24,27 @@ record Jdk(String name, Path home) {
         out.add(JDK17);
         out.add(JDK25);
         return out;
+    }
+
+    /**
+     * The suites that cross every family with a protocol (TLS, HTTP/2) run every line on JDK 17 and, on JDK 25, the
+     * lines given: each family's newest in each shape. Every line runs on both JDKs in its family's own suite.
+     */
+    static Stream<Arguments> onJdks(Stream<Arguments> apps, Set<String> alsoOnJdk25) {
+        List<Object[]> rows = apps.map(Arguments::get).toList();
+        Set<String> unknown = new HashSet<>(alsoOnJdk25);
+        rows.forEach(r -> unknown.remove((String) r[0]));
+        if (!unknown.isEmpty()) { // a misspelt line would lose its JDK 25 rows without a word
+            throw new IllegalArgumentException("not among the apps: " + unknown);
+        }
+        return rows.stream().flatMap(args -> {
+            Stream<Jdk> jdks = alsoOnJdk25.contains((String) args[0]) ? Stream.of(JDK17, JDK25) : Stream.of(JDK17);
+            return jdks.map(jdk -> {
+                Object[] withJdk = Arrays.copyOf(args, args.length + 1);
+                withJdk[args.length] = jdk;
+                return Arguments.of(withJdk);
+            });
+        });
     }
 
     Path java() {

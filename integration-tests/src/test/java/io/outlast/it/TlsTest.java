@@ -5,6 +5,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +40,8 @@ class TlsTest {
     }
 
     static Stream<Arguments> appsOnJdks() {
-        return apps().flatMap(a -> Jdk.all().stream().map(jdk -> Arguments.of(a.get()[0], a.get()[1], jdk)));
+        return Jdk.onJdks(apps(), Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "netty-4.2@tls", "undertow-2.3@tls",
+                "jdk-httpserver@tls", "reactor-netty-1.2@tls", "vertx-5.0@tls", "armeria-1.x@tls"));
     }
 
     @ParameterizedTest(name = "{0} on {2}, -javaagent")
