@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mvn -B -q -ntp -Dstyle.color=never install -DskipTests 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
+mvn -B -q -ntp -Dstyle.color=never install -DskipTests -Doutlast.test.jdk25="$(cat .jdk25)" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
 # the scale benchmark holds tens of thousands of connections in one server: as many files as the machine allows
 ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 pin=()

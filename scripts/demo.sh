@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mvn -B -q -ntp -Dstyle.color=never package -DskipTests 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
+mvn -B -q -ntp -Dstyle.color=never package -DskipTests -Doutlast.test.jdk25="$(cat .jdk25)" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
 
 dir=$(mktemp -d)
 trap 'kill $tail_pid 2>/dev/null || true; rm -rf "$dir"' EXIT

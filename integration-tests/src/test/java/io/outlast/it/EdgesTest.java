@@ -22,9 +22,9 @@ class EdgesTest {
      * response.
      */
     @ParameterizedTest(name = "{0}: pipelined requests")
-    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1"})
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4"})
     void pipelined(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, AGENT); Probe probe = Probe.to(server)) {
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, AGENT); Probe probe = Probe.to(server)) {
             int mark = server.mark();
             String get = "GET / HTTP/1.1\r\nHost: probe\r\n\r\n";
             probe.send(get + get + get);
@@ -49,9 +49,9 @@ class EdgesTest {
      * machine; a warm server answers in a millisecond).
      */
     @ParameterizedTest(name = "{0}: a pipelined header that stops arriving")
-    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1"})
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4"})
     void pipelinedHeaderStops(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=6s,header=2s"); Probe probe = Probe.to(server)) {
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=6s,header=2s"); Probe probe = Probe.to(server)) {
             try (Probe first = Probe.to(server)) {
                 first.request(true);
             }
@@ -71,9 +71,9 @@ class EdgesTest {
      * its output at once, as it cannot know whether the client will send it; the socket is closed at idle.)
      */
     @ParameterizedTest(name = "{0}: Expect: 100-continue")
-    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1"})
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4"})
     void expectContinue(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=6s,header=2s"); Probe probe = Probe.to(server)) {
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=6s,header=2s"); Probe probe = Probe.to(server)) {
             int mark = server.mark();
             long start = System.nanoTime();
             probe.send("POST / HTTP/1.1\r\nHost: probe\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
@@ -93,9 +93,9 @@ class EdgesTest {
      * header arriving, closed at the deadline.
      */
     @ParameterizedTest(name = "{0}: a header over the server's limit")
-    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1"})
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4"})
     void headerOverLimit(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, AGENT); Probe probe = Probe.to(server)) {
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, AGENT); Probe probe = Probe.to(server)) {
             int mark = server.mark();
             long start = System.nanoTime();
             String head;

@@ -51,7 +51,7 @@ class Http2Test {
     @ParameterizedTest(name = "{0} on JDK 17, attached")
     @MethodSource("apps")
     void attach(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null)) {
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, null)) {
             server.attach("idle=3s");
             assertIdleClose(server, lateMs(app), 3000, graceMs(app));
         }
@@ -64,7 +64,7 @@ class Http2Test {
     @ParameterizedTest(name = "{0}: the agent's idle outlasts HTTP/2's own keep-alive")
     @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-10.1@h2@tls", "grpc-java", "grpc-java@tls", "undertow-2.3@h2@tls"})
     void raisesTheServersOwnKeepAlive(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=3s", "-Dapp.h2.idle=1000", "-Dapp.idle=1000")) {
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=3s", "-Dapp.h2.idle=1000", "-Dapp.idle=1000")) {
             assertIdleClose(server, lateMs(app), 3000, graceMs(app));
         }
     }
@@ -78,7 +78,7 @@ class Http2Test {
             "tomcat-10.1@h2@tls", "tomcat-11.0@h2", "jetty-9.4@h2", "jetty-10.0@h2@tls", "jetty-11.0@h2", "jetty-12.0@h2",
             "jetty-12.1@h2@tls", "undertow-2.2@h2", "undertow-2.3@h2@tls"})
     void stalledStreamHeader(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=6s,header=2s");
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=6s,header=2s");
              H2Probe probe = new H2Probe(server)) {
             int mark = server.mark();
             probe.get();
@@ -135,7 +135,7 @@ class Http2Test {
             "jetty-11.0@h2", "jetty-12.0@h2", "jetty-12.1@h2@tls", "tomcat-9.0@h2", "tomcat-10.1@h2@tls", "tomcat-11.0@h2",
             "undertow-2.2@h2@tls", "undertow-2.3@h2"})
     void idleCloseIsGraceful(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=2s");
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=2s");
              H2Probe probe = new H2Probe(server)) {
             probe.get();
             H2Probe.Ended ended = probe.endedAfter(System.nanoTime(), 8000, true);
@@ -161,7 +161,7 @@ class Http2Test {
     @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-11.0@h2@tls", "jetty-12.0@h2", "reactor-netty-1.2@h2", "grpc-java",
             "undertow-2.3@h2@tls"})
     void attachGovernsAConnectionAlreadyIdle(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null, "-Dapp.h2.idle=10000", "-Dapp.idle=10000");
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, null, "-Dapp.h2.idle=10000", "-Dapp.idle=10000");
              H2Probe probe = new H2Probe(server)) {
             probe.get();
             long start = System.nanoTime();
@@ -182,7 +182,7 @@ class Http2Test {
             "undertow-2.2@h2@tls", "undertow-2.3@h2@tls", "undertow-2.3@h2", "undertow-2.2@h2@upgrade", "tomcat-10.1@h2@upgrade",
             "jetty-12.0@h2@upgrade", "reactor-netty-1.2@h2@upgrade"})
     void peerCloses(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=5s")) {
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=5s")) {
             int mark = server.mark();
             int port;
             try (H2Probe probe = new H2Probe(server)) {
@@ -206,7 +206,7 @@ class Http2Test {
     @ValueSource(strings = {"tomcat-10.1@h2@tls", "tomcat-11.0@h2", "jetty-12.0@h2", "jetty-11.0@h2@tls",
             "reactor-netty-1.2@h2@tls", "grpc-java", "undertow-2.3@h2@tls", "undertow-2.2@h2"})
     void nettyClientReadsGoAwayThenClose(String app) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=2s");
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=2s");
              NettyH2Client client = new NettyH2Client(server)) {
             int mark = server.mark();
             int stream = client.get();

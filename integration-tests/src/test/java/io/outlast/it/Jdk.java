@@ -38,13 +38,29 @@ record Jdk(String name, Path home) {
             throw new IllegalArgumentException("not among the apps: " + unknown);
         }
         return rows.stream().flatMap(args -> {
-            Stream<Jdk> jdks = alsoOnJdk25.contains((String) args[0]) ? Stream.of(JDK17, JDK25) : Stream.of(JDK17);
+            String app = (String) args[0];
+            Stream<Jdk> jdks = needsJava21(app) ? Stream.of(JDK25)
+                    : alsoOnJdk25.contains(app) ? Stream.of(JDK17, JDK25) : Stream.of(JDK17);
             return jdks.map(jdk -> {
                 Object[] withJdk = Arrays.copyOf(args, args.length + 1);
                 withJdk[args.length] = jdk;
                 return Arguments.of(withJdk);
             });
         });
+    }
+
+    /** The JDK a row runs an app on where it names none: 17, or 25 for a server that needs Java 21 (Helidon 4). */
+    static Jdk forApp(String app) {
+        return needsJava21(app) ? JDK25 : JDK17;
+    }
+
+    static boolean needsJava21(String app) {
+        return app.startsWith("helidon");
+    }
+
+    /** The JDKs an app runs on in the family suites: both, or 25 alone where the server needs Java 21. */
+    static List<Jdk> allFor(String app) {
+        return needsJava21(app) ? List.of(JDK25) : all();
     }
 
     Path java() {

@@ -50,7 +50,7 @@ class RaceTest {
         Object[][] apps = {{"jetty-12.0", 100, "http"}, {"tomcat-10.1", 1000, "http"}, {"undertow-2.3", 100, "http"},
                 {"jdk-httpserver", 200, "http"}, {"netty-4.1", 100, "http"}, {"tomcat-10.1@tls", 1000, "https"},
                 {"netty-4.1@tls", 100, "https"}, {"jetty-12.0@h2", 100, "grpc"}, {"jetty-12.0@h2@tls", 100, "grpcs"},
-                {"grpc-java", 100, "grpc"}, {"armeria-1.x", 100, "http"}};
+                {"grpc-java", 100, "grpc"}, {"armeria-1.x", 100, "http"}, {"helidon-4", 1000, "http"}};
         String only = System.getProperty("outlast.test.race.apps"); // a run of some rows: "undertow-2.3,netty-4.1"
         for (Object[] app : apps) {
             if (only != null && !List.of(only.split(",")).contains((String) app[0])) {
@@ -75,7 +75,7 @@ class RaceTest {
         }
         Assumptions.assumeTrue(Nginx.available(), "nginx is installed by scripts/setup.sh");
         String agent = mode.equals("-javaagent") ? "proxy=" + NGINX_KEEPALIVE_S + "s" : null;
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, agent, "-Dapp.idle=" + SERVER_IDLE_MS);
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, agent, "-Dapp.idle=" + SERVER_IDLE_MS);
              DelayingRelay relay = new DelayingRelay(server.port, RELAY_DELAY_MS);
              Nginx nginx = new Nginx(relay.port(), NGINX_KEEPALIVE_S, LOOPS, scheme)) {
             if (mode.equals("attached")) {

@@ -69,6 +69,9 @@ final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start}, returning once the app is ready, which at start is before the agent has installed. */
     static ServerProcess startUnawaited(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
+        if (jdk == Jdk.JDK17 && Jdk.needsJava21(app)) {
+            throw new IllegalArgumentException(app + " needs Java 21: run it on Jdk.forApp(app)");
+        }
         jdk.require();
         List<String> cmd = new ArrayList<>();
         String cpus = System.getProperty("outlast.server.cpus");

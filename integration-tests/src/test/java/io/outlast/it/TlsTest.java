@@ -36,7 +36,8 @@ class TlsTest {
                 Arguments.of("reactor-netty-1.2@tls", Family.NETTY),
                 Arguments.of("vertx-4.5@tls", Family.NETTY),
                 Arguments.of("vertx-5.0@tls", Family.NETTY),
-                Arguments.of("armeria-1.x@tls", Family.NETTY));
+                Arguments.of("armeria-1.x@tls", Family.NETTY),
+                Arguments.of("helidon-4@tls", Family.HELIDON));
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -56,7 +57,7 @@ class TlsTest {
     @ParameterizedTest(name = "{0} on JDK 17, attached")
     @MethodSource("apps")
     void attach(String app, Family family) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, null)) {
+        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, null)) {
             server.attach("idle=3s", "header=2s");
             Measurements.run(server, family, 3000, 2000);
         }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Servers that serve their requests on virtual threads (Java 21+, so JDK 25 here): Jetty 12's
  * {@code VirtualThreadPool}, Tomcat's {@code useVirtualThreads}, the JDK server with a virtual thread per
- * exchange. The same measurements as on platform threads, premain and attached; and the agent's code pins no
+ * exchange, Helidon 4 (a virtual thread per connection, always). The same measurements as on platform threads, premain and attached; and the agent's code pins no
  * carrier: a JFR recording of {@code jdk.VirtualThreadPinned} (any duration) under load, after a warm-up, names
  * none of its frames.
  */
@@ -59,8 +59,13 @@ class VirtualThreadsTest {
      * Recorded after a warm-up: a class's first loading pins a virtual thread's carrier in every library (the
      * servers' own code shows it too), once. What must never pin is the agent's code on every connection.
      */
+    /** Helidon 4 serves on virtual threads alone: its premain and attach rows are HelidonTest's. */
+    static Stream<Arguments> appsPinning() {
+        return Stream.concat(apps(), Stream.of(Arguments.of("helidon-4", Family.HELIDON)));
+    }
+
     @ParameterizedTest(name = "{0} on JDK 25: no carrier pinned in outlast's code")
-    @MethodSource("apps")
+    @MethodSource("appsPinning")
     void theAgentPinsNoCarrier(String app, Family family) throws Exception {
         Path dir = Files.createTempDirectory("outlast-jfr");
         Path recording = dir.resolve("pinned.jfr");

@@ -1,0 +1,29 @@
+package io.outlast.instrumentation.helidon;
+
+import io.outlast.bootstrap.HelidonHooks;
+import io.outlast.family.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.DynamicType;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/** Reads from the network where a listener is set not to use NIO ({@code use-nio: false}): its streams' sockets. */
+final class PlainSocketInstrumentation implements TypeInstrumentation {
+    @Override
+    public String typeName() {
+        return "io.helidon.common.socket.PlainSocket";
+    }
+
+    @Override
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
+        return builder.visit(Advice.to(GetAdvice.class).on(named("get").and(takesArguments(0))));
+    }
+
+    public static final class GetAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.Return byte[] bytes, @Advice.Thrown Throwable thrown) {
+            HelidonHooks.get().read(bytes == null ? -1 : bytes.length, thrown);
+        }
+    }
+}
