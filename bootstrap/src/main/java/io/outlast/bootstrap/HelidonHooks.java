@@ -38,6 +38,13 @@ public abstract class HelidonHooks {
     }
 
     /**
+     * Exit of a read of the connection's plain bytes on the current thread ({@code NioSocket.get()},
+     * {@code TlsNioSocket.get()} decrypted, {@code PlainSocket.get()}): what HTTP/2 frames begin with.
+     */
+    public void received(byte[] bytes) {
+    }
+
+    /**
      * Exit of {@code TlsNioSocket.doHandshake(HandshakeStatus)}: a handshake finished on this thread; {@code bytesAfter}
      * read with it and not decrypted yet (a request sent right behind the client's last handshake message).
      */

@@ -28,10 +28,10 @@ class Http2Test {
                 "jetty-10.0@h2@tls", "jetty-11.0@h2@tls", "jetty-12.0@h2@tls", "jetty-12.1@h2@tls", "reactor-netty-1.1@h2",
                 "reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "reactor-netty-1.2@h2@tls", "grpc-java",
                 "grpc-java@tls", "undertow-2.2@h2", "undertow-2.3@h2", "undertow-2.2@h2@tls", "undertow-2.3@h2@tls",
-                "armeria-1.x@h2", "armeria-1.x@h2@tls",
+                "armeria-1.x@h2", "armeria-1.x@h2@tls", "helidon-4@h2", "helidon-4@h2@tls",
                 // h2c by an HTTP/1.1 Upgrade: one connection, two protocols, one close event
                 "tomcat-10.1@h2@upgrade", "jetty-9.4@h2@upgrade", "jetty-12.0@h2@upgrade", "reactor-netty-1.2@h2@upgrade",
-                "undertow-2.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade");
+                "undertow-2.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade", "helidon-4@h2@upgrade");
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -159,7 +159,7 @@ class Http2Test {
      */
     @ParameterizedTest(name = "{0}: an attach moves a keep-alive already armed")
     @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-11.0@h2@tls", "jetty-12.0@h2", "reactor-netty-1.2@h2", "grpc-java",
-            "undertow-2.3@h2@tls"})
+            "undertow-2.3@h2@tls", "helidon-4@h2"})
     void attachGovernsAConnectionAlreadyIdle(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, null, "-Dapp.h2.idle=10000", "-Dapp.idle=10000");
              H2Probe probe = new H2Probe(server)) {
@@ -180,7 +180,7 @@ class Http2Test {
     @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-10.1@h2@tls", "jetty-12.0@h2", "jetty-12.0@h2@tls", "jetty-10.0@h2",
             "jetty-10.0@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls",
             "undertow-2.2@h2@tls", "undertow-2.3@h2@tls", "undertow-2.3@h2", "undertow-2.2@h2@upgrade", "tomcat-10.1@h2@upgrade",
-            "jetty-12.0@h2@upgrade", "reactor-netty-1.2@h2@upgrade"})
+            "jetty-12.0@h2@upgrade", "reactor-netty-1.2@h2@upgrade", "helidon-4@h2@tls"})
     void peerCloses(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=5s")) {
             int mark = server.mark();

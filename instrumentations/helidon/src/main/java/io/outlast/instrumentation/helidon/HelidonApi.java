@@ -136,6 +136,16 @@ final class HelidonApi {
         return handlerConnection.get(handler);
     }
 
+    /** The handler's HTTP/2 connection (chosen at once, or by an Upgrade), or null. */
+    Object http2(Object handler) throws IllegalAccessException {
+        Object connection = handlerConnection.get(handler);
+        if (http1Connection.isInstance(connection)) {
+            connection = upgraded.get(connection);
+        }
+        return connection == null || http1Connection.isInstance(connection)
+                || !connection.getClass().getName().equals("io.helidon.webserver.http2.Http2Connection") ? null : connection;
+    }
+
     /** An HTTP/2 connection with no stream open: Helidon's own test before it interrupts one it closes. */
     boolean noStreamOpen(Object connection) throws ReflectiveOperationException {
         return (Boolean) canInterrupt.invoke(connection);

@@ -17,6 +17,8 @@ final class HelidonConnection extends SweptConnectionState {
     volatile boolean waiting = true;
     /** When the first byte of a request (or of the handshake) arrived, while its headers are incomplete; else 0. */
     volatile long requestStartNanos;
+    /** HTTP/2: when the agent's GOAWAY went out, ahead of the close a grace later; else 0. The sweep's own. */
+    long goAwayNanos;
 
     HelidonConnection(HelidonApi api, Object listener, SocketChannel channel, long openedMillis) {
         super(api, "helidon", api.local(channel), api.remote(channel), openedMillis);

@@ -7,6 +7,7 @@ import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
 import io.outlast.family.HeaderPhase;
 import io.outlast.family.LiveFamily;
+import io.outlast.family.Reflection;
 import io.outlast.family.RunningThreads;
 import io.outlast.family.Servers;
 import io.outlast.family.Sweep;
@@ -16,8 +17,10 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +37,8 @@ final class HelidonConnections extends HelidonHooks implements HeaderPhase<Helid
     private static final String LISTENER = "io.helidon.webserver.ServerListener";
     /** Helidon's clock ticks once a second: an idle it counts is up to that far from the true one, either way. */
     private static final long HELIDON_TICK_MS = 1000;
+    /** Between an idle HTTP/2 connection's GOAWAY and its close: as the Netty family's. */
+    private static final long GOAWAY_GRACE_MS = 1000;
 
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
@@ -106,11 +111,28 @@ final class HelidonConnections extends HelidonHooks implements HeaderPhase<Helid
             }
             return;
         }
-        long waited = s.waiting ? System.currentTimeMillis() - s.idleSinceMillis : 0;
+        long waited = s.waiting || s.protocol != null ? System.currentTimeMillis() - s.idleSinceMillis : 0;
         if (thrown != null) {
             s.mark(CloseEvent.ERROR, waited);
         } else if (bytes < 0) {
             s.mark(CloseEvent.PEER, waited);
+        }
+    }
+
+    /**
+     * HTTP/2: the wait for a stream ends with a stream's frame (DATA, HEADERS, RST_STREAM, CONTINUATION), not with the
+     * connection's own (SETTINGS, PING, GOAWAY, WINDOW_UPDATE, PRIORITY), as Helidon counts it; read from the first frame
+     * header of what arrived.
+     */
+    @Override
+    public void received(byte[] bytes) {
+        HelidonConnection s = serving.get();
+        if (s == null || s.protocol == null || bytes.length < 4) {
+            return;
+        }
+        int type = bytes[3];
+        if (type == 0 || type == 1 || type == 3 || type == 9) {
+            s.idleSinceMillis = System.currentTimeMillis();
         }
     }
 
@@ -172,11 +194,12 @@ final class HelidonConnections extends HelidonHooks implements HeaderPhase<Helid
         }
     }
 
-    /** HTTP/2: idle is counted as Helidon counts it (docs/helidon.md); its frames are no HTTP/1.1 header. */
+    /** HTTP/2: idle from a stream's last frame, as Helidon counts it (docs/helidon.md); its frames are no HTTP/1.1 header. */
     @Override
     public void http2(Object handler) {
         HelidonConnection s = (HelidonConnection) registry.get(handler);
         if (s != null && s.protocol == null) {
+            s.idleSinceMillis = System.currentTimeMillis();
             s.protocol = "h2";
             s.requestStartNanos = 0;
             s.waiting = false;
@@ -233,16 +256,26 @@ final class HelidonConnections extends HelidonHooks implements HeaderPhase<Helid
                 metByReader.remove(s.api().reader(handler));
             }
             tracker.closed(s, s.api().stopping(s.listener), CloseEvent.SERVER,
-                    s.waiting ? System.currentTimeMillis() - s.idleSinceMillis : 0, s.requests);
+                    s.waiting ? System.currentTimeMillis() - s.idleSinceMillis : 0, requests(handler, s));
         } catch (Throwable t) {
             tracker.failed(t);
         }
     }
 
+    /** Its requests; HTTP/2's streams, read from Helidon's own count at the close (an Upgrade's first is its request). */
+    private static long requests(Object handler, HelidonConnection s) throws ReflectiveOperationException {
+        if (s.protocol == null) {
+            return s.requests;
+        }
+        Object h2 = s.api().http2(handler);
+        HelidonHttp2 http2 = h2 == null ? null : HelidonHttp2.of(h2.getClass());
+        return http2 == null ? s.requests : Math.max(s.requests, http2.streams(h2));
+    }
+
     /**
      * Closes each HTTP/1.1 connection waiting for a request the agent's idle or longer, as Helidon's check would; and
-     * each HTTP/2 connection with no stream open whose idle, as Helidon counts it (from the last frame of a stream, to
-     * the second), is a second past the agent's: never before the agent's idle, that much late at most.
+     * each HTTP/2 connection with no stream open and none of a stream's frames for the agent's idle (a stream seen open
+     * by a sweep counts as a frame then: its response's end is not read here, and comes up to a sweep sooner).
      */
     void sweepIdle() {
         long idleMs = timeouts().idleMs;
@@ -279,15 +312,43 @@ final class HelidonConnections extends HelidonHooks implements HeaderPhase<Helid
         });
     }
 
+    /**
+     * An idle HTTP/2 connection ends as the other families end one: a GOAWAY naming its last stream, a grace for what
+     * the peer sent before it, then Helidon's own close. Helidon's own idle close has no GOAWAY.
+     */
     private static void closeIdleHttp2(Object handler, HelidonConnection s, long idleMs)
             throws ReflectiveOperationException {
-        Object h2 = s.api().connection(handler);
-        if (h2 == null || !s.api().noStreamOpen(h2)) {
+        Object h2 = s.api().http2(handler);
+        if (h2 == null) {
             return;
         }
-        long idle = s.api().idleMs(h2);
-        if (idle >= idleMs + HELIDON_TICK_MS && s.mark(CloseEvent.SERVER_IDLE, idle)) {
-            s.api().closeIdle(h2);
+        if (s.goAwayNanos != 0) {
+            if (System.nanoTime() - s.goAwayNanos >= TimeUnit.MILLISECONDS.toNanos(GOAWAY_GRACE_MS)) {
+                s.goAwayNanos = 0;
+                s.api().closeIdle(h2);
+            }
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (!s.api().noStreamOpen(h2)) {
+            // a stream's response may end long after its last frame came in: the wait begins after, as the peer's
+            s.idleSinceMillis = now;
+            return;
+        }
+        long idle = now - s.idleSinceMillis;
+        // and Helidon's own count (to the second) agrees: no stream it has seen since
+        if (idle < idleMs || s.api().idleMs(h2) < idleMs - HELIDON_TICK_MS) {
+            return;
+        }
+        if (s.mark(CloseEvent.SERVER_IDLE, idle)) {
+            HelidonHttp2 http2 = HelidonHttp2.of(h2.getClass());
+            if (http2 == null) {
+                s.api().closeIdle(h2);
+                return;
+            }
+            long sent = System.nanoTime();
+            s.goAwayNanos = sent != 0 ? sent : 1;
+            http2.goAway(h2);
         }
     }
 
@@ -392,6 +453,10 @@ final class HelidonConnections extends HelidonHooks implements HeaderPhase<Helid
                 s.waiting = api.readingPrologue(connection);
             }
         } else if (connection != null) {
+            Object last = Reflection.readOrNull(connection, "lastRequestTimestamp");
+            if (last instanceof ZonedDateTime) {
+                s.idleSinceMillis = Math.min(now, ((ZonedDateTime) last).toInstant().toEpochMilli() + 999);
+            }
             s.protocol = "h2";
             s.waiting = false;
         }

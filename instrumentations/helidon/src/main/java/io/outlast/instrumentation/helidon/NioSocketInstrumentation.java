@@ -31,7 +31,11 @@ final class NioSocketInstrumentation implements TypeInstrumentation {
     public static final class GetAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit(@Advice.Return byte[] bytes, @Advice.Thrown Throwable thrown) {
-            HelidonHooks.get().read(bytes == null ? -1 : bytes.length, thrown);
+            HelidonHooks hooks = HelidonHooks.get();
+            hooks.read(bytes == null ? -1 : bytes.length, thrown);
+            if (bytes != null) {
+                hooks.received(bytes);
+            }
         }
     }
 

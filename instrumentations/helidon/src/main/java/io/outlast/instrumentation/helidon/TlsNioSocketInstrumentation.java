@@ -37,6 +37,8 @@ final class TlsNioSocketInstrumentation implements TypeInstrumentation {
         public static void exit(@Advice.Return byte[] bytes) {
             if (bytes == null || bytes.length == 0) {
                 HelidonHooks.get().read(-1, null);
+            } else {
+                HelidonHooks.get().received(bytes);
             }
         }
     }
