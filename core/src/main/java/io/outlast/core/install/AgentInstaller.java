@@ -65,7 +65,7 @@ public final class AgentInstaller implements EventLog.Listener {
                 t.setDaemon(true);
                 return t;
             });
-    private OutlastTransformer transformer;
+    private volatile OutlastTransformer transformer;
 
     private AgentInstaller(Instrumentation inst, EventLog log, Config config, Map<String, String> arguments) {
         this.inst = inst;
@@ -306,7 +306,9 @@ public final class AgentInstaller implements EventLog.Listener {
         for (EndpointStats s : stats.endpoints()) {
             views.add(new EndpointView(s, context::config));
         }
-        return StatusReport.text(context.config(), stats.startedMillis, context.trackedConnections(), views);
+        OutlastTransformer t = transformer;
+        return StatusReport.text(context.config(), stats.startedMillis, context.trackedConnections(), views,
+                t == null ? java.util.Collections.<String>emptyList() : t.ungovernedFound());
     }
 
     private List<Class<?>> loadedTargets(boolean relocationCheck) {
@@ -316,6 +318,7 @@ public final class AgentInstaller implements EventLog.Listener {
                 loaded.add(c);
             } else if (relocationCheck) {
                 transformer.relocated(c.getName().replace('.', '/'));
+                transformer.ungoverned(c.getName());
             }
         }
         return loaded;
@@ -352,6 +355,7 @@ public final class AgentInstaller implements EventLog.Listener {
             return;
         }
         publishedFollowed = context.trackedConnections();
+        publishServers();
         AgentProperties.set(inst, AgentProperties.STATUS, status());
         AgentProperties.set(inst, AgentProperties.STATUS_TIME, Long.toString(System.currentTimeMillis()));
     }
@@ -365,15 +369,27 @@ public final class AgentInstaller implements EventLog.Listener {
     @Override
     public void reported(EndpointReport report) {
         EndpointStats s = stats.report(report);
-        StringBuilder endpoints = new StringBuilder();
+        publishServers();
+        jmx.execute(() -> registerMBean(s));
+    }
+
+    /** The servers found, for {@code list}: each endpoint governed, then each server found and not governed. */
+    private void publishServers() {
+        StringBuilder servers = new StringBuilder();
         for (EndpointStats e : stats.endpoints()) {
             if (e.report != null) {
-                endpoints.append(endpoints.length() == 0 ? "" : "; ").append(e.family).append(' ')
+                servers.append(servers.length() == 0 ? "" : "; ").append(e.family).append(' ')
                         .append(e.report.version).append(' ').append(e.report.address);
             }
         }
-        AgentProperties.set(inst, AgentProperties.ENDPOINTS, endpoints.toString());
-        jmx.execute(() -> registerMBean(s));
+        OutlastTransformer t = transformer;
+        if (t != null) {
+            for (String found : t.ungovernedFound()) {
+                servers.append(servers.length() == 0 ? "" : "; ").append("not governed: ")
+                        .append(found, 0, found.indexOf(':'));
+            }
+        }
+        AgentProperties.set(inst, AgentProperties.ENDPOINTS, servers.toString());
     }
 
     private void registerMBean(EndpointStats s) {

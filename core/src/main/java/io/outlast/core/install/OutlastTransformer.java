@@ -24,6 +24,8 @@ final class OutlastTransformer implements ClassFileTransformer {
     /** "/io/netty/channel/DefaultChannelPipeline" (internal form, leading slash) to its family. */
     private final Map<String, String> relocationProbes;
     private final Set<String> relocatedSeen = Collections.synchronizedSet(new HashSet<>());
+    /** Servers found that no family governs, as said once each ({@link UngovernedServers}). */
+    private final Set<String> ungovernedFound = Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
     OutlastTransformer(Map<String, TypeInstrumentation> targets, Map<String, String> relocationProbes, EventLog log) {
         this.targets = targets;
@@ -58,15 +60,35 @@ final class OutlastTransformer implements ClassFileTransformer {
         }
     }
 
+    /** Says once that a server no family governs is here, where the class is one it loads to serve. */
+    void ungoverned(String className) {
+        String described = UngovernedServers.describe(className);
+        if (described != null && ungovernedFound.add(described)) {
+            // on the log's thread, not this one (it may hold a class's loading lock): the line, status and list
+            int colon = described.indexOf(": ");
+            log.found(described.substring(0, colon) + " found (" + className + "), not governed by outlast: "
+                    + described.substring(colon + 2) + " stays; set it above the proxy's idle");
+        }
+    }
+
+    /** The servers said by {@link #ungoverned}, in the order found. */
+    java.util.List<String> ungovernedFound() {
+        synchronized (ungovernedFound) {
+            return new java.util.ArrayList<>(ungovernedFound);
+        }
+    }
+
     @Override
     public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined,
                             ProtectionDomain domain, byte[] bytes) {
         if (internalName == null) {
             return null;
         }
-        TypeInstrumentation target = targets.get(internalName.replace('/', '.'));
+        String name = internalName.replace('/', '.');
+        TypeInstrumentation target = targets.get(name);
         if (target == null) {
             relocated(internalName);
+            ungoverned(name);
             return null;
         }
         try {

@@ -195,6 +195,12 @@ public final class EventLog extends EventSink implements Runnable {
         offer(new Message("warning", message));
     }
 
+    /** A warning that a server was found: {@code status} and {@code list} change with it (published with the line). */
+    public void found(String message) {
+        statsChanged = true;
+        warn(message);
+    }
+
     public void info(String message) {
         offer(new Message("info", message));
     }

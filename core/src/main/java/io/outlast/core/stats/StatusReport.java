@@ -12,14 +12,18 @@ public final class StatusReport {
     private StatusReport() {
     }
 
-    public static String text(Config config, long startedMillis, String tracked, List<EndpointView> endpoints) {
+    public static String text(Config config, long startedMillis, String tracked, List<EndpointView> endpoints,
+                              List<String> ungoverned) {
         StringBuilder b = new StringBuilder();
         b.append("outlast ").append(AgentInstaller.VERSION).append(", up ")
                 .append(Durations.format(roundedSeconds(System.currentTimeMillis() - startedMillis)))
                 .append("; settings: ").append(config).append('\n');
         b.append("open connections followed: ").append(tracked).append('\n');
-        if (endpoints.isEmpty()) {
+        if (endpoints.isEmpty() && ungoverned.isEmpty()) {
             b.append("no server endpoint found yet (a server is met at its start, or as the agent installs)\n");
+        }
+        for (String server : ungoverned) {
+            b.append("found, not governed: ").append(server).append('\n');
         }
         for (EndpointView e : endpoints) {
             b.append(e.getServer()).append(' ').append(e.getVersion() == null ? "" : e.getVersion() + " ")

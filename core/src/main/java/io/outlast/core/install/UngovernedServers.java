@@ -1,0 +1,35 @@
+package io.outlast.core.install;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Servers outlast finds but does not govern, each by a class it loads only to serve (not to be a client), with where
+ * its own idle is set: named once, in the log, {@code status} and {@code list}, so that an application on one is not
+ * left believing it governed (docs/operators.md).
+ */
+final class UngovernedServers {
+    private static final Map<String, String> BY_CLASS;
+
+    static {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("org.apache.pekko.http.impl.engine.server.HttpServerBluePrint$",
+                "Apache Pekko HTTP: its own idle (pekko.http.server.idle-timeout, 60 s by default; no header deadline)");
+        m.put("akka.http.impl.engine.server.HttpServerBluePrint$",
+                "Akka HTTP: its own idle (akka.http.server.idle-timeout, 60 s by default; no header deadline)");
+        m.put("org.glassfish.grizzly.http.server.HttpServer",
+                "Grizzly: its own keep-alive idle (NetworkListener.getKeepAlive().setIdleTimeoutInSeconds, 30 s by default)");
+        m.put("io.ktor.server.cio.CIOApplicationEngine",
+                "Ktor CIO: its own idle (connectionIdleTimeoutSeconds, 45 s by default)");
+        BY_CLASS = Collections.unmodifiableMap(m);
+    }
+
+    private UngovernedServers() {
+    }
+
+    /** What to say of a server this class belongs to ("name: its own idle (where it is set)"), or null. */
+    static String describe(String className) {
+        return BY_CLASS.get(className);
+    }
+}
