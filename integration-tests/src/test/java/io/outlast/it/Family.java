@@ -22,8 +22,9 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
 
     /** The family of a test-app, by its name ({@code <server>-<line>[@...]}; Reactor Netty, Vert.x and gRPC are Netty). */
     static Family of(String app) {
-        return app.startsWith("jetty") ? JETTY : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
-                : app.startsWith("undertow") ? UNDERTOW : app.startsWith("jdk") ? JDK
+        return app.startsWith("jetty") || app.startsWith("spring-boot-jetty") ? JETTY
+                : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
+                : app.startsWith("undertow") || app.startsWith("spring-boot-undertow") ? UNDERTOW : app.startsWith("jdk") ? JDK
                 : app.startsWith("helidon") ? HELIDON : NETTY;
     }
 }

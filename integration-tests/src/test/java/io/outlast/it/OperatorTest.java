@@ -139,11 +139,11 @@ class OperatorTest {
              Probe a = new Probe(server.port)) {
             a.request(false);
             String pid = Long.toString(server.process.pid());
-            awaitStatus(pid, "netty 1\n");
+            awaitStatus(pid, "netty 1, ");
             try (Probe b = new Probe(server.port); Probe c = new Probe(server.port)) {
                 b.request(false);
                 c.request(false);
-                awaitStatus(pid, "netty 3\n");
+                awaitStatus(pid, "netty 3, ");
             }
         }
     }

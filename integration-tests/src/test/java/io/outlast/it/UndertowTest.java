@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 /** Undertow 2.2 and 2.3. */
 class UndertowTest extends ServerFamilyTest {
     static List<String> apps() {
-        return List.of("undertow-2.2", "undertow-2.3");
+        return List.of("undertow-2.2", "undertow-2.3", "spring-boot-undertow");
     }
 
     static Stream<Arguments> appsOnJdks() {

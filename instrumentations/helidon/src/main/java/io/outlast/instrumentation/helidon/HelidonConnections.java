@@ -217,8 +217,8 @@ final class HelidonConnections extends HelidonHooks implements HeaderPhase<Helid
             long ownMs = ((Duration) timeout).toMillis();
             for (Object connection : (List<?>) ((Supplier<?>) connections).get()) {
                 HelidonApi api = HelidonApi.of(connection.getClass());
-                if (api == null) {
-                    return false;
+                if (api == null || !tracker.supports(api.version)) {
+                    return false; // Helidon's own check, as it is
                 }
                 Object handler = api.handlerOf(connection);
                 HelidonConnection s = handler == null ? null : (HelidonConnection) registry.find(handler);

@@ -12,7 +12,7 @@ import java.util.List;
 
 public final class HelidonInstrumentationModule extends FamilyModule {
     public HelidonInstrumentationModule() {
-        super("helidon", "4.");
+        super("helidon", "4.4.", "4.5.");
     }
 
     @Override

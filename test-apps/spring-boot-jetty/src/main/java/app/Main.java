@@ -1,0 +1,48 @@
+package app;
+
+import app.control.AppControl;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A Spring Boot web application on embedded Jetty answering "ok". -Dapp.idle=MS sets Jetty's idle timeout
+ * through Spring Boot's own property ({@code server.jetty.connection-idle-timeout}); -Dapp.vt=true serves on virtual threads
+ * ({@code spring.threads.virtual.enabled}). Driven through {@link AppControl}.
+ */
+@SpringBootApplication
+@RestController
+public class Main {
+    @GetMapping("/")
+    public ResponseEntity<String> ok() {
+        return ResponseEntity.ok().header("X-Virtual-Thread", Boolean.toString(AppControl.onVirtualThread())).body("ok\n");
+    }
+
+    public static void main(String[] args) throws Exception {
+        SpringApplication application = new SpringApplication(Main.class);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("server.port", AppControl.port());
+        properties.put("server.address", "127.0.0.1");
+        properties.put("spring.main.banner-mode", "off");
+        if (Boolean.getBoolean("app.vt")) {
+            properties.put("spring.threads.virtual.enabled", "true");
+        }
+        if (AppControl.ownIdleMs() > 0) {
+            properties.put("server.jetty.connection-idle-timeout", AppControl.ownIdleMs() + "ms");
+        }
+        application.setDefaultProperties(properties);
+        ConfigurableApplicationContext context = application.run(args);
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        AppControl.readyUntilStopped(port, Main.class);
+        context.close();
+        AppControl.stopped();
+    }
+}
