@@ -14,8 +14,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A Spring Boot web application on embedded Undertow answering "ok". -Dapp.idle=MS sets Undertow's NO_REQUEST_TIMEOUT
- * through Spring Boot's own property ({@code server.undertow.no-request-timeout}); -Dapp.vt=true serves on virtual threads
+ * A Spring Boot web application answering "ok", on the embedded server its jar packs (Tomcat, Jetty or Undertow).
+ * -Dapp.idle=MS sets that server's idle through Spring Boot's own property (Tomcat's keepAliveTimeout, Jetty's idle
+ * timeout, Undertow's NO_REQUEST_TIMEOUT; the others' are bound and unused); -Dapp.vt=true serves on virtual threads
  * ({@code spring.threads.virtual.enabled}). Driven through {@link AppControl}.
  */
 @SpringBootApplication
@@ -36,7 +37,10 @@ public class Main {
             properties.put("spring.threads.virtual.enabled", "true");
         }
         if (AppControl.ownIdleMs() > 0) {
-            properties.put("server.undertow.no-request-timeout", AppControl.ownIdleMs() + "ms");
+            String idle = AppControl.ownIdleMs() + "ms";
+            properties.put("server.tomcat.keep-alive-timeout", idle);
+            properties.put("server.jetty.connection-idle-timeout", idle);
+            properties.put("server.undertow.no-request-timeout", idle);
         }
         application.setDefaultProperties(properties);
         ConfigurableApplicationContext context = application.run(args);
