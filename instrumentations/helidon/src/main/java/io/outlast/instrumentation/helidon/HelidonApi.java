@@ -215,7 +215,7 @@ final class HelidonApi {
         if (http1Connection.isInstance(connection)) {
             return http1Context.get(connection);
         }
-        return readOrNull(connection, "ctx");
+        return io.outlast.family.Reflection.readOrNull(connection, "ctx");
     }
 
     /** An HTTP/1.1 connection upgraded to another protocol (a WebSocket, h2c): that protocol's idle is its own. */
@@ -243,9 +243,5 @@ final class HelidonApi {
         } catch (Exception e) {
             return "-";
         }
-    }
-
-    private static Object readOrNull(Object o, String name) {
-        return io.outlast.family.Reflection.readOrNull(o, name);
     }
 }

@@ -8,7 +8,10 @@ import net.bytebuddy.dynamic.DynamicType;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** Reads from the network where a listener is set not to use NIO ({@code use-nio: false}): its streams' sockets. */
+/**
+ * Reads from the network where a listener is set not to use NIO ({@code use-nio: false}): its streams' sockets, with
+ * the NIO socket's advice ({@code get()} has the same shape).
+ */
 final class PlainSocketInstrumentation implements TypeInstrumentation {
     @Override
     public String typeName() {
@@ -17,17 +20,6 @@ final class PlainSocketInstrumentation implements TypeInstrumentation {
 
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
-        return builder.visit(Advice.to(GetAdvice.class).on(named("get").and(takesArguments(0))));
-    }
-
-    public static final class GetAdvice {
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Return byte[] bytes, @Advice.Thrown Throwable thrown) {
-            HelidonHooks hooks = HelidonHooks.get();
-            hooks.read(bytes == null ? -1 : bytes.length, thrown);
-            if (bytes != null) {
-                hooks.received(bytes);
-            }
-        }
+        return builder.visit(Advice.to(NioSocketInstrumentation.GetAdvice.class).on(named("get").and(takesArguments(0))));
     }
 }
