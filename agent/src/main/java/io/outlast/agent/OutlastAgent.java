@@ -58,7 +58,9 @@ public final class OutlastAgent {
                     .getMethod("install", Instrumentation.class, String.class, boolean.class)
                     .invoke(null, inst, args, premain);
         } catch (Throwable t) {
-            System.err.println("outlast: error: could not start (" + t + "); the server runs unchanged");
+            // the process's stderr, not System.err: by now an application server may have made that its logger's
+            new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true)
+                    .println("outlast: error: could not start (" + t + "); the server runs unchanged");
         }
     }
 

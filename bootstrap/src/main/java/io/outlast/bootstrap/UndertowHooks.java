@@ -100,6 +100,13 @@ public abstract class UndertowHooks {
     public void closed(Object connection) {
     }
 
+    /**
+     * Entry of {@code AlpnOpenListener.handleEvent(StreamConnection)}: a TLS connection whose protocol ALPN chooses once
+     * its handshake is done; no HTTP connection, and none of Undertow's timers, until then.
+     */
+    public void alpnOpened(Object channel) {
+    }
+
     /** Entry of {@code ParseTimeoutUpdater.close()}: an HTTP/2 channel's close task closes its timer. */
     public void updaterClosed(Object connection) {
     }

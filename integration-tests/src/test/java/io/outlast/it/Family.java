@@ -24,7 +24,7 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
     static Family of(String app) {
         return app.startsWith("jetty") || app.startsWith("spring-boot-jetty") ? JETTY
                 : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
-                : app.startsWith("undertow") || app.startsWith("spring-boot-undertow") ? UNDERTOW : app.startsWith("jdk") ? JDK
+                : app.startsWith("undertow") || app.startsWith("spring-boot-undertow") || app.startsWith("wildfly") ? UNDERTOW : app.startsWith("jdk") ? JDK
                 : app.startsWith("helidon") ? HELIDON : NETTY;
     }
 }

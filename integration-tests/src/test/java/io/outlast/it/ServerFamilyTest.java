@@ -97,15 +97,27 @@ abstract class ServerFamilyTest {
     void attachExtendsAWaitingConnection(String app) throws Exception {
         // NIO2 arms a read's timeout when the read is issued: one already pending keeps it (docs/tomcat.md)
         Assumptions.assumeFalse(app.endsWith("@nio2"), "a pending NIO2 read keeps the timeout it was issued with");
-        try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, null, "-Dapp.idle=4000");
-             Probe waiting = new Probe(server.port)) {
-            waiting.request(false);
-            long lastResponse = System.nanoTime();
-            server.attach("idle=6s");
-            Measurements.assertTiming("connection waiting through the attach", waiting.closedAfter(lastResponse, 10_000),
-                    6000, family().lateMs(), server);
-            Map<String, String> event = server.closeEvent(waiting.localPort(), 0);
-            assertEquals("server-idle", event.get("closer"), event.toString());
+        assumeRowRuns("attachExtendsAWaitingConnection", app, Jdk.forApp(app));
+        // an attach that ends after the server's own 4 s has tested nothing (it took 4.5 s on 2 cores with 8 busy
+        // processes): the server is started again, three times at most
+        for (int start = 1; ; start++) {
+            try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, null, "-Dapp.idle=4000");
+                 Probe waiting = new Probe(server.port)) {
+                waiting.request(false);
+                long lastResponse = System.nanoTime();
+                server.attach("idle=6s");
+                long attachedMs = (System.nanoTime() - lastResponse) / 1_000_000;
+                if (attachedMs > 4000 - Measurements.EARLY_MS) {
+                    assertTrue(start < 3, "the attach ended " + attachedMs + " ms into the server's own 4 s wait, in"
+                            + " three starts: nothing tested\n" + server.output());
+                    continue;
+                }
+                Measurements.assertTiming("connection waiting through the attach", waiting.closedAfter(lastResponse, 10_000),
+                        6000, family().lateMs(), server);
+                Map<String, String> event = server.closeEvent(waiting.localPort(), 0);
+                assertEquals("server-idle", event.get("closer"), event.toString());
+                return;
+            }
         }
     }
 
@@ -119,6 +131,7 @@ abstract class ServerFamilyTest {
     @MethodSource("appsOnJdks")
     void premainGovernsConnectionsOpenBeforeItsInstall(String app, Jdk jdk) throws Exception {
         assumeSomethingGovernedFromBefore(app);
+        assumeRowRuns("premainGovernsConnectionsOpenBeforeItsInstall", app, jdk);
         // the install waits for the start to calm, a second or so: on a loaded machine it can come before the
         // connections (a start that tests nothing), and then the server is started again, three times at most
         for (int start = 1; ; start++) {
@@ -155,6 +168,19 @@ abstract class ServerFamilyTest {
             server.attach("idle=2s", "header=3s");
             assertGovernedFrom(app, System.nanoTime(), server, kept, lastResponse, midHeader, headerStart);
         }
+    }
+
+    /**
+     * Why a row of an app that embeds the family's server in a heavy one is left to the family's own apps (an
+     * application server whose start takes seconds of both cores, beside the rows in parallel), or null.
+     */
+    String rowLeftOut(String test, String app, Jdk jdk) {
+        return null;
+    }
+
+    private void assumeRowRuns(String test, String app, Jdk jdk) {
+        String why = rowLeftOut(test, app, jdk);
+        Assumptions.assumeTrue(why == null, why);
     }
 
     /** Skipped, not passed, where the family leaves both a wait and a header begun before the agent. */

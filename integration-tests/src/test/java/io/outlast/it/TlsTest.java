@@ -31,6 +31,9 @@ class TlsTest {
                 Arguments.of("netty-4.2@tls", Family.NETTY),
                 Arguments.of("undertow-2.2@tls", Family.UNDERTOW),
                 Arguments.of("undertow-2.3@tls", Family.UNDERTOW),
+                // HTTP/2 enabled: ALPN holds the connection until its handshake ends (WildFly's HTTPS listener as it ships)
+                Arguments.of("undertow-2.3@h2@tls", Family.UNDERTOW),
+                Arguments.of("wildfly@tls", Family.UNDERTOW),
                 Arguments.of("jdk-httpserver@tls", Family.JDK),
                 Arguments.of("reactor-netty-1.1@tls", Family.NETTY),
                 Arguments.of("reactor-netty-1.2@tls", Family.NETTY),

@@ -15,6 +15,12 @@ import java.nio.charset.StandardCharsets;
 public final class AppControl {
     private static final java.util.Map<String, java.util.function.Function<String, String>> COMMANDS =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The console as the app found it when it first used this class: an application server may take System.in and
+     * System.out over later (WildFly gives its logger the one and an empty stream for the other).
+     */
+    private static final java.io.PrintStream OUT = System.out;
+    private static final java.io.InputStream IN = System.in;
 
     private AppControl() {
     }
@@ -66,9 +72,9 @@ public final class AppControl {
 
     /** Announces the port, then returns when the app is asked to stop. */
     public static void readyUntilStopped(int port, Class<?> app) throws IOException {
-        System.out.println("READY port=" + port);
-        System.out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        OUT.println("READY port=" + port);
+        OUT.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(IN, StandardCharsets.US_ASCII));
         String line;
         while ((line = in.readLine()) != null && !line.trim().equals("stop")) {
             if (line.startsWith("load ")) {
@@ -80,8 +86,8 @@ public final class AppControl {
                 } catch (ClassNotFoundException e) {
                     found = false;
                 }
-                System.out.println("LOAD " + name + " " + found);
-                System.out.flush();
+                OUT.println("LOAD " + name + " " + found);
+                OUT.flush();
             } else if (COMMANDS.containsKey(line.split(" ", 2)[0])) {
                 String[] parts = line.split(" ", 2);
                 String answer;
@@ -90,8 +96,8 @@ public final class AppControl {
                 } catch (RuntimeException e) {
                     answer = "ERROR " + e;
                 }
-                System.out.println(answer);
-                System.out.flush();
+                OUT.println(answer);
+                OUT.flush();
             } else if (line.startsWith("mbean ")) {
                 // "mbean NAME ATTRIBUTE": what a JMX console or exporter in the application would read
                 String[] parts = line.substring("mbean ".length()).trim().split(" ");
@@ -103,8 +109,8 @@ public final class AppControl {
                 } catch (Exception e) {
                     answer = "ERROR " + e;
                 }
-                System.out.println("MBEAN " + parts[0] + " " + parts[1] + " " + answer);
-                System.out.flush();
+                OUT.println("MBEAN " + parts[0] + " " + parts[1] + " " + answer);
+                OUT.flush();
             } else if (line.startsWith("access ")) {
                 String name = line.substring("access ".length()).trim();
                 boolean open;
@@ -115,14 +121,14 @@ public final class AppControl {
                 } catch (Exception | LinkageError e) {
                     open = false;
                 }
-                System.out.println("ACCESS " + name + " " + open);
-                System.out.flush();
+                OUT.println("ACCESS " + name + " " + open);
+                OUT.flush();
             }
         }
     }
 
     public static void stopped() {
-        System.out.println("STOPPED");
-        System.out.flush();
+        OUT.println("STOPPED");
+        OUT.flush();
     }
 }

@@ -4,6 +4,7 @@ import io.outlast.core.cli.AgentProperties;
 import io.outlast.core.cli.Cli;
 import io.outlast.core.cli.Control;
 import io.outlast.core.log.EventLog;
+import io.outlast.core.log.LogTarget;
 import io.outlast.core.settings.Config;
 import io.outlast.core.settings.ConfigException;
 import io.outlast.core.settings.Preflight;
@@ -83,7 +84,7 @@ public final class AgentInstaller implements EventLog.Listener {
         }
         String problem = install(inst, args, premain, null);
         if (problem != null) {
-            System.err.println(problem);
+            LogTarget.stderrLine(problem);
         }
     }
 
@@ -145,6 +146,9 @@ public final class AgentInstaller implements EventLog.Listener {
         AgentProperties.set(inst, AgentProperties.VERSION, VERSION);
         AgentProperties.set(inst, AgentProperties.SETTINGS, config.toString());
         Map<String, TypeInstrumentation> targets = new LinkedHashMap<>();
+        for (TypeInstrumentation ti : BootstrapVisibility.typeInstrumentations()) {
+            targets.put(ti.typeName(), ti);
+        }
         Map<String, String> relocationProbes = new LinkedHashMap<>();
         List<String> families = new ArrayList<>();
         for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class,
@@ -172,7 +176,19 @@ public final class AgentInstaller implements EventLog.Listener {
             prepare();
         }
         inst.addTransformer(transformer, true);
-        retransform(loadedTargets(true));
+        List<Class<?>> loaded = loadedTargets(true);
+        List<Class<?>> loaders = new ArrayList<>();
+        for (java.util.Iterator<Class<?>> i = loaded.iterator(); i.hasNext(); ) {
+            Class<?> c = i.next();
+            if (BootstrapVisibility.isLoaderTarget(c.getName())) {
+                loaders.add(c);
+                i.remove();
+            }
+        }
+        // the loaders first, on their own: a server's class woven in the same batch is checked for what its loader
+        // sees before the batch takes effect
+        retransform(loaders);
+        retransform(loaded);
         log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));
         meetRunning();
         refresh();

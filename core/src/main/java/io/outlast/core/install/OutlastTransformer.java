@@ -26,6 +26,7 @@ final class OutlastTransformer implements ClassFileTransformer {
     private final Set<String> relocatedSeen = Collections.synchronizedSet(new HashSet<>());
     /** Servers found that no family governs, as said once each ({@link UngovernedServers}). */
     private final Set<String> ungovernedFound = Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+    private final BootstrapVisibility visibility = new BootstrapVisibility();
 
     OutlastTransformer(Map<String, TypeInstrumentation> targets, Map<String, String> relocationProbes, EventLog log) {
         this.targets = targets;
@@ -89,6 +90,12 @@ final class OutlastTransformer implements ClassFileTransformer {
         if (target == null) {
             relocated(internalName);
             ungoverned(name);
+            return null;
+        }
+        if (!visibility.sees(loader)) {
+            log.warnOnce("invisible " + loader.getClass().getName(), name + " is loaded by " + loader
+                    + ", which cannot see outlast's bootstrap API (" + BootstrapVisibility.PACKAGE + "*): its classes are"
+                    + " left untouched, the servers they run are not governed");
             return null;
         }
         try {

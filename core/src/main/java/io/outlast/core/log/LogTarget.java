@@ -1,9 +1,10 @@
 package io.outlast.core.log;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
@@ -19,7 +20,12 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Where the log writes ({@code log=}): a file, appended to, or the JVM's stderr or stdout. */
+/**
+ * Where the log writes ({@code log=}): a file, appended to, or the process's standard error or output. Those are
+ * the file descriptors themselves, not {@code System.err}/{@code System.out}: an application server may replace
+ * those with its logger (WildFly logs each line printed there as an ERROR of its own, prefixed), where the lines
+ * would no longer be outlast's. {@code log=app} is for the application's logging.
+ */
 public final class LogTarget {
     /** {@code log=app}: the application's own SLF4J, where the closing thread's class loader has it. */
     static final String APP = "app";
@@ -30,13 +36,24 @@ public final class LogTarget {
     public static Writer open(String log) throws IOException {
         OutputStream target;
         if ("stderr".equals(log) || APP.equals(log)) {
-            target = new Unclosed(System.err);
+            target = new Unclosed(new FileOutputStream(FileDescriptor.err));
         } else if ("stdout".equals(log)) {
-            target = new Unclosed(System.out);
+            target = new Unclosed(new FileOutputStream(FileDescriptor.out));
         } else {
             target = file(Paths.get(log));
         }
         return new OutputStreamWriter(target, StandardCharsets.UTF_8);
+    }
+
+    /** One line on the process's standard error (see above), where a line outside the log goes. */
+    public static void stderrLine(String line) {
+        try {
+            Writer w = open("stderr");
+            w.write(line + System.lineSeparator());
+            w.flush();
+        } catch (IOException e) {
+            // no stderr: nowhere left to say it
+        }
     }
 
     /**
@@ -60,31 +77,31 @@ public final class LogTarget {
         return Channels.newOutputStream(channel);
     }
 
-    /** System.err and System.out belong to the application: flush them, never close them. */
+    /** The process's standard error and output outlive the log: never closed. */
     private static final class Unclosed extends OutputStream {
-        private final PrintStream target;
+        private final OutputStream target;
 
-        Unclosed(PrintStream target) {
+        Unclosed(OutputStream target) {
             this.target = target;
         }
 
         @Override
-        public void write(int b) {
+        public void write(int b) throws IOException {
             target.write(b);
         }
 
         @Override
-        public void write(byte[] b, int off, int len) {
+        public void write(byte[] b, int off, int len) throws IOException {
             target.write(b, off, len);
         }
 
         @Override
-        public void flush() {
+        public void flush() throws IOException {
             target.flush();
         }
 
         @Override
-        public void close() {
+        public void close() throws IOException {
             flush();
         }
     }

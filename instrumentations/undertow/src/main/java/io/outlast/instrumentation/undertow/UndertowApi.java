@@ -16,6 +16,7 @@ import static io.outlast.family.Reflection.load;
 
 /** Undertow's public API as one class loader sees it (plus the builder's options, kept private), resolved once. */
 final class UndertowApi {
+    private static final String ALPN_READER = "io.undertow.server.protocol.http.AlpnOpenListener$AlpnConnectionListener";
     private static final ApiCache<UndertowApi> CACHE = new ApiCache<>(UndertowApi::new);
 
     final String version;
@@ -32,6 +33,11 @@ final class UndertowApi {
     private final Method addCloseListener;
     private final Method localAddress;
     private final Method ioThread;
+    private final Method worker;
+    private final Method sourceChannel;
+    private final Method readListener;
+    private final Method isOpen;
+    private final Method workerShutdown;
     /** The connection's channel, and in an HTTPS one its engine and the bytes of a record held; null where not as known. */
     private final Method channel;
     private final Class<?> sslConnection;
@@ -67,6 +73,11 @@ final class UndertowApi {
         noRequestTimeout = options.getField("NO_REQUEST_TIMEOUT").get(null);
         requestParseTimeout = options.getField("REQUEST_PARSE_TIMEOUT").get(null);
         ioThread = connected.getMethod("getIoThread");
+        worker = load(cl, "org.xnio.XnioIoThread").getMethod("getWorker");
+        workerShutdown = load(cl, "org.xnio.XnioWorker").getMethod("isShutdown");
+        sourceChannel = load(cl, "org.xnio.StreamConnection").getMethod("getSourceChannel");
+        readListener = load(cl, "org.xnio.conduits.ConduitStreamSourceChannel").getMethod("getReadListener");
+        isOpen = load(cl, "org.xnio.channels.CloseableChannel").getMethod("isOpen");
         Method channelOf = null;
         Class<?> ssl = null;
         Field engine = null;
@@ -113,6 +124,23 @@ final class UndertowApi {
     /** The connection's I/O thread, where Undertow closes it on its own timeouts. */
     Executor ioThread(Object connection) throws ReflectiveOperationException {
         return (Executor) ioThread.invoke(connection);
+    }
+
+    /**
+     * Whether the connection's XNIO worker is shutting down: the server it serves is stopping, whoever stops it (an
+     * application server stops its listeners and then its workers, without {@code Undertow.stop}).
+     */
+    boolean workerShutDown(Object connection) throws ReflectiveOperationException {
+        return (Boolean) workerShutdown.invoke(worker.invoke(ioThread.invoke(connection)));
+    }
+
+    /** Whether ALPN's listener still reads the TLS connection: its handshake not done, no protocol chosen. */
+    boolean choosingProtocol(Object streamConnection) throws ReflectiveOperationException {
+        if (!(Boolean) isOpen.invoke(streamConnection)) {
+            return false;
+        }
+        Object listener = readListener.invoke(sourceChannel.invoke(streamConnection));
+        return listener != null && listener.getClass().getName().equals(ALPN_READER);
     }
 
     List<?> listeners(Object undertow) throws ReflectiveOperationException {

@@ -7,7 +7,7 @@ final class UndertowConnection extends SweptConnectionState {
     /** When the current request's first byte arrived (Undertow armed its parse timer), while incomplete; else 0. */
     volatile long requestStartNanos;
 
-    /** {@code support}: Undertow's API, or {@link UndertowTls} over TLS. */
+    /** {@code support}: Undertow's API, {@link UndertowTls} over TLS, or {@link UndertowAlpn} while ALPN chooses. */
     UndertowConnection(Object support, String server, Object local, Object remote, long openedMillis) {
         super(support, server, local, remote, openedMillis);
     }

@@ -272,7 +272,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             }
             // the reading thread closes on a failed read (the peer's FIN and a server close after a response
             // are marked before): a reset, among others
-            tracker.closed(s, stopping, reading.get() == connection ? CloseEvent.ERROR : CloseEvent.SERVER,
+            tracker.closed(s, closedByStop(connection), reading.get() == connection ? CloseEvent.ERROR : CloseEvent.SERVER,
                     s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis, s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
@@ -295,10 +295,23 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             }
             UndertowHttp2 h2 = UndertowHttp2.of(connection);
             String unmarked = h2 != null && h2.readEnded(connection) ? CloseEvent.PEER : CloseEvent.SERVER;
-            tracker.closed(s, stopping, unmarked, s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis,
+            tracker.closed(s, closedByStop(connection), unmarked, s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis,
                     h2 != null ? h2.streams(connection) : s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
+        }
+    }
+
+    /** Closed as its server stops: by {@code Undertow.stop}, or with its worker (WildFly stops those itself). */
+    private boolean closedByStop(Object connection) {
+        if (stopping) {
+            return true;
+        }
+        try {
+            UndertowApi api = UndertowApi.of(connection.getClass());
+            return api != null && api.workerShutDown(connection);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -373,11 +386,46 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     }
 
     /**
+     * Followed only while ALPN chooses its protocol, and only while a header deadline is set: that is what times
+     * it ({@link #headerStartNanos}); from its handshake's end its HTTP/1.1 connection or HTTP/2 channel is followed.
+     */
+    @Override
+    public void alpnOpened(Object channel) {
+        try {
+            if (timeouts().headerMs <= 0) {
+                return;
+            }
+            UndertowApi api = UndertowApi.of(channel.getClass());
+            if (api == null || !tracker.supports(api.version)) {
+                return;
+            }
+            registry.putIfAbsent(channel, new UndertowConnection(new UndertowAlpn(api, System.nanoTime()), FAMILY,
+                    api.local(channel), api.remote(channel), System.currentTimeMillis()));
+            if (handshakesSwept.compareAndSet(false, true)) {
+                handshakes.start();
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    /**
      * Over TLS the request's first byte is the handshake's, which Undertow's parse timer does not see: before
-     * the first request, a handshake under way is a header arriving, first seen by the sweep.
+     * the first request, a handshake under way is a header arriving, first seen by the sweep. Before ALPN has chosen
+     * a protocol, nothing of Undertow's times the connection at all (it waited 20 s and more in a test): it is a header
+     * from its accept on, so that neither a stalled handshake nor a socket that never sends outlasts the deadline.
      */
     @Override
     public long headerStartNanos(Object connection, UndertowConnection s) throws ReflectiveOperationException {
+        if (s.support instanceof UndertowAlpn) {
+            UndertowAlpn alpn = (UndertowAlpn) s.support;
+            if (alpn.api.choosingProtocol(connection)) {
+                return alpn.acceptedNanos;
+            }
+            // its protocol's connection is followed from here; a close before it was not the server's
+            registry.remove(connection);
+            return NONE;
+        }
         if ("h2".equals(s.protocol)) {
             UndertowHttp2 h2 = UndertowHttp2.of(connection);
             return h2 != null && h2.headerArriving(connection) ? UNTIMED : NONE;
@@ -392,7 +440,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     /** Only a TLS handshake is the sweep's to time: none comes once a request has begun. */
     @Override
     public long timedHeaderReadTimeoutMs(Object connection, UndertowConnection s) {
-        return "h2".equals(s.protocol) || (s.support instanceof UndertowTls && s.requests == 0 && s.requestStartNanos == 0)
+        return s.support instanceof UndertowAlpn || "h2".equals(s.protocol) || (s.support instanceof UndertowTls && s.requests == 0 && s.requestStartNanos == 0)
                 ? -1 : 0;
     }
 
@@ -408,7 +456,12 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     /** On the connection's I/O thread, as Undertow closes on its own timeouts. */
     @Override
     public void close(Object connection, UndertowConnection s) throws ReflectiveOperationException {
-        UndertowApi api = s.support instanceof UndertowTls ? ((UndertowTls) s.support).api : (UndertowApi) s.support;
+        boolean alpn = s.support instanceof UndertowAlpn;
+        UndertowApi api = alpn ? ((UndertowAlpn) s.support).api
+                : s.support instanceof UndertowTls ? ((UndertowTls) s.support).api : (UndertowApi) s.support;
+        if (alpn) {
+            registry.remove(connection);
+        }
         api.ioThread(connection).execute(() -> {
             try {
                 ((Closeable) connection).close();
@@ -416,6 +469,10 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
                 tracker.failed(e);
             }
         });
+        if (alpn) {
+            // no HTTP connection yet, so no close setter to say it: said here
+            tracker.closed(s, closedByStop(connection), CloseEvent.SERVER, 0, 0);
+        }
     }
 
     /**

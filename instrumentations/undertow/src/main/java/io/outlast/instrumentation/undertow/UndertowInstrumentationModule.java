@@ -19,7 +19,7 @@ public final class UndertowInstrumentationModule extends FamilyModule {
         return Arrays.asList(new UndertowInstrumentation(), new ParseTimeoutUpdaterInstrumentation(),
                 new HttpReadListenerInstrumentation(), new ConnectionUtilsInstrumentation(),
                 new CloseSetterInstrumentation(), new Http2ChannelInstrumentation(), new Http2GoAwayWrittenInstrumentation(),
-                new FramedChannelCloseInstrumentation());
+                new FramedChannelCloseInstrumentation(), new AlpnOpenListenerInstrumentation());
     }
 
     /** Undertow enforces both timeouts itself, on time: the agent only changes what it arms. */
