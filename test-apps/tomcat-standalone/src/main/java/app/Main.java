@@ -16,8 +16,10 @@ import javax.management.ObjectName;
 
 /**
  * Starts the standalone distribution unpacked beside this jar (its CATALINA_HOME), with a fresh
- * CATALINA_BASE: one HTTP/1.1 connector on an ephemeral port (keepAliveTimeout from -Dapp.idle=MS) and a
- * static ROOT answering "ok". Driven through {@link AppControl}; the port is read from Tomcat's own MBean.
+ * CATALINA_BASE: one HTTP/1.1 connector on an ephemeral port (keepAliveTimeout from -Dapp.idle=MS), a static ROOT
+ * answering "ok", and app.war (the servlet of {@code app.web}) at /app. Driven through {@link AppControl}, with
+ * "reload": /app reloaded as Tomcat's manager reloads it, a new class loader each time. The port is read from
+ * Tomcat's own MBean.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -38,6 +40,16 @@ public final class Main {
         MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
         ObjectName connector = mbeans.queryNames(new ObjectName("Catalina:type=Connector,*"), null).iterator().next();
         int port = (Integer) mbeans.getAttribute(connector, "localPort");
+        ObjectName app = new ObjectName("Catalina:j2eeType=WebModule,name=//localhost/app,J2EEApplication=none,"
+                + "J2EEServer=none");
+        AppControl.command("reload", ignored -> {
+            try {
+                mbeans.invoke(app, "reload", null, null);
+                return "RELOADED";
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         AppControl.readyUntilStopped(port, Main.class);
         bootstrapClass.getMethod("stop").invoke(bootstrap);
         AppControl.stopped();
@@ -64,6 +76,7 @@ public final class Main {
                 + "</Server>\n").getBytes(StandardCharsets.UTF_8));
         Path root = Files.createDirectories(base.resolve("webapps/ROOT"));
         Files.write(root.resolve("index.html"), "ok\n".getBytes(StandardCharsets.US_ASCII));
+        AppControl.writeWar(base.resolve("webapps/app.war"), "app.web.OkServlet");
         for (String dir : new String[] {"logs", "temp", "work"}) {
             Files.createDirectories(base.resolve(dir));
         }

@@ -3,17 +3,12 @@ package app;
 import app.control.AppControl;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
@@ -121,7 +116,7 @@ public final class Main {
         for (String dir : new String[] {"data", "log", "tmp"}) {
             Files.createDirectories(base.resolve(dir));
         }
-        writeWar(Files.createDirectories(base.resolve("deployments")).resolve("ROOT.war"));
+        AppControl.writeWar(Files.createDirectories(base.resolve("deployments")).resolve("ROOT.war"), "app.web.OkServlet");
     }
 
     private static String require(String xml, String what, String with) {
@@ -131,17 +126,4 @@ public final class Main {
         return xml.replace(what, with);
     }
 
-    /** A WAR as a build would pack it: the servlet's class under WEB-INF/classes. */
-    private static void writeWar(Path war) throws IOException {
-        String servlet = "app/web/OkServlet.class";
-        try (OutputStream file = Files.newOutputStream(war); JarOutputStream out = new JarOutputStream(file);
-             InputStream in = Main.class.getClassLoader().getResourceAsStream(servlet)) {
-            out.putNextEntry(new JarEntry("WEB-INF/classes/" + servlet));
-            in.transferTo(out);
-            out.closeEntry();
-            out.putNextEntry(new JarEntry("index.txt"));
-            out.write("ok\n".getBytes(StandardCharsets.US_ASCII));
-            out.closeEntry();
-        }
-    }
 }

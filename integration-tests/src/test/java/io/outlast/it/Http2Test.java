@@ -50,8 +50,20 @@ class Http2Test {
         }
     }
 
+    /**
+     * Attached: each family's newest line in each shape (h2c, h2, Upgrade), and WildFly's listener. Every line is
+     * attached over HTTP/1.1 in its family's suite, and speaks HTTP/2 here at start.
+     */
+    static Stream<Arguments> attachedApps() {
+        return Jdk.only(apps().map(Arguments::of), Set.of("tomcat-11.0@h2", "tomcat-11.0@h2@tls", "jetty-12.1@h2",
+                "jetty-12.1@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls",
+                "undertow-2.3@h2", "undertow-2.3@h2@tls", "wildfly@h2@tls", "armeria-1.x@h2", "armeria-1.x@h2@tls",
+                "helidon-4@h2", "helidon-4@h2@tls", "tomcat-10.1@h2@upgrade", "jetty-12.0@h2@upgrade",
+                "reactor-netty-1.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade", "helidon-4@h2@upgrade"));
+    }
+
     @ParameterizedTest(name = "{0} on JDK 17, attached")
-    @MethodSource("apps")
+    @MethodSource("attachedApps")
     void attach(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, null)) {
             server.attach("idle=3s");

@@ -30,6 +30,17 @@ record Jdk(String name, Path home) {
      * The suites that cross every family with a protocol (TLS, HTTP/2) run every line on JDK 17 and, on JDK 25, the
      * lines given: each family's newest in each shape. Every line runs on both JDKs in its family's own suite.
      */
+    /** The rows of {@code apps} named in {@code names}, each of which must be among them (a misspelt one would be lost). */
+    static Stream<Arguments> only(Stream<Arguments> apps, Set<String> names) {
+        List<Arguments> rows = apps.filter(a -> names.contains((String) a.get()[0])).toList();
+        if (rows.size() != names.size()) {
+            Set<String> unknown = new HashSet<>(names);
+            rows.forEach(r -> unknown.remove((String) r.get()[0]));
+            throw new IllegalArgumentException("not among the apps: " + unknown);
+        }
+        return rows.stream();
+    }
+
     static Stream<Arguments> onJdks(Stream<Arguments> apps, Set<String> alsoOnJdk25) {
         List<Object[]> rows = apps.map(Arguments::get).toList();
         Set<String> unknown = new HashSet<>(alsoOnJdk25);

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 /** Every maintained Jetty line. */
 class JettyTest extends ServerFamilyTest {
     static List<String> apps() {
-        return List.of("jetty-9.4", "jetty-10.0", "jetty-11.0", "jetty-12.0", "jetty-12.1", "spring-boot-jetty");
+        return List.of("jetty-9.4", "jetty-10.0", "jetty-11.0", "jetty-12.0", "jetty-12.1", "spring-boot-jetty", "jetty-home");
     }
 
     static Stream<Arguments> appsOnJdks() {

@@ -60,7 +60,12 @@ final class Probe implements AutoCloseable {
 
     /** One GET, and its whole response (headers and a Content-Length body). */
     String request(boolean close) throws IOException {
-        send("GET / HTTP/1.1\r\nHost: probe\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n");
+        return get("/", close);
+    }
+
+    /** One GET of {@code path}, and its whole response. */
+    String get(String path, boolean close) throws IOException {
+        send("GET " + path + " HTTP/1.1\r\nHost: probe\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n");
         return response();
     }
 

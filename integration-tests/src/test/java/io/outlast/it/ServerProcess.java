@@ -217,7 +217,8 @@ final class ServerProcess implements AutoCloseable {
         return await(0, match, timeout);
     }
 
-    private String await(int from, Predicate<String> match, Duration timeout) {
+    /** The first output line from line {@code from} ({@link #mark}) on that matches, waiting up to {@code timeout}. */
+    String await(int from, Predicate<String> match, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
             while (true) {

@@ -48,6 +48,16 @@ class TlsTest {
                 "jdk-httpserver@tls", "reactor-netty-1.2@tls", "vertx-5.0@tls", "armeria-1.x@tls"));
     }
 
+    /**
+     * Attached over TLS: each family's newest line in each shape (NIO2, ALPN), and WildFly's listener. Every line is
+     * attached over plain text in its family's suite, and served over TLS here at start.
+     */
+    static Stream<Arguments> attachedApps() {
+        return Jdk.only(apps(), Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "tomcat-10.1@nio2@tls", "netty-4.2@tls",
+                "undertow-2.3@tls", "undertow-2.3@h2@tls", "wildfly@tls", "jdk-httpserver@tls", "reactor-netty-1.2@tls",
+                "vertx-5.0@tls", "armeria-1.x@tls", "helidon-4@tls"));
+    }
+
     @ParameterizedTest(name = "{0} on {2}, -javaagent")
     @MethodSource("appsOnJdks")
     void premain(String app, Family family, Jdk jdk) throws Exception {
@@ -58,7 +68,7 @@ class TlsTest {
 
     /** Attached to a running TLS server: its connector's timeouts and its connections' change as over plain text. */
     @ParameterizedTest(name = "{0} on JDK 17, attached")
-    @MethodSource("apps")
+    @MethodSource("attachedApps")
     void attach(String app, Family family) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, null)) {
             server.attach("idle=3s", "header=2s");

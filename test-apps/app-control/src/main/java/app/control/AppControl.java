@@ -66,6 +66,30 @@ public final class AppControl {
         }
     }
 
+    /**
+     * A WAR as a build would pack it: the servlet's class (read from the app's jar, not loaded: its API is the
+     * server's, not on the app's class path) under WEB-INF/classes, mapped to every path by its web.xml.
+     */
+    public static void writeWar(java.nio.file.Path war, String servletClass) throws IOException {
+        String webXml = "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\" metadata-complete=\"true\">"
+                + "<servlet><servlet-name>app</servlet-name><servlet-class>" + servletClass + "</servlet-class></servlet>"
+                + "<servlet-mapping><servlet-name>app</servlet-name><url-pattern>/*</url-pattern></servlet-mapping></web-app>";
+        String name = servletClass.replace('.', '/') + ".class";
+        try (java.io.OutputStream file = java.nio.file.Files.newOutputStream(war);
+             java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(file);
+             java.io.InputStream in = AppControl.class.getClassLoader().getResourceAsStream(name)) {
+            out.putNextEntry(new java.util.jar.JarEntry("WEB-INF/web.xml"));
+            out.write(webXml.getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+            out.putNextEntry(new java.util.jar.JarEntry("WEB-INF/classes/" + name));
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+            out.closeEntry();
+        }
+    }
+
     public static int port() {
         return Integer.getInteger("app.port", 0);
     }

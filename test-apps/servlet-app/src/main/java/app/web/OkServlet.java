@@ -1,6 +1,5 @@
 package app.web;
 
-import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,8 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** The deployed WAR's one servlet: "ok" to any GET or POST, its body read first. */
-@WebServlet("/*")
+/** The deployed WAR's one servlet, mapped to every path by its web.xml: "ok" to any GET or POST, its body read first. */
 public class OkServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
