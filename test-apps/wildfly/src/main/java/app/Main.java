@@ -23,7 +23,7 @@ import javax.management.ObjectName;
  * socket on an ephemeral port of 127.0.0.1, and ROOT.war (the servlet of {@code app.web}) deployed at "/".
  * -Dapp.idle=MS sets the HTTP listener's {@code no-request-timeout} (WildFly's default: 60 s); -Dapp.tls.keystore
  * serves TLS only, from the HTTPS listener with the tests' key; else the HTTP listener alone. The port is read over
- * JMX. Driven through {@link AppControl}; "stop" stops the server as a SIGTERM would.
+ * JMX. Driven through {@link AppControl}; "stop" stops the server's services as its shutdown hook would, then exits.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -47,8 +47,25 @@ public final class Main {
 
         int port = awaitRunning(ManagementFactory.getPlatformMBeanServer());
         AppControl.readyUntilStopped(port, Main.class);
+        stop();
         AppControl.stopped();
         System.exit(0);
+    }
+
+    /**
+     * WildFly's services stopped as its shutdown hook stops them (the container's shutdown, then its termination),
+     * but before the exit, as the other apps stop theirs: in the JVM's hooks, a server's stop and outlast's last lines
+     * run side by side (jetty-home's close lines were lost so).
+     */
+    private static void stop() throws Exception {
+        Object loader = Class.forName("org.jboss.modules.Module").getMethod("getBootModuleLoader").invoke(null);
+        Object module = loader.getClass().getMethod("loadModule", String.class).invoke(loader, "org.jboss.as.server");
+        ClassLoader server = (ClassLoader) module.getClass().getMethod("getClassLoader").invoke(module);
+        Object container = Class.forName("org.jboss.as.server.CurrentServiceContainer", true, server)
+                .getMethod("getServiceContainer").invoke(null);
+        Class<?> type = Class.forName("org.jboss.msc.service.ServiceContainer", false, container.getClass().getClassLoader());
+        type.getMethod("shutdown").invoke(container);
+        type.getMethod("awaitTermination").invoke(container);
     }
 
     /**

@@ -180,12 +180,17 @@ class Http2Test {
             probe.get();
             long start = System.nanoTime();
             server.attach("idle=4s");
+            long lateMs = lateMs(app);
             if (app.startsWith("reactor") || app.startsWith("grpc")) {
+                // Netty's wait is dated from when its loop meets the connection, a task the attach queues: the test
+                // can only date it from the attach's return, which that task may follow by its loop's delay under
+                // load (GOAWAYs 1.2 and 1.3 s late seen on 2 loaded cores, each once)
                 start = System.nanoTime();
+                lateMs += 500;
             }
             H2Probe.Ended ended = probe.endedAfter(start, 9000);
             assertTrue(ended.goAwayMs() != H2Probe.Ended.NONE, "a GOAWAY: " + ended + "\n" + server.output());
-            Measurements.assertTiming("HTTP/2 idle since before the attach", ended.goAwayMs(), 4000, lateMs(app), server);
+            Measurements.assertTiming("HTTP/2 idle since before the attach", ended.goAwayMs(), 4000, lateMs, server);
         }
     }
 

@@ -127,9 +127,11 @@ abstract class ServerFamilyTest {
      * governed from the install on (idle 2 s, header 3 s), not left to the server's own timeouts (Jetty's 30 s,
      * Netty's none) until some activity that an idle connection never has.
      */
-    @ParameterizedTest(name = "{0} on {1}, connections open before the install")
-    @MethodSource("appsOnJdks")
-    void premainGovernsConnectionsOpenBeforeItsInstall(String app, Jdk jdk) throws Exception {
+    @ParameterizedTest(name = "{0}, connections open before the install")
+    @MethodSource("apps")
+    void premainGovernsConnectionsOpenBeforeItsInstall(String app) throws Exception {
+        // one JDK: the install meets them as an attach does, and both JDKs run each app's premain and attach
+        Jdk jdk = Jdk.forApp(app);
         assumeSomethingGovernedFromBefore(app);
         assumeRowRuns("premainGovernsConnectionsOpenBeforeItsInstall", app, jdk);
         // the install waits for the start to calm, a second or so: on a loaded machine it can come before the

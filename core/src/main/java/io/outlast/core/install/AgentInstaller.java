@@ -176,19 +176,19 @@ public final class AgentInstaller implements EventLog.Listener {
             prepare();
         }
         inst.addTransformer(transformer, true);
-        List<Class<?>> loaded = loadedTargets(true);
-        List<Class<?>> loaders = new ArrayList<>();
-        for (java.util.Iterator<Class<?>> i = loaded.iterator(); i.hasNext(); ) {
-            Class<?> c = i.next();
+        List<Class<?>> servers = new ArrayList<>();
+        List<Class<?>> loaderClasses = new ArrayList<>();
+        for (Class<?> c : loadedTargets(true)) {
             if (BootstrapVisibility.isLoaderTarget(c.getName())) {
-                loaders.add(c);
-                i.remove();
+                loaderClasses.add(c);
+            } else {
+                servers.add(c);
             }
         }
-        // the loaders first, on their own: a server's class woven in the same batch is checked for what its loader
-        // sees before the batch takes effect
-        retransform(loaders);
-        retransform(loaded);
+        // the class loaders' first, on their own: a server's class woven in the same batch is checked for what its
+        // loader sees before the batch takes effect
+        retransform(loaderClasses);
+        retransform(servers);
         log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));
         meetRunning();
         refresh();

@@ -272,7 +272,8 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             }
             // the reading thread closes on a failed read (the peer's FIN and a server close after a response
             // are marked before): a reset, among others
-            tracker.closed(s, closedByStop(connection), reading.get() == connection ? CloseEvent.ERROR : CloseEvent.SERVER,
+            String unmarked = reading.get() == connection ? CloseEvent.ERROR : CloseEvent.SERVER;
+            tracker.closed(s, closedByStop(connection), unmarked,
                     s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis, s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
@@ -440,7 +441,8 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     /** Only a TLS handshake is the sweep's to time: none comes once a request has begun. */
     @Override
     public long timedHeaderReadTimeoutMs(Object connection, UndertowConnection s) {
-        return s.support instanceof UndertowAlpn || "h2".equals(s.protocol) || (s.support instanceof UndertowTls && s.requests == 0 && s.requestStartNanos == 0)
+        return s.support instanceof UndertowAlpn || "h2".equals(s.protocol)
+                || (s.support instanceof UndertowTls && s.requests == 0 && s.requestStartNanos == 0)
                 ? -1 : 0;
     }
 
