@@ -40,6 +40,7 @@ final class TomcatApi {
     private final Method setReadTimeout;
     private final Method setError;
     private final Method close;
+    private final Method isClosed;
     private final Method socket;
     private final Class<?> nioChannel;
     private final Method nioIoChannel;
@@ -87,6 +88,7 @@ final class TomcatApi {
         setReadTimeout = wrapperType.getMethod("setReadTimeout", long.class);
         setError = wrapperType.getMethod("setError", IOException.class);
         close = wrapperType.getMethod("close");
+        isClosed = wrapperType.getMethod("isClosed");
         socket = wrapperType.getMethod("getSocket");
         nioChannel = load(cl, "org.apache.tomcat.util.net.NioChannel");
         nioIoChannel = nioChannel.getMethod("getIOChannel");
@@ -192,6 +194,11 @@ final class TomcatApi {
             }
         }
         return null;
+    }
+
+    /** Whether the wrapper's close has begun (Tomcat sets the flag before it closes anything). */
+    boolean closed(Object wrapper) throws ReflectiveOperationException {
+        return (Boolean) isClosed.invoke(wrapper);
     }
 
     /**

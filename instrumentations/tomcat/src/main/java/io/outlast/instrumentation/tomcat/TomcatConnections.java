@@ -480,6 +480,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
     /** A connection open before an attach, met at its first hook, with its endpoint; null where Tomcat's API is not all there. */
     private TomcatConnection meetOpenBefore(Object wrapper) throws Exception {
         TomcatApi api = TomcatApi.of(wrapper.getClass());
+        if (api != null && api.closed(wrapper)) {
+            // its close was said already: HTTP/2's timeout check can reach it once more after (a second close event
+            // for one connection, seen once on Tomcat 10.1 h2 over TLS)
+            return null;
+        }
         api = api == null ? null : adopt(api.endpointOf(wrapper));
         return api == null ? null : track(api, wrapper, false);
     }
