@@ -97,7 +97,7 @@ abstract class ServerFamilyTest {
     void attachExtendsAWaitingConnection(String app) throws Exception {
         // NIO2 arms a read's timeout when the read is issued: one already pending keeps it (docs/tomcat.md)
         Assumptions.assumeFalse(app.endsWith("@nio2"), "a pending NIO2 read keeps the timeout it was issued with");
-        assumeRowRuns("attachExtendsAWaitingConnection", app, Jdk.forApp(app));
+        assumeRowRuns("attachExtendsAWaitingConnection", app);
         // an attach that ends after the server's own 4 s has tested nothing (it took 4.5 s on 2 cores with 8 busy
         // processes): the server is started again, three times at most
         for (int start = 1; ; start++) {
@@ -133,7 +133,7 @@ abstract class ServerFamilyTest {
         // one JDK: the install meets them as an attach does, and both JDKs run each app's premain and attach
         Jdk jdk = Jdk.forApp(app);
         assumeSomethingGovernedFromBefore(app);
-        assumeRowRuns("premainGovernsConnectionsOpenBeforeItsInstall", app, jdk);
+        assumeRowRuns("premainGovernsConnectionsOpenBeforeItsInstall", app);
         // the install waits for the start to calm, a second or so: on a loaded machine it can come before the
         // connections (a start that tests nothing), and then the server is started again, three times at most
         for (int start = 1; ; start++) {
@@ -176,12 +176,12 @@ abstract class ServerFamilyTest {
      * Why a row of an app that embeds the family's server in a heavy one is left to the family's own apps (an
      * application server whose start takes seconds of both cores, beside the rows in parallel), or null.
      */
-    String rowLeftOut(String test, String app, Jdk jdk) {
+    String rowLeftOut(String test, String app) {
         return null;
     }
 
-    private void assumeRowRuns(String test, String app, Jdk jdk) {
-        String why = rowLeftOut(test, app, jdk);
+    private void assumeRowRuns(String test, String app) {
+        String why = rowLeftOut(test, app);
         Assumptions.assumeTrue(why == null, why);
     }
 

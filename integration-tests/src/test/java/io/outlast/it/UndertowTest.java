@@ -29,7 +29,7 @@ class UndertowTest extends ServerFamilyTest {
      * own apps.
      */
     @Override
-    String rowLeftOut(String test, String app, Jdk jdk) {
+    String rowLeftOut(String test, String app) {
         if (!app.equals("wildfly")) {
             return null;
         }

@@ -273,7 +273,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             // the reading thread closes on a failed read (the peer's FIN and a server close after a response
             // are marked before): a reset, among others
             String unmarked = reading.get() == connection ? CloseEvent.ERROR : CloseEvent.SERVER;
-            tracker.closed(s, closedByStop(connection), unmarked,
+            tracker.closed(s, closedByStop(connection, s), unmarked,
                     s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis, s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
@@ -296,7 +296,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             }
             UndertowHttp2 h2 = UndertowHttp2.of(connection);
             String unmarked = h2 != null && h2.readEnded(connection) ? CloseEvent.PEER : CloseEvent.SERVER;
-            tracker.closed(s, closedByStop(connection), unmarked, s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis,
+            tracker.closed(s, closedByStop(connection, s), unmarked, s.requestStartNanos != 0 ? 0 : System.currentTimeMillis() - s.idleSinceMillis,
                     h2 != null ? h2.streams(connection) : s.requests);
         } catch (Throwable t) {
             tracker.failed(t);
@@ -304,16 +304,21 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     }
 
     /** Closed as its server stops: by {@code Undertow.stop}, or with its worker (WildFly stops those itself). */
-    private boolean closedByStop(Object connection) {
+    private boolean closedByStop(Object connection, UndertowConnection s) {
         if (stopping) {
             return true;
         }
         try {
-            UndertowApi api = UndertowApi.of(connection.getClass());
-            return api != null && api.workerShutDown(connection);
+            return api(s).workerShutDown(connection);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The API the state was made with, whatever else it keeps. */
+    private static UndertowApi api(UndertowConnection s) {
+        return s.support instanceof UndertowAlpn ? ((UndertowAlpn) s.support).api
+                : s.support instanceof UndertowTls ? ((UndertowTls) s.support).api : (UndertowApi) s.support;
     }
 
     @Override
@@ -459,12 +464,10 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     @Override
     public void close(Object connection, UndertowConnection s) throws ReflectiveOperationException {
         boolean alpn = s.support instanceof UndertowAlpn;
-        UndertowApi api = alpn ? ((UndertowAlpn) s.support).api
-                : s.support instanceof UndertowTls ? ((UndertowTls) s.support).api : (UndertowApi) s.support;
         if (alpn) {
             registry.remove(connection);
         }
-        api.ioThread(connection).execute(() -> {
+        api(s).ioThread(connection).execute(() -> {
             try {
                 ((Closeable) connection).close();
             } catch (Exception e) {
@@ -473,7 +476,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         });
         if (alpn) {
             // no HTTP connection yet, so no close setter to say it: said here
-            tracker.closed(s, closedByStop(connection), CloseEvent.SERVER, 0, 0);
+            tracker.closed(s, closedByStop(connection, s), CloseEvent.SERVER, 0, 0);
         }
     }
 
