@@ -134,10 +134,12 @@ abstract class ServerFamilyTest {
         Jdk jdk = Jdk.forApp(app);
         assumeSomethingGovernedFromBefore(app);
         assumeRowRuns("premainGovernsConnectionsOpenBeforeItsInstall", app);
-        // the install waits for the start to calm, a second or so: on a loaded machine it can come before the
-        // connections (a start that tests nothing), and then the server is started again, three times at most
+        // the install waits for the start to calm: a start that pauses on a loaded machine looks over, and the agent
+        // would come before the connections (a start that tests nothing). The start goes on a second past READY, and
+        // should the agent still come first the server is started again, three times at most.
         for (int start = 1; ; start++) {
-            try (ServerProcess server = ServerProcess.startUnawaited(jdk, app, "idle=2s,header=3s");
+            try (ServerProcess server = ServerProcess.startUnawaited(jdk, app, "idle=2s,header=3s",
+                    ServerProcess.startGoingOnAfterReady(1000));
                  Probe kept = new Probe(server.port); Probe midHeader = new Probe(server.port)) {
                 kept.request(false);
                 long lastResponse = System.nanoTime();

@@ -116,6 +116,15 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /**
+     * The JVM option that makes the app's start go on loading classes until {@code ms} after its READY, as a
+     * warm-up does: the agent, which installs once class loading calms, then installs after that, even where a busy
+     * machine pauses the server's start long enough to look over to it.
+     */
+    static String startGoingOnAfterReady(long ms) {
+        return "-javaagent:" + Path.of(System.getProperty("outlast.test.control.jar")).toAbsolutePath() + "=" + ms;
+    }
+
     /** At start the agent installs once the application has started: tests measure from then on. */
     private void awaitAgent(String agentArgs) {
         Matcher file = Pattern.compile("(?:^|,)log=([^,]+)").matcher(agentArgs);

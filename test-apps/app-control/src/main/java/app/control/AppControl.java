@@ -22,6 +22,9 @@ public final class AppControl {
     private static final java.io.PrintStream OUT = System.out;
     private static final java.io.InputStream IN = System.in;
 
+    /** When the app announced its port ({@link System#nanoTime()}), for {@link StartGoingOn}. */
+    static final String READY_PROPERTY = "app.control.ready";
+
     private AppControl() {
     }
 
@@ -96,6 +99,7 @@ public final class AppControl {
 
     /** Announces the port, then returns when the app is asked to stop. */
     public static void readyUntilStopped(int port, Class<?> app) throws IOException {
+        System.setProperty(READY_PROPERTY, Long.toString(System.nanoTime()));
         OUT.println("READY port=" + port);
         OUT.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(IN, StandardCharsets.US_ASCII));
