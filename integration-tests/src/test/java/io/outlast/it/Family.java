@@ -19,12 +19,17 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
      * once a second: its own closes come up to 2 s late; the agent's sweep closes a quarter second late at most.
      */
     static final Family HELIDON = new Family("helidon", "server", 300_000, 2500, "error", false);
+    /**
+     * Grizzly's idle filter looks once a second: its closes (its own and the agent's idle alike) come up to a second
+     * late. It reads a reset as the end of the stream.
+     */
+    static final Family GRIZZLY = new Family("grizzly", "listener", 30_000, 1500, "peer", true);
 
     /** The family of a test-app, by its name ({@code <server>-<line>[@...]}; Reactor Netty, Vert.x and gRPC are Netty). */
     static Family of(String app) {
         return app.startsWith("jetty") || app.startsWith("spring-boot-jetty") ? JETTY
                 : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
                 : app.startsWith("undertow") || app.startsWith("spring-boot-undertow") || app.startsWith("wildfly") ? UNDERTOW : app.startsWith("jdk") ? JDK
-                : app.startsWith("helidon") ? HELIDON : NETTY;
+                : app.startsWith("helidon") ? HELIDON : app.startsWith("grizzly") ? GRIZZLY : NETTY;
     }
 }

@@ -213,7 +213,9 @@ class Http2Test {
             assertOneCloseEvent(server, port);
             assertEquals("peer", event.get("closer"), event + "\n" + server.output());
             assertEquals("h2", event.get("protocol"), event.toString());
-            Measurements.assertIdleMs(event, 1000, 500);
+            // late by however long the response took to reach the probe and the close to reach the server: 641 ms
+            // once on 2 loaded cores (Jetty 10 over TLS, a clean-clone run); never early
+            Measurements.assertIdleMs(event, 1000, 1000);
         }
     }
 

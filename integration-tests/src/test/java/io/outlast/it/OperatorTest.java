@@ -45,28 +45,29 @@ class OperatorTest {
     }
 
     /**
-     * A server the agent finds and does not govern (Grizzly here) is named once, at start or at the attach: in the
-     * log, in {@code status} and in {@code list}, not left as "no server found" beside the agent's started line.
+     * A server the agent finds and does not govern (Apache Pekko HTTP here) is named once, at start or at the attach:
+     * in the log, in {@code status} and in {@code list}, not left as "no server found" beside the agent's started line.
      */
     @ParameterizedTest(name = "a server not governed is named, {0}")
     @ValueSource(strings = {"premain", "attach"})
     void aServerNotGovernedIsNamedOnce(String mode) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "grizzly-4", mode.equals("premain") ? "idle=5s" : null)) {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "pekko-http-1.x", mode.equals("premain") ? "idle=5s" : null)) {
             if (mode.equals("attach")) {
                 server.attach("idle=5s");
             }
             try (Probe probe = new Probe(server.port)) {
                 probe.request(false);
             }
-            server.await(l -> l.startsWith("outlast: warning: Grizzly found (org.glassfish.grizzly.http.server.HttpServer),"
-                    + " not governed by outlast: its own keep-alive idle"), Duration.ofSeconds(10));
+            server.await(l -> l.startsWith("outlast: warning: Apache Pekko HTTP found"
+                    + " (org.apache.pekko.http.impl.engine.server.HttpServerBluePrint$), not governed by outlast: its own idle"),
+                    Duration.ofSeconds(10));
             String pid = Long.toString(server.process.pid());
-            awaitStatus(pid, "found, not governed: Grizzly: its own keep-alive idle");
+            awaitStatus(pid, "found, not governed: Apache Pekko HTTP: its own idle");
             ServerProcess.CliResult list = ServerProcess.cli(Jdk.JDK17, "list", null);
             List<String> lines = list.output().lines().toList();
             int i = indexOfPid(lines, server.process.pid());
-            assertTrue(i >= 0 && lines.get(i + 1).trim().equals("servers: not governed: Grizzly"), list.output());
-            assertEquals(1, server.output().lines().filter(l -> l.contains("Grizzly found")).count(), server.output());
+            assertTrue(i >= 0 && lines.get(i + 1).trim().equals("servers: not governed: Apache Pekko HTTP"), list.output());
+            assertEquals(1, server.output().lines().filter(l -> l.contains("Pekko HTTP found")).count(), server.output());
         }
     }
 

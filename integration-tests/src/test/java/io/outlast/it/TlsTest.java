@@ -40,12 +40,13 @@ class TlsTest {
                 Arguments.of("vertx-4.5@tls", Family.NETTY),
                 Arguments.of("vertx-5.0@tls", Family.NETTY),
                 Arguments.of("armeria-1.x@tls", Family.NETTY),
-                Arguments.of("helidon-4@tls", Family.HELIDON));
+                Arguments.of("helidon-4@tls", Family.HELIDON),
+                Arguments.of("grizzly-4@tls", Family.GRIZZLY));
     }
 
     static Stream<Arguments> appsOnJdks() {
         return Jdk.onJdks(apps(), Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "netty-4.2@tls", "undertow-2.3@tls",
-                "jdk-httpserver@tls", "reactor-netty-1.2@tls", "vertx-5.0@tls", "armeria-1.x@tls"));
+                "jdk-httpserver@tls", "reactor-netty-1.2@tls", "vertx-5.0@tls", "armeria-1.x@tls", "grizzly-4@tls"));
     }
 
     /**
@@ -55,7 +56,7 @@ class TlsTest {
     static Stream<Arguments> attachedApps() {
         return Jdk.only(apps(), Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "tomcat-10.1@nio2@tls", "netty-4.2@tls",
                 "undertow-2.3@tls", "undertow-2.3@h2@tls", "wildfly@tls", "jdk-httpserver@tls", "reactor-netty-1.2@tls",
-                "vertx-5.0@tls", "armeria-1.x@tls", "helidon-4@tls"));
+                "vertx-5.0@tls", "armeria-1.x@tls", "helidon-4@tls", "grizzly-4@tls"));
     }
 
     @ParameterizedTest(name = "{0} on {2}, -javaagent")
@@ -77,17 +78,25 @@ class TlsTest {
     }
 
     /**
+     * Once per way a server reads a handshake's state (each family's oldest and newest line, NIO2, ALPN, a framework
+     * that adds its codec after the handshake; Reactor Netty reads it as Netty does), and on JDK 25 once per family.
+     * Every line is served over TLS at start above.
+     */
+    static Stream<Arguments> handshakeReadersOnJdks() {
+        return Jdk.onJdks(Jdk.only(apps(), Set.of("jetty-9.4@tls", "jetty-12.1@tls", "tomcat-9.0@tls", "tomcat-11.0@tls",
+                        "tomcat-10.1@nio2@tls", "netty-4.1@tls", "netty-4.2@tls", "vertx-5.0@tls", "armeria-1.x@tls",
+                        "undertow-2.2@tls", "undertow-2.3@h2@tls", "wildfly@tls", "jdk-httpserver@tls", "helidon-4@tls",
+                        "grizzly-4@tls")),
+                Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "netty-4.2@tls", "undertow-2.3@h2@tls", "jdk-httpserver@tls",
+                        "grizzly-4@tls"));
+    }
+
+    /**
      * A handshake begun and never finished (a ClientHello's record header, then nothing): a slow-loris too. It
      * is closed by the header deadline, as a request's header would be. On a server that has served a request:
      * Vert.x adds its HTTP codec after the handshake, and a Netty server is known to serve HTTP from its first
      * request (docs/netty.md).
      */
-    /** On JDK 25 too, once per way a family reads a handshake's state: Netty's frameworks read it as Netty does. */
-    static Stream<Arguments> handshakeReadersOnJdks() {
-        return Jdk.onJdks(apps(), Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "netty-4.2@tls", "undertow-2.3@tls",
-                "jdk-httpserver@tls"));
-    }
-
     @ParameterizedTest(name = "{0} on {2}, a handshake that never finishes")
     @MethodSource("handshakeReadersOnJdks")
     void aStalledHandshakeIsAHeaderThatStopsArriving(String app, Family family, Jdk jdk) throws Exception {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Servers that serve their requests on virtual threads (Java 21+, so JDK 25 here): Jetty 12's
  * {@code VirtualThreadPool}, Tomcat's {@code useVirtualThreads}, the JDK server with a virtual thread per
- * exchange, Helidon 4 (a virtual thread per connection, always). The same measurements as on platform threads, premain and attached; and the agent's code pins no
- * carrier: a JFR recording of {@code jdk.VirtualThreadPinned} (any duration) under load, after a warm-up, names
- * none of its frames.
+ * exchange, Grizzly with an executor of virtual threads as its worker pool, Helidon 4 (a virtual thread per
+ * connection, always). The same measurements as on platform threads, premain and attached; and the agent's code
+ * pins no carrier: a JFR recording of {@code jdk.VirtualThreadPinned} (any duration) under load, after a warm-up,
+ * names none of its frames.
  */
 class VirtualThreadsTest {
     static Stream<Arguments> apps() {
@@ -34,7 +36,8 @@ class VirtualThreadsTest {
                 Arguments.of("tomcat-10.1@vt", Family.TOMCAT),
                 Arguments.of("tomcat-11.0@vt", Family.TOMCAT),
                 Arguments.of("spring-boot-tomcat@vt", Family.TOMCAT),
-                Arguments.of("jdk-httpserver@vt", Family.JDK));
+                Arguments.of("jdk-httpserver@vt", Family.JDK),
+                Arguments.of("grizzly-4@vt", Family.GRIZZLY));
     }
 
     @ParameterizedTest(name = "{0} on JDK 25, -javaagent")
@@ -59,9 +62,13 @@ class VirtualThreadsTest {
      * Recorded after a warm-up: a class's first loading pins a virtual thread's carrier in every library (the
      * servers' own code shows it too), once. What must never pin is the agent's code on every connection.
      */
-    /** Helidon 4 serves on virtual threads alone: its premain and attach rows are HelidonTest's. */
+    /**
+     * Once per family: the agent's code on a request's path is the family's, whatever the line. Helidon 4 serves on
+     * virtual threads alone: its premain and attach rows are HelidonTest's.
+     */
     static Stream<Arguments> appsPinning() {
-        return Stream.concat(apps(), Stream.of(Arguments.of("helidon-4", Family.HELIDON)));
+        return Stream.concat(Jdk.only(apps(), Set.of("jetty-12.1@vt", "tomcat-11.0@vt", "jdk-httpserver@vt", "grizzly-4@vt")),
+                Stream.of(Arguments.of("helidon-4", Family.HELIDON)));
     }
 
     @ParameterizedTest(name = "{0} on JDK 25: no carrier pinned in outlast's code")

@@ -18,8 +18,6 @@ final class UngovernedServers {
                 "Apache Pekko HTTP: its own idle (pekko.http.server.idle-timeout, 60 s by default; no header deadline)");
         m.put("akka.http.impl.engine.server.HttpServerBluePrint$",
                 "Akka HTTP: its own idle (akka.http.server.idle-timeout, 60 s by default; no header deadline)");
-        m.put("org.glassfish.grizzly.http.server.HttpServer",
-                "Grizzly: its own keep-alive idle (NetworkListener.getKeepAlive().setIdleTimeoutInSeconds, 30 s by default)");
         m.put("io.ktor.server.cio.CIOApplicationEngine",
                 "Ktor CIO: its own idle (connectionIdleTimeoutSeconds, 45 s by default)");
         BY_CLASS = Collections.unmodifiableMap(m);
