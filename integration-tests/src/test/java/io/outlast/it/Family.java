@@ -27,7 +27,7 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
 
     /** The family of a test-app, by its name ({@code <server>-<line>[@...]}; Reactor Netty, Vert.x and gRPC are Netty). */
     static Family of(String app) {
-        return app.startsWith("jetty") || app.startsWith("spring-boot-jetty") ? JETTY
+        return app.startsWith("jetty") || app.startsWith("spring-boot-jetty") || app.startsWith("dropwizard") ? JETTY
                 : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
                 : app.startsWith("undertow") || app.startsWith("spring-boot-undertow") || app.startsWith("wildfly") ? UNDERTOW : app.startsWith("jdk") ? JDK
                 : app.startsWith("helidon") ? HELIDON : app.startsWith("grizzly") ? GRIZZLY : NETTY;

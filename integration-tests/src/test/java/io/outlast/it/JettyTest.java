@@ -7,10 +7,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Every maintained Jetty line. */
+/** Every maintained Jetty line, and the distributions and frameworks on it (Spring Boot, jetty-home, Dropwizard 4). */
 class JettyTest extends ServerFamilyTest {
     static List<String> apps() {
-        return List.of("jetty-9.4", "jetty-10.0", "jetty-11.0", "jetty-12.0", "jetty-12.1", "spring-boot-jetty", "jetty-home");
+        return List.of("jetty-9.4", "jetty-10.0", "jetty-11.0", "jetty-12.0", "jetty-12.1", "spring-boot-jetty", "jetty-home",
+                "dropwizard-4");
     }
 
     static Stream<Arguments> appsOnJdks() {

@@ -32,12 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Netty 4.1 and 4.2, plain and under Reactor Netty (1.1, 1.2, and in a Spring Boot WebFlux executable jar),
- * Vert.x (4.5, 5.0) and Armeria (1.x, on Netty 4.2, with an idle timeout of its own).
+ * Vert.x (4.5, 5.0), Armeria (1.x, on Netty 4.2, with an idle timeout of its own) and Micronaut 4 (on Netty 4.2,
+ * with its own idle too, in an uber-jar that lost Netty's version files).
  */
 class NettyTest extends ServerFamilyTest {
     static List<String> apps() {
         return List.of("netty-4.1", "netty-4.2", "reactor-netty-1.1", "reactor-netty-1.2", "spring-boot-webflux",
-                "vertx-4.5", "vertx-5.0", "armeria-1.x");
+                "vertx-4.5", "vertx-5.0", "armeria-1.x", "micronaut-4");
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -105,13 +106,14 @@ class NettyTest extends ServerFamilyTest {
         if (app.startsWith("netty-")) {
             return app.substring("netty-".length());
         }
-        return app.equals("vertx-5.0") || app.startsWith("armeria-") ? "4.2" : "4.1";
+        return app.equals("vertx-5.0") || app.startsWith("armeria-") || app.startsWith("micronaut-") ? "4.2" : "4.1";
     }
 
-    /** Armeria closes idle connections itself, at 15 s by default. */
+    /** Armeria closes idle connections itself, at 15 s by default; Micronaut at 5 min. */
     @Override
     String ownIdle(String app) {
-        return app.startsWith("armeria-") ? "idle 15000ms" : super.ownIdle(app);
+        return app.startsWith("armeria-") ? "idle 15000ms" : app.startsWith("micronaut-") ? "idle 300000ms"
+                : super.ownIdle(app);
     }
 
     /** Two requests in one write: the idle clock starts at the second response, and both are counted. */

@@ -43,6 +43,8 @@ final class JettyApi {
     private final Method connectorSetIdle;
     private final Method connectedEndPoints;
     private final Method isRunning;
+    /** The connector's graceful shutdown begun ({@code Graceful.isShutdown}); null where a version lacks it. */
+    private final Method isShutdown;
     private final Class<?> httpConnection;
     private final Method parser;
     private final Method connector;
@@ -90,6 +92,7 @@ final class JettyApi {
         connectorSetIdle = abstractConnector.getMethod("setIdleTimeout", long.class);
         connectedEndPoints = abstractConnector.getMethod("getConnectedEndPoints");
         isRunning = load(cl, "org.eclipse.jetty.util.component.LifeCycle").getMethod("isRunning");
+        isShutdown = Reflection.optional(abstractConnector, "isShutdown");
         Class<?> hc;
         try {
             hc = load(cl, "org.eclipse.jetty.server.HttpConnection");
@@ -145,6 +148,14 @@ final class JettyApi {
 
     boolean isRunning(Object c) throws ReflectiveOperationException {
         return (Boolean) isRunning.invoke(c);
+    }
+
+    /**
+     * Whether the connector is stopping: stopped, or in a graceful shutdown (still running, accepting nothing, its
+     * idle connections cut to its shutdown idle timeout, 1 s).
+     */
+    boolean stopping(Object c) throws ReflectiveOperationException {
+        return !(Boolean) isRunning.invoke(c) || (isShutdown != null && (Boolean) isShutdown.invoke(c));
     }
 
     long idle(Object ep) throws ReflectiveOperationException {

@@ -77,7 +77,14 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
                 // closed before the agent saw it open (attach); what is left of it still tells a story
                 s = newState(api, endPoint);
             }
-            boolean stopping = !api.isRunning(connector);
+            boolean stopping = api.stopping(connector);
+            if (stopping) {
+                // a graceful shutdown ends idle connections with the idle timer (its shutdown idle timeout, 1 s), and a
+                // header the agent holds with the header deadline: the stop's closes, not the timeouts' (Dropwizard,
+                // Spring Boot's server.shutdown=graceful)
+                s.unmark(CloseEvent.SERVER_IDLE);
+                s.unmark(CloseEvent.SERVER_HEADER);
+            }
             // the idle of an unexplained close only: marked ones carry theirs (four calls saved per connection)
             long unmarkedIdle = ConnectionTracker.readsUnmarked(s, stopping) ? waitingIdle(api, endPoint) : 0;
             if (api.h2Session(endPoint) != null) {
