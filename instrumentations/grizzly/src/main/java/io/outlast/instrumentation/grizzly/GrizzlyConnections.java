@@ -163,8 +163,8 @@ final class GrizzlyConnections extends GrizzlyHooks implements HeaderPhase<Grizz
     /**
      * A header's bytes do not restart Grizzly's idle (the codec keeps them until the header is whole, and the idle
      * filter comes after it): a header begun late in a wait would be cut by the wait's end before the sweep could
-     * hold it. So near that end the header is held here, on its first bytes (2 reflective calls, for a header begun
-     * in the last 1.2 s of a wait only).
+     * hold it. So near that end the header is held here, on its first bytes (four reflective calls, for a header
+     * begun in the last 1.2 s of a wait only).
      */
     @Override
     public void reading(Object connection) {
