@@ -32,13 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Netty 4.1 and 4.2, plain and under Reactor Netty (1.1, 1.2, and in a Spring Boot WebFlux executable jar),
- * Vert.x (4.5, 5.0), Armeria (1.x, on Netty 4.2, with an idle timeout of its own) and Micronaut 4 (on Netty 4.2,
- * with its own idle too, in an uber-jar that lost Netty's version files).
+ * Vert.x (4.5, 5.0), Armeria (1.x, on Netty 4.2, with an idle timeout of its own), Micronaut 4 (on Netty 4.2,
+ * with its own idle too, in an uber-jar that lost Netty's version files) and Ktor 3 (a Kotlin app, on Netty 4.2).
  */
 class NettyTest extends ServerFamilyTest {
     static List<String> apps() {
         return List.of("netty-4.1", "netty-4.2", "reactor-netty-1.1", "reactor-netty-1.2", "spring-boot-webflux",
-                "vertx-4.5", "vertx-5.0", "armeria-1.x", "micronaut-4");
+                "vertx-4.5", "vertx-5.0", "armeria-1.x", "micronaut-4", "ktor-3");
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -91,13 +91,13 @@ class NettyTest extends ServerFamilyTest {
     }
 
     /**
-     * Reactor Netty's and Vert.x's idle handlers sit behind the HTTP decoder, and Armeria's timer counts its
-     * messages: a partial header is no activity.
+     * Reactor Netty's, Vert.x's and the Ktor app's idle handlers sit behind the HTTP decoder, and Armeria's timer
+     * counts its messages: a partial header is no activity.
      */
     @Override
     boolean ownIdleEndsSlowHeaders(String app) {
         return app.startsWith("reactor-") || app.startsWith("spring-boot-") || app.startsWith("vertx-")
-                || app.startsWith("armeria-");
+                || app.startsWith("armeria-") || app.startsWith("ktor-");
     }
 
     /** The Netty line under each app. */
@@ -106,7 +106,8 @@ class NettyTest extends ServerFamilyTest {
         if (app.startsWith("netty-")) {
             return app.substring("netty-".length());
         }
-        return app.equals("vertx-5.0") || app.startsWith("armeria-") || app.startsWith("micronaut-") ? "4.2" : "4.1";
+        return app.equals("vertx-5.0") || app.startsWith("armeria-") || app.startsWith("micronaut-")
+                || app.startsWith("ktor-") ? "4.2" : "4.1";
     }
 
     /** Armeria closes idle connections itself, at 15 s by default; Micronaut at 5 min. */

@@ -3,6 +3,7 @@ package io.outlast.it;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -45,29 +46,36 @@ class OperatorTest {
     }
 
     /**
-     * A server the agent finds and does not govern (Apache Pekko HTTP here) is named once, at start or at the attach:
-     * in the log, in {@code status} and in {@code list}, not left as "no server found" beside the agent's started line.
+     * A server the agent finds and does not govern (Apache Pekko HTTP, and Ktor's CIO engine in a Kotlin app) is
+     * named once, at start or at the attach: in the log, in {@code status} and in {@code list}, not left as "no
+     * server found" beside the agent's started line.
      */
-    @ParameterizedTest(name = "a server not governed is named, {0}")
-    @ValueSource(strings = {"premain", "attach"})
-    void aServerNotGovernedIsNamedOnce(String mode) throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "pekko-http-1.x", mode.equals("premain") ? "idle=5s" : null)) {
+    @ParameterizedTest(name = "a server not governed is named, {1} ({0})")
+    @CsvSource({
+            "premain, pekko-http-1.x, , Apache Pekko HTTP, org.apache.pekko.http.impl.engine.server.HttpServerBluePrint$",
+            "attach, pekko-http-1.x, , Apache Pekko HTTP, org.apache.pekko.http.impl.engine.server.HttpServerBluePrint$",
+            "premain, ktor-3, -Dapp.engine=cio, Ktor CIO, io.ktor.server.cio.CIOApplicationEngine",
+            "attach, ktor-3, -Dapp.engine=cio, Ktor CIO, io.ktor.server.cio.CIOApplicationEngine"})
+    void aServerNotGovernedIsNamedOnce(String mode, String app, String jvmArg, String name, String foundBy)
+            throws Exception {
+        String[] jvmArgs = jvmArg == null ? new String[0] : new String[] {jvmArg};
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, mode.equals("premain") ? "idle=5s" : null,
+                jvmArgs)) {
             if (mode.equals("attach")) {
                 server.attach("idle=5s");
             }
             try (Probe probe = new Probe(server.port)) {
                 probe.request(false);
             }
-            server.await(l -> l.startsWith("outlast: warning: Apache Pekko HTTP found"
-                    + " (org.apache.pekko.http.impl.engine.server.HttpServerBluePrint$), not governed by outlast: its own idle"),
-                    Duration.ofSeconds(10));
+            server.await(l -> l.startsWith("outlast: warning: " + name + " found (" + foundBy
+                    + "), not governed by outlast: its own idle"), Duration.ofSeconds(10));
             String pid = Long.toString(server.process.pid());
-            awaitStatus(pid, "found, not governed: Apache Pekko HTTP: its own idle");
+            awaitStatus(pid, "found, not governed: " + name + ": its own idle");
             ServerProcess.CliResult list = ServerProcess.cli(Jdk.JDK17, "list", null);
             List<String> lines = list.output().lines().toList();
             int i = indexOfPid(lines, server.process.pid());
-            assertTrue(i >= 0 && lines.get(i + 1).trim().equals("servers: not governed: Apache Pekko HTTP"), list.output());
-            assertEquals(1, server.output().lines().filter(l -> l.contains("Pekko HTTP found")).count(), server.output());
+            assertTrue(i >= 0 && lines.get(i + 1).trim().equals("servers: not governed: " + name), list.output());
+            assertEquals(1, server.output().lines().filter(l -> l.contains(name + " found")).count(), server.output());
         }
     }
 
