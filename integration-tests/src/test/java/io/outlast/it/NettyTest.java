@@ -33,12 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Netty 4.1 and 4.2, plain and under Reactor Netty (1.1, 1.2, and in a Spring Boot WebFlux executable jar),
  * Vert.x (4.5, 5.0), Armeria (1.x, on Netty 4.2, with an idle timeout of its own), Micronaut 4 (on Netty 4.2,
- * with its own idle too, in an uber-jar that lost Netty's version files) and Ktor 3 (a Kotlin app, on Netty 4.2).
+ * with its own idle too, in an uber-jar that lost Netty's version files), Ktor 3 (a Kotlin app, on Netty 4.2) and
+ * Quarkus 3 (on Vert.x 4.5, packed by Quarkus's build plugin).
  */
 class NettyTest extends ServerFamilyTest {
     static List<String> apps() {
         return List.of("netty-4.1", "netty-4.2", "reactor-netty-1.1", "reactor-netty-1.2", "spring-boot-webflux",
-                "vertx-4.5", "vertx-5.0", "armeria-1.x", "micronaut-4", "ktor-3");
+                "vertx-4.5", "vertx-5.0", "armeria-1.x", "micronaut-4", "ktor-3", "quarkus-3");
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -91,13 +92,13 @@ class NettyTest extends ServerFamilyTest {
     }
 
     /**
-     * Reactor Netty's, Vert.x's and the Ktor app's idle handlers sit behind the HTTP decoder, and Armeria's timer
+     * Reactor Netty's, Vert.x's (Quarkus's too) and the Ktor app's idle handlers sit behind the HTTP decoder, and Armeria's timer
      * counts its messages: a partial header is no activity.
      */
     @Override
     boolean ownIdleEndsSlowHeaders(String app) {
         return app.startsWith("reactor-") || app.startsWith("spring-boot-") || app.startsWith("vertx-")
-                || app.startsWith("armeria-") || app.startsWith("ktor-");
+                || app.startsWith("quarkus-") || app.startsWith("armeria-") || app.startsWith("ktor-");
     }
 
     /** The Netty line under each app. */
@@ -110,11 +111,11 @@ class NettyTest extends ServerFamilyTest {
                 || app.startsWith("ktor-") ? "4.2" : "4.1";
     }
 
-    /** Armeria closes idle connections itself, at 15 s by default; Micronaut at 5 min. */
+    /** Armeria closes idle connections itself, at 15 s by default; Micronaut at 5 min, Quarkus at 30. */
     @Override
     String ownIdle(String app) {
         return app.startsWith("armeria-") ? "idle 15000ms" : app.startsWith("micronaut-") ? "idle 300000ms"
-                : super.ownIdle(app);
+                : app.startsWith("quarkus-") ? "idle 1800000ms" : super.ownIdle(app);
     }
 
     /** Two requests in one write: the idle clock starts at the second response, and both are counted. */

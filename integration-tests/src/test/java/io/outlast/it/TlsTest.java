@@ -39,6 +39,7 @@ class TlsTest {
                 Arguments.of("reactor-netty-1.2@tls", Family.NETTY),
                 Arguments.of("vertx-4.5@tls", Family.NETTY),
                 Arguments.of("vertx-5.0@tls", Family.NETTY),
+                Arguments.of("quarkus-3@tls", Family.NETTY),
                 Arguments.of("armeria-1.x@tls", Family.NETTY),
                 Arguments.of("helidon-4@tls", Family.HELIDON),
                 Arguments.of("grizzly-4@tls", Family.GRIZZLY));
