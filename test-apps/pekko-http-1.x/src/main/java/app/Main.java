@@ -2,22 +2,38 @@ package app;
 
 import app.control.AppControl;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.server.Directives;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * An Apache Pekko HTTP server answering "ok" on every path: a server outlast finds and does not govern (its own
- * idle-timeout, 60 s by default, and no header deadline).
+ * An Apache Pekko HTTP server answering "ok" on every path, from Java (its javadsl). Its own idle
+ * ({@code pekko.http.server.idle-timeout}, 60 s by default; no header deadline): -Dapp.idle=MS sets it. Over TLS with
+ * -Dapp.tls.keystore.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
-        ActorSystem system = ActorSystem.create("app");
-        ServerBinding binding = Http.get(system).newServerAt("127.0.0.1", AppControl.port())
-                .bind(Directives.complete("ok\n")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Config config = ConfigFactory.load();
+        if (AppControl.ownIdleMs() > 0) {
+            config = ConfigFactory.parseString("pekko.http.server.idle-timeout = " + AppControl.ownIdleMs() + "ms")
+                    .withFallback(config);
+        }
+        ActorSystem system = ActorSystem.create("app", config);
+        ServerBuilder builder = Http.get(system).newServerAt("127.0.0.1", AppControl.port());
+        javax.net.ssl.KeyManagerFactory keys = AppControl.tlsKeys();
+        if (keys != null) {
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(keys.getKeyManagers(), null, null);
+            builder = builder.enableHttps(ConnectionContext.httpsServer(tls));
+        }
+        ServerBinding binding = builder.bind(Directives.complete("ok\n")).toCompletableFuture().get(30, TimeUnit.SECONDS);
         AppControl.readyUntilStopped(binding.localAddress().getPort(), Main.class);
         binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
         system.terminate();

@@ -24,12 +24,15 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
      * late. It reads a reset as the end of the stream.
      */
     static final Family GRIZZLY = new Family("grizzly", "listener", 30_000, 1500, "peer", true);
+    /** Pekko HTTP's idle stage looks once a second: a close comes up to a second after its deadline. */
+    static final Family PEKKO = new Family("pekko", "server", 60_000, 1500, "error", true);
 
     /** The family of a test-app, by its name ({@code <server>-<line>[@...]}; Reactor Netty, Vert.x and gRPC are Netty). */
     static Family of(String app) {
         return app.startsWith("jetty") || app.startsWith("spring-boot-jetty") || app.startsWith("dropwizard") ? JETTY
                 : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
                 : app.startsWith("undertow") || app.startsWith("spring-boot-undertow") || app.startsWith("wildfly") ? UNDERTOW : app.startsWith("jdk") ? JDK
-                : app.startsWith("helidon") ? HELIDON : app.startsWith("grizzly") ? GRIZZLY : NETTY;
+                : app.startsWith("helidon") ? HELIDON : app.startsWith("grizzly") ? GRIZZLY
+                : app.startsWith("pekko") ? PEKKO : NETTY;
     }
 }

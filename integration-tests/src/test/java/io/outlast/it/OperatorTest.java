@@ -46,14 +46,12 @@ class OperatorTest {
     }
 
     /**
-     * A server the agent finds and does not govern (Apache Pekko HTTP, and Ktor's CIO engine in a Kotlin app) is
-     * named once, at start or at the attach: in the log, in {@code status} and in {@code list}, not left as "no
-     * server found" beside the agent's started line.
+     * A server the agent finds and does not govern (Ktor's CIO engine, in a Kotlin app) is named once, at start or
+     * at the attach: in the log, in {@code status} and in {@code list}, not left as "no server found" beside the
+     * agent's started line.
      */
     @ParameterizedTest(name = "a server not governed is named, {1} ({0})")
     @CsvSource({
-            "premain, pekko-http-1.x, , Apache Pekko HTTP, org.apache.pekko.http.impl.engine.server.HttpServerBluePrint$",
-            "attach, pekko-http-1.x, , Apache Pekko HTTP, org.apache.pekko.http.impl.engine.server.HttpServerBluePrint$",
             "premain, ktor-3, -Dapp.engine=cio, Ktor CIO, io.ktor.server.cio.CIOApplicationEngine",
             "attach, ktor-3, -Dapp.engine=cio, Ktor CIO, io.ktor.server.cio.CIOApplicationEngine"})
     void aServerNotGovernedIsNamedOnce(String mode, String app, String jvmArg, String name, String foundBy)

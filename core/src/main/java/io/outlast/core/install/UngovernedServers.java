@@ -14,8 +14,6 @@ final class UngovernedServers {
 
     static {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("org.apache.pekko.http.impl.engine.server.HttpServerBluePrint$",
-                "Apache Pekko HTTP: its own idle (pekko.http.server.idle-timeout, 60 s by default; no header deadline)");
         m.put("akka.http.impl.engine.server.HttpServerBluePrint$",
                 "Akka HTTP: its own idle (akka.http.server.idle-timeout, 60 s by default; no header deadline)");
         m.put("io.ktor.server.cio.CIOApplicationEngine",

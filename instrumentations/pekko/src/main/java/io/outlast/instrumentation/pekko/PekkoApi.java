@@ -1,0 +1,167 @@
+package io.outlast.instrumentation.pekko;
+
+import io.outlast.family.ApiCache;
+import io.outlast.family.Reflection;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+
+import static io.outlast.family.Reflection.load;
+
+/**
+ * Apache Pekko (its actors, its streams, Pekko HTTP) as one class loader sees it: the internals a server connection's
+ * stages keep private in Scala's sense (public in bytecode, mangled names), resolved once per loader.
+ */
+final class PekkoApi {
+    private static final String STREAM_IO = "org.apache.pekko.stream.impl.io.";
+    static final String TCP_LOGIC = STREAM_IO + "TcpConnectionStage$TcpStreamLogic";
+    static final String PARSER = "org.apache.pekko.http.impl.engine.parsing.HttpRequestParser$$anon$1";
+    private static final String PARSER_OUTPUT = "org.apache.pekko.http.impl.engine.parsing.ParserOutput$";
+    private static final ApiCache<PekkoApi> CACHE = new ApiCache<>(PekkoApi::new);
+    /** The idle logic's fields, by its class (its name is the compiler's). */
+    private static final ClassValue<Field[]> IDLE_FIELDS = new ClassValue<Field[]>() {
+        @Override
+        protected Field[] computeValue(Class<?> type) {
+            try {
+                return new Field[] {Reflection.field(type, "nextDeadline"), Reflection.field(type, "$outer")};
+            } catch (NoSuchFieldException | RuntimeException e) {
+                return null;
+            }
+        }
+    };
+
+    /** Pekko HTTP's. */
+    final String version;
+    private final Method interpreter;
+    private final Method logics;
+    private final Class<?> tcpLogic;
+    private final Method role;
+    private final Field remote;
+    private final Method stageActor;
+    private final Method stageActorRef;
+    private final Class<?> inbound;
+    private final Method inboundConnection;
+    private final Method stageTimeout;
+    private final Method toNanos;
+    private final Method tell;
+    private final Object abort;
+    private final Class<?> requestStart;
+    private final Method createEntity;
+    private final Class<?> strictEntity;
+    private final Object messageEnd;
+    private final Class<?> messageStartError;
+
+    /** The API for the loader of a Pekko class (a stage's logic, Pekko HTTP's parser). */
+    static PekkoApi of(Class<?> pekkoClass) {
+        return CACHE.get(pekkoClass);
+    }
+
+    private PekkoApi(ClassLoader cl) throws ReflectiveOperationException {
+        Class<?> versions = load(cl, "org.apache.pekko.http.Version$");
+        version = String.valueOf(versions.getMethod("current").invoke(versions.getField("MODULE$").get(null)));
+        Class<?> logic = load(cl, "org.apache.pekko.stream.stage.GraphStageLogic");
+        interpreter = logic.getMethod("interpreter");
+        logics = load(cl, "org.apache.pekko.stream.impl.fusing.GraphInterpreter").getMethod("logics");
+        stageActor = logic.getMethod("stageActor");
+        stageActorRef = load(cl, "org.apache.pekko.stream.stage.GraphStageLogic$StageActor").getMethod("ref");
+        tcpLogic = load(cl, TCP_LOGIC);
+        role = tcpLogic.getMethod("role");
+        remote = tcpLogic.getField("org$apache$pekko$stream$impl$io$TcpConnectionStage$TcpStreamLogic$$remoteAddress");
+        inbound = load(cl, STREAM_IO + "TcpConnectionStage$Inbound");
+        inboundConnection = inbound.getMethod("connection");
+        stageTimeout = load(cl, IdleTimeoutInstrumentation.STAGE).getMethod("timeout");
+        toNanos = load(cl, "scala.concurrent.duration.FiniteDuration").getMethod("toNanos");
+        Class<?> actorRef = load(cl, "org.apache.pekko.actor.ActorRef");
+        tell = actorRef.getMethod("tell", Object.class, actorRef);
+        abort = load(cl, "org.apache.pekko.io.Tcp$Abort$").getField("MODULE$").get(null);
+        requestStart = load(cl, PARSER_OUTPUT + "RequestStart");
+        createEntity = requestStart.getMethod("createEntity");
+        strictEntity = load(cl, PARSER_OUTPUT + "StrictEntityCreator");
+        messageEnd = load(cl, PARSER_OUTPUT + "MessageEnd$").getField("MODULE$").get(null);
+        messageStartError = load(cl, PARSER_OUTPUT + "MessageStartError");
+        load(cl, PARSER);
+    }
+
+    /** The TCP connection's actor of a TCP stage serving an accepted connection; null for a client's. */
+    Object inboundActor(Object role) throws ReflectiveOperationException {
+        return inbound.isInstance(role) ? inboundConnection.invoke(role) : null;
+    }
+
+    InetSocketAddress remote(Object tcpLogic) throws IllegalAccessException {
+        return (InetSocketAddress) remote.get(tcpLogic);
+    }
+
+    /** The stage's own actor (the sender of its commands to the TCP actor), once it started; else null. */
+    Object stageActor(Object logic) {
+        try {
+            Object actor = stageActor.invoke(logic);
+            return actor == null ? null : stageActorRef.invoke(actor);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The other stages that run with this one (one island: a connection's, TLS or not), this one among them. */
+    Object[] island(Object logic) throws ReflectiveOperationException {
+        Object running = interpreter.invoke(logic);
+        return running == null ? new Object[0] : (Object[]) logics.invoke(running);
+    }
+
+    boolean isTcpLogic(Object logic) {
+        return tcpLogic.isInstance(logic);
+    }
+
+    Object tcpActorOf(Object tcpLogic) throws ReflectiveOperationException {
+        return inboundActor(role.invoke(tcpLogic));
+    }
+
+    /** An idle logic's stage timeout, in nanoseconds. */
+    long ownIdleNanos(Object idleLogic) throws ReflectiveOperationException {
+        Field[] f = IDLE_FIELDS.get(idleLogic.getClass());
+        return f == null ? -1 : (Long) toNanos.invoke(stageTimeout.invoke(f[1].get(idleLogic)));
+    }
+
+    /** The idle logic's deadline (nano time), as its timer will next compare it; read off its thread. */
+    long nextDeadline(Object idleLogic) throws IllegalAccessException {
+        Field[] f = IDLE_FIELDS.get(idleLogic.getClass());
+        return f == null ? Long.MIN_VALUE : f[0].getLong(idleLogic);
+    }
+
+    /** Asks the TCP connection's actor to abort (a reset, pending writes dropped), as its stage does on a failure. */
+    void abort(Object tcpActor, Object sender) throws ReflectiveOperationException {
+        tell.invoke(tcpActor, abort, sender);
+    }
+
+    boolean isRequestStart(Object output) {
+        return requestStart.isInstance(output);
+    }
+
+    /** A request start whose body came with its headers (or is empty): the request is whole. */
+    boolean isWhole(Object requestStart) throws ReflectiveOperationException {
+        return strictEntity.isInstance(createEntity.invoke(requestStart));
+    }
+
+    boolean isMessageEnd(Object output) {
+        return output == messageEnd;
+    }
+
+    boolean isStartError(Object output) {
+        return messageStartError.isInstance(output);
+    }
+
+    /**
+     * A local TCP connection actor's socket, reached through its cell: for a connection accepted before the agent
+     * came, whose addresses it did not see. Null where the reference is not a local one.
+     */
+    static SocketChannel channelOf(Object tcpActor) {
+        try {
+            Object cell = tcpActor.getClass().getMethod("underlying").invoke(tcpActor);
+            Object actor = cell.getClass().getMethod("actor").invoke(cell);
+            return (SocketChannel) actor.getClass().getMethod("channel").invoke(actor);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

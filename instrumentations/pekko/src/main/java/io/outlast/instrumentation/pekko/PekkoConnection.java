@@ -1,0 +1,46 @@
+package io.outlast.instrumentation.pekko;
+
+import io.outlast.family.SweptConnectionState;
+
+import java.lang.ref.WeakReference;
+
+/**
+ * What the agent keeps for one connection of a Pekko HTTP server, keyed by its TCP actor. Its stages' hooks run on
+ * the connection's stream actor, one at a time; the sweep reads what they write.
+ */
+final class PekkoConnection extends SweptConnectionState {
+    private static final WeakReference<Object> NONE = new WeakReference<>(null);
+
+    /** The next bytes begin a request's header: none came since the last request was whole. */
+    volatile boolean awaitingHeader = true;
+    /** The stage that times its idle (weakly: it is the connection's), and that stage's own timeout (ns; -1: none). */
+    volatile WeakReference<Object> idleLogic = NONE;
+    volatile long ownIdleNanos = -1;
+    /** The deadline the agent last gave the idle stage, and the last element's time it was counted from (ns). */
+    long givenDeadline = Long.MIN_VALUE;
+    volatile long lastActivityNanos;
+    /** The TCP stage (weakly), whose actor is the sender of the agent's close. */
+    volatile WeakReference<Object> tcpLogic = NONE;
+    /** The pekko-http version and API of the connection's loader, once it is known to be an HTTP server's. */
+    volatile PekkoApi api;
+
+    PekkoConnection(Object local, Object remote, long openedMillis) {
+        super(null, "pekko", local, remote, openedMillis);
+    }
+
+    Object idleLogic() {
+        return idleLogic.get();
+    }
+
+    void idleLogic(Object logic) {
+        idleLogic = new WeakReference<>(logic);
+    }
+
+    Object tcpLogic() {
+        return tcpLogic.get();
+    }
+
+    void tcpLogic(Object logic) {
+        tcpLogic = new WeakReference<>(logic);
+    }
+}
