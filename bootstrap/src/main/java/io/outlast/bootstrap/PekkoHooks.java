@@ -61,6 +61,10 @@ public abstract class PekkoHooks {
     public void handshakeDone(Object tlsActor) {
     }
 
+    /** Exit of {@code TLSActor.doWrap}: the server's close_notify is wrapped, the peer's side still open. */
+    public void tlsClosing(Object tlsActor) {
+    }
+
     /** Exit of the constructor of an idle timeout stage's logic ({@code Timers$IdleTimeoutBidi}'s). */
     public void idleMade(Object logic) {
     }

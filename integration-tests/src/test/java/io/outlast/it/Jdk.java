@@ -38,14 +38,28 @@ record Jdk(String name, Path home) {
             rows.forEach(r -> unknown.remove((String) r.get()[0]));
             throw new IllegalArgumentException("not among the apps: " + unknown);
         }
-        return rows.stream();
+        return rows.stream().filter(Jdk::selected);
+    }
+
+    /**
+     * Whether a row's app is among those a run of some rows names ({@code -Doutlast.test.only=pekko,grizzly-4}: apps
+     * whose names contain one of them); every row where none is named.
+     */
+    static boolean selected(Arguments row) {
+        String only = System.getProperty("outlast.test.only");
+        if (only == null || only.isEmpty()) {
+            return true;
+        }
+        String app = (String) row.get()[0];
+        return Arrays.stream(only.split(",")).anyMatch(app::contains);
     }
 
     static Stream<Arguments> onJdks(Stream<Arguments> apps, Set<String> alsoOnJdk25) {
         List<Object[]> rows = apps.map(Arguments::get).toList();
         Set<String> unknown = new HashSet<>(alsoOnJdk25);
         rows.forEach(r -> unknown.remove((String) r[0]));
-        if (!unknown.isEmpty()) { // a misspelt line would lose its JDK 25 rows without a word
+        if (!unknown.isEmpty() && System.getProperty("outlast.test.only", "").isEmpty()) {
+            // a misspelt line would lose its JDK 25 rows without a word
             throw new IllegalArgumentException("not among the apps: " + unknown);
         }
         return rows.stream().flatMap(args -> {
@@ -57,7 +71,7 @@ record Jdk(String name, Path home) {
                 withJdk[args.length] = jdk;
                 return Arguments.of(withJdk);
             });
-        });
+        }).filter(Jdk::selected);
     }
 
     /** The JDK a row runs an app on where it names none: 17, or 25 for a server that needs Java 21 (Helidon 4). */

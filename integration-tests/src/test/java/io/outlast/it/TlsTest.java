@@ -42,12 +42,14 @@ class TlsTest {
                 Arguments.of("quarkus-3@tls", Family.NETTY),
                 Arguments.of("armeria-1.x@tls", Family.NETTY),
                 Arguments.of("helidon-4@tls", Family.HELIDON),
-                Arguments.of("grizzly-4@tls", Family.GRIZZLY));
+                Arguments.of("grizzly-4@tls", Family.GRIZZLY),
+                Arguments.of("pekko-http-1.x@tls", Family.PEKKO));
     }
 
     static Stream<Arguments> appsOnJdks() {
         return Jdk.onJdks(apps(), Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "netty-4.2@tls", "undertow-2.3@tls",
-                "jdk-httpserver@tls", "reactor-netty-1.2@tls", "vertx-5.0@tls", "armeria-1.x@tls", "grizzly-4@tls"));
+                "jdk-httpserver@tls", "reactor-netty-1.2@tls", "vertx-5.0@tls", "armeria-1.x@tls", "grizzly-4@tls",
+                "pekko-http-1.x@tls"));
     }
 
     /**
@@ -57,7 +59,7 @@ class TlsTest {
     static Stream<Arguments> attachedApps() {
         return Jdk.only(apps(), Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "tomcat-10.1@nio2@tls", "netty-4.2@tls",
                 "undertow-2.3@tls", "undertow-2.3@h2@tls", "wildfly@tls", "jdk-httpserver@tls", "reactor-netty-1.2@tls",
-                "vertx-5.0@tls", "armeria-1.x@tls", "helidon-4@tls", "grizzly-4@tls"));
+                "vertx-5.0@tls", "armeria-1.x@tls", "helidon-4@tls", "grizzly-4@tls", "pekko-http-1.x@tls"));
     }
 
     @ParameterizedTest(name = "{0} on {2}, -javaagent")
@@ -87,9 +89,9 @@ class TlsTest {
         return Jdk.onJdks(Jdk.only(apps(), Set.of("jetty-9.4@tls", "jetty-12.1@tls", "tomcat-9.0@tls", "tomcat-11.0@tls",
                         "tomcat-10.1@nio2@tls", "netty-4.1@tls", "netty-4.2@tls", "vertx-5.0@tls", "armeria-1.x@tls",
                         "undertow-2.2@tls", "undertow-2.3@h2@tls", "wildfly@tls", "jdk-httpserver@tls", "helidon-4@tls",
-                        "grizzly-4@tls")),
+                        "grizzly-4@tls", "pekko-http-1.x@tls")),
                 Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "netty-4.2@tls", "undertow-2.3@h2@tls", "jdk-httpserver@tls",
-                        "grizzly-4@tls"));
+                        "grizzly-4@tls", "pekko-http-1.x@tls"));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLEngine;
 
 import static io.outlast.family.Reflection.load;
 
@@ -152,14 +153,38 @@ final class PekkoApi {
     }
 
     /**
+     * Whether a local TLS stage's actor has sent its close_notify and not yet read the peer's (its engine's outbound
+     * done, its inbound not); false if unknown.
+     */
+    static boolean closedOutboundOnly(Object tlsActor) {
+        Object actor = tlsActor == null ? null : actorOf(tlsActor);
+        try {
+            Object engine = actor == null ? null : actor.getClass().getMethod("engine").invoke(actor);
+            return engine instanceof SSLEngine && ((SSLEngine) engine).isOutboundDone()
+                    && !((SSLEngine) engine).isInboundDone();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The actor behind a local reference (its cell's), or null. */
+    private static Object actorOf(Object actorRef) {
+        try {
+            Object cell = actorRef.getClass().getMethod("underlying").invoke(actorRef);
+            return cell.getClass().getMethod("actor").invoke(cell);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * A local TCP connection actor's socket, reached through its cell: for a connection accepted before the agent
      * came, whose addresses it did not see. Null where the reference is not a local one.
      */
     static SocketChannel channelOf(Object tcpActor) {
+        Object actor = actorOf(tcpActor);
         try {
-            Object cell = tcpActor.getClass().getMethod("underlying").invoke(tcpActor);
-            Object actor = cell.getClass().getMethod("actor").invoke(cell);
-            return (SocketChannel) actor.getClass().getMethod("channel").invoke(actor);
+            return actor == null ? null : (SocketChannel) actor.getClass().getMethod("channel").invoke(actor);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }

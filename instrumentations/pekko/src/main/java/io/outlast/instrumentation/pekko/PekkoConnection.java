@@ -21,6 +21,8 @@ final class PekkoConnection extends SweptConnectionState {
     volatile long lastActivityNanos;
     /** The TCP stage (weakly), whose actor is the sender of the agent's close. */
     volatile WeakReference<Object> tcpLogic = NONE;
+    /** Its TLS stage's actor (weakly), where it has one. */
+    volatile WeakReference<Object> tlsActor = NONE;
     /** The pekko-http version and API of the connection's loader, once it is known to be an HTTP server's. */
     volatile PekkoApi api;
 
@@ -34,6 +36,14 @@ final class PekkoConnection extends SweptConnectionState {
 
     void idleLogic(Object logic) {
         idleLogic = new WeakReference<>(logic);
+    }
+
+    Object tlsActor() {
+        return tlsActor.get();
+    }
+
+    void tlsActor(Object actor) {
+        tlsActor = new WeakReference<>(actor);
     }
 
     Object tcpLogic() {

@@ -183,6 +183,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
             // the handshake is timed as a header, from the accept
             s.headerStartNanos = nanoTime();
             byTls.putIfAbsent(g.tlsActor, s);
+            s.tlsActor(g.tlsActor);
         }
         track(s, api, g.tcpActor, g.tcpLogic, g.parser, g.idleLogic);
     }
@@ -298,6 +299,14 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
     }
 
     @Override
+    public void tlsClosing(Object tlsActor) {
+        PekkoConnection s = (PekkoConnection) byTls.get(tlsActor);
+        if (s != null) {
+            s.mark(CloseEvent.SERVER, idleMs(s));
+        }
+    }
+
+    @Override
     public long idleDeadline(Object logic, Object stage, long nextDeadline) {
         try {
             PekkoConnection s = (PekkoConnection) byIdle.get(logic);
@@ -335,7 +344,8 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         if (closedEvent != null && closedEvent.getClass().getName().equals(PEER_CLOSED)) {
             PekkoConnection s = (PekkoConnection) registry.get(self);
             if (s != null) {
-                s.mark(CloseEvent.PEER, idleMs(s));
+                // over TLS the peer's FIN may answer the server's close_notify: then the server closed first
+                s.mark(PekkoApi.closedOutboundOnly(s.tlsActor()) ? CloseEvent.SERVER : CloseEvent.PEER, idleMs(s));
             }
         }
     }
