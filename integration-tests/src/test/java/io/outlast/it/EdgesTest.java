@@ -22,7 +22,8 @@ class EdgesTest {
      * response.
      */
     @ParameterizedTest(name = "{0}: pipelined requests")
-    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4"})
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4",
+            "pekko-http-1.x"})
     void pipelined(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, AGENT); Probe probe = Probe.to(server)) {
             int mark = server.mark();
@@ -49,7 +50,8 @@ class EdgesTest {
      * machine; a warm server answers in a millisecond).
      */
     @ParameterizedTest(name = "{0}: a pipelined header that stops arriving")
-    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4"})
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4",
+            "pekko-http-1.x"})
     void pipelinedHeaderStops(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=6s,header=2s"); Probe probe = Probe.to(server)) {
             try (Probe first = Probe.to(server)) {
@@ -71,7 +73,8 @@ class EdgesTest {
      * its output at once, as it cannot know whether the client will send it; the socket is closed at idle.)
      */
     @ParameterizedTest(name = "{0}: Expect: 100-continue")
-    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4"})
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4",
+            "pekko-http-1.x"})
     void expectContinue(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=6s,header=2s"); Probe probe = Probe.to(server)) {
             int mark = server.mark();
@@ -93,7 +96,8 @@ class EdgesTest {
      * header arriving, closed at the deadline.
      */
     @ParameterizedTest(name = "{0}: a header over the server's limit")
-    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4"})
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "undertow-2.3", "jdk-httpserver", "netty-4.1", "helidon-4",
+            "pekko-http-1.x"})
     void headerOverLimit(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, AGENT); Probe probe = Probe.to(server)) {
             int mark = server.mark();

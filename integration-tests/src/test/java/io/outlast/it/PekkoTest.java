@@ -19,13 +19,4 @@ class PekkoTest extends ServerFamilyTest {
     Family family() {
         return Family.PEKKO;
     }
-
-    /**
-     * The agent meets a connection made before it at its idle stage's next look; what its parser had of a header
-     * by then is not known, so a header under way is left to the idle (docs/pekko.md).
-     */
-    @Override
-    boolean governsHeadersBegunBeforeTheAgent(String app) {
-        return false;
-    }
 }

@@ -49,10 +49,9 @@ final class PekkoApi {
     private final Method tell;
     private final Object abort;
     private final Class<?> requestStart;
-    private final Method createEntity;
-    private final Class<?> strictEntity;
-    private final Object messageEnd;
-    private final Class<?> messageStartError;
+    /** The parser's view of an end of input now, and the value it has while a message's start (its header) is partial. */
+    private final Field completionHandling;
+    private final Object headerPartial;
 
     /** The API for the loader of a Pekko class (a stage's logic, Pekko HTTP's parser). */
     static PekkoApi of(Class<?> pekkoClass) {
@@ -78,11 +77,9 @@ final class PekkoApi {
         tell = actorRef.getMethod("tell", Object.class, actorRef);
         abort = load(cl, "org.apache.pekko.io.Tcp$Abort$").getField("MODULE$").get(null);
         requestStart = load(cl, PARSER_OUTPUT + "RequestStart");
-        createEntity = requestStart.getMethod("createEntity");
-        strictEntity = load(cl, PARSER_OUTPUT + "StrictEntityCreator");
-        messageEnd = load(cl, PARSER_OUTPUT + "MessageEnd$").getField("MODULE$").get(null);
-        messageStartError = load(cl, PARSER_OUTPUT + "MessageStartError");
-        load(cl, PARSER);
+        completionHandling = Reflection.field(load(cl, PARSER), "completionHandling");
+        Class<?> parsers = load(cl, "org.apache.pekko.http.impl.engine.parsing.HttpMessageParser$");
+        headerPartial = parsers.getMethod("CompletionIsMessageStartError").invoke(parsers.getField("MODULE$").get(null));
     }
 
     /** The TCP connection's actor of a TCP stage serving an accepted connection; null for a client's. */
@@ -139,17 +136,12 @@ final class PekkoApi {
         return requestStart.isInstance(output);
     }
 
-    /** A request start whose body came with its headers (or is empty): the request is whole. */
-    boolean isWhole(Object requestStart) throws ReflectiveOperationException {
-        return strictEntity.isInstance(createEntity.invoke(requestStart));
-    }
-
-    boolean isMessageEnd(Object output) {
-        return output == messageEnd;
-    }
-
-    boolean isStartError(Object output) {
-        return messageStartError.isInstance(output);
+    /**
+     * Whether the parser holds part of a request's start: bytes of a message whose header is not whole (its input's end
+     * would be a bad message start). Not while it waits between messages, nor in a body.
+     */
+    boolean inHeader(Object parser) throws IllegalAccessException {
+        return completionHandling.get(parser) == headerPartial;
     }
 
     /**

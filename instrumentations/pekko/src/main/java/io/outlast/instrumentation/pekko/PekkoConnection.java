@@ -11,8 +11,10 @@ import java.lang.ref.WeakReference;
 final class PekkoConnection extends SweptConnectionState {
     private static final WeakReference<Object> NONE = new WeakReference<>(null);
 
-    /** The next bytes begin a request's header: none came since the last request was whole. */
-    volatile boolean awaitingHeader = true;
+    /** When the parser's latest bytes arrived (ns): a header its parser then holds in part began with them. */
+    long bytesNanos;
+    /** Its TLS handshake is not done: timed as a header, from the accept. */
+    volatile boolean handshaking;
     /** The stage that times its idle (weakly: it is the connection's), and that stage's own timeout (ns; -1: none). */
     volatile WeakReference<Object> idleLogic = NONE;
     volatile long ownIdleNanos = -1;

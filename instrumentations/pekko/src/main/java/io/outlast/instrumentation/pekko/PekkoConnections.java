@@ -181,6 +181,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         }
         if (g.tlsActor != null) {
             // the handshake is timed as a header, from the accept
+            s.handshaking = true;
             s.headerStartNanos = nanoTime();
             byTls.putIfAbsent(g.tlsActor, s);
             s.tlsActor(g.tlsActor);
@@ -243,6 +244,10 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
                     - (api.nextDeadline(idleLogic) - api.ownIdleNanos(idleLogic))));
             s = new PekkoConnection(channel == null ? null : channel.getLocalAddress(), remote,
                     System.currentTimeMillis() - quietMs);
+            if (api.inHeader(parser)) {
+                // a header begun before the agent came: from its latest bytes, as the idle stage dates them
+                s.headerStartNanos = nanoTime() - TimeUnit.MILLISECONDS.toNanos(quietMs);
+            }
             return track(s, api, tcpActor, tcpLogic, parser, idleLogic);
         } catch (Throwable t) {
             tracker.failed(t);
@@ -259,14 +264,15 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
     @Override
     public void requestBytes(Object parser) {
         PekkoConnection s = ofParser(parser);
-        if (s != NOT_OURS && s.awaitingHeader) {
-            s.awaitingHeader = false;
-            if (s.headerStartNanos == 0) {
-                s.headerStartNanos = nanoTime();
-            }
+        if (s != NOT_OURS) {
+            s.bytesNanos = nanoTime();
         }
     }
 
+    /**
+     * After the parser's work on bytes (or a pull): a request's start counts one, and whether it holds part of a header
+     * now (a header begun, or the next one behind a request in the same bytes) starts or ends the header's time.
+     */
     @Override
     public void parsed(Object parser, Object output) {
         try {
@@ -276,13 +282,13 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
                 return;
             }
             if (api.isRequestStart(output)) {
-                s.headerStartNanos = 0;
                 s.requests++;
-                // a body still to come is not the next request's header
-                s.awaitingHeader = api.isWhole(output);
-            } else if (api.isMessageEnd(output)) {
-                s.awaitingHeader = true;
-            } else if (api.isStartError(output)) {
+            }
+            if (api.inHeader(parser)) {
+                if (s.headerStartNanos == 0) {
+                    s.headerStartNanos = s.bytesNanos != 0 ? s.bytesNanos : nanoTime();
+                }
+            } else if (!s.handshaking) {
                 s.headerStartNanos = 0;
             }
         } catch (Throwable t) {
@@ -293,7 +299,8 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
     @Override
     public void handshakeDone(Object tlsActor) {
         PekkoConnection s = (PekkoConnection) byTls.get(tlsActor);
-        if (s != null && s.awaitingHeader) {
+        if (s != null && s.handshaking) {
+            s.handshaking = false;
             s.headerStartNanos = 0;
         }
     }
