@@ -67,6 +67,8 @@ class NoLoopTargetsTest {
             }
         }
         assertEquals(8, families.size(), "all eight families found: " + families);
+        // each is a name the servers setting accepts
+        assertEquals(new HashSet<>(families), new HashSet<>(io.outlast.core.settings.Config.FAMILIES));
         assertTrue(offending.isEmpty(), "targets holding a thread's loop: " + offending);
     }
 }

@@ -33,6 +33,8 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
     private static final String ERROR_CLOSED = "org.apache.pekko.io.Tcp$ErrorClosed";
     private static final String ACTOR_SYSTEM = "org.apache.pekko.actor.ActorSystemImpl";
     private static final String IDLE_LOGIC = IdleTimeoutInstrumentation.STAGE + "$$anon$";
+    /** The stage that picks HTTP/1.1 or HTTP/2 for a connection of a binding with HTTP/2 enabled. */
+    private static final String PROTOCOL_SWITCH = "org.apache.pekko.http.impl.engine.http2.ProtocolSwitch";
     /** A stage met and found not to be an HTTP server connection's: remembered so, not looked at again. */
     private static final PekkoConnection NOT_OURS = new PekkoConnection(null, null, 0);
     /** Inside a materialization, nothing of a connection gathered yet. */
@@ -217,6 +219,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
             Object tcpLogic = null;
             Object parser = null;
             Object idleLogic = null;
+            boolean http2 = false;
             for (Object l : api == null ? new Object[0] : api.island(logic)) {
                 String name = l == null ? "" : l.getClass().getName();
                 if (api.isTcpLogic(l)) {
@@ -225,9 +228,17 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
                     parser = l;
                 } else if (name.startsWith(IDLE_LOGIC) && name.indexOf('$', IDLE_LOGIC.length()) < 0) {
                     idleLogic = l;
+                } else if (name.startsWith(PROTOCOL_SWITCH)) {
+                    http2 = true;
                 }
             }
             Object tcpActor = tcpLogic == null ? null : api.tcpActorOf(tcpLogic);
+            if (tcpActor != null && parser == null && http2) {
+                SocketChannel channel = PekkoApi.channelOf(tcpActor);
+                tracker.warnOnce(FAMILY + " " + api.version + " server " + (channel == null ? "?"
+                        : Addresses.format(channel.getLocalAddress())) + " has HTTP/2 enabled (enable-http2): outlast"
+                        + " does not govern its connections yet; its own idle-timeout stays, with no header deadline");
+            }
             if (tcpActor == null || parser == null || !tracker.supports(api.version)) {
                 cache.putIfAbsent(logic, NOT_OURS);
                 return NOT_OURS;
