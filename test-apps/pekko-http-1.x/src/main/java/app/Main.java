@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * An Apache Pekko HTTP server answering "ok" on every path, from Java (its javadsl). Its own idle
  * ({@code pekko.http.server.idle-timeout}, 60 s by default; no header deadline): -Dapp.idle=MS sets it. Over TLS with
- * -Dapp.tls.keystore.
+ * -Dapp.tls.keystore; HTTP/2 enabled with -Dapp.h2=true.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -24,6 +24,10 @@ public final class Main {
         if (AppControl.ownIdleMs() > 0) {
             config = ConfigFactory.parseString("pekko.http.server.idle-timeout = " + AppControl.ownIdleMs() + "ms")
                     .withFallback(config);
+        }
+        if (Boolean.getBoolean("app.h2")) {
+            // HTTP/2 beside HTTP/1.1: h2c by prior knowledge, h2 by ALPN over TLS
+            config = ConfigFactory.parseString("pekko.http.server.enable-http2 = on").withFallback(config);
         }
         ActorSystem system = ActorSystem.create("app", config);
         ServerBuilder builder = Http.get(system).newServerAt("127.0.0.1", AppControl.port());

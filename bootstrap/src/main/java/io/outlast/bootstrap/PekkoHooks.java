@@ -53,6 +53,17 @@ public abstract class PekkoHooks {
     public void parsed(Object parser, Object output) {
     }
 
+    /**
+     * Entry of {@code HttpConnectionIdleTimeoutBidi.apply(Duration, Some(peer))}: a binding with HTTP/2 enabled builds
+     * an accepted connection's graph, which this thread materializes next.
+     */
+    public void http2ConnectionNext() {
+    }
+
+    /** Exit of the constructor of an HTTP/2 demultiplexer's logic ({@code Http2Demux$Logic$1$}). */
+    public void demuxMade(Object demux) {
+    }
+
     /** Exit of {@code TlsModulePhase.materializeAtomic}: a TLS stage's actor. */
     public void tlsMade(Object tlsActor) {
     }

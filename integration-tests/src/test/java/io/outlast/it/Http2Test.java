@@ -28,7 +28,8 @@ class Http2Test {
                 "jetty-10.0@h2@tls", "jetty-11.0@h2@tls", "jetty-12.0@h2@tls", "jetty-12.1@h2@tls", "reactor-netty-1.1@h2",
                 "reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "reactor-netty-1.2@h2@tls", "grpc-java",
                 "grpc-java@tls", "undertow-2.2@h2", "undertow-2.3@h2", "undertow-2.2@h2@tls", "undertow-2.3@h2@tls",
-                "armeria-1.x@h2", "armeria-1.x@h2@tls", "helidon-4@h2", "helidon-4@h2@tls",
+                "armeria-1.x@h2", "armeria-1.x@h2@tls", "helidon-4@h2", "helidon-4@h2@tls", "pekko-http-1.x@h2",
+                "pekko-http-1.x@h2@tls",
                 // WildFly's HTTPS listener as it ships: HTTP/2 by ALPN
                 "wildfly@h2@tls",
                 // h2c by an HTTP/1.1 Upgrade: one connection, two protocols, one close event
@@ -39,7 +40,8 @@ class Http2Test {
     static Stream<Arguments> appsOnJdks() {
         return Jdk.onJdks(apps().map(Arguments::of), Set.of("tomcat-11.0@h2", "tomcat-11.0@h2@tls", "jetty-12.1@h2",
                 "jetty-12.1@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls", "grpc-java@tls",
-                "undertow-2.3@h2", "undertow-2.3@h2@tls", "armeria-1.x@h2@tls", "jetty-12.0@h2@upgrade"));
+                "undertow-2.3@h2", "undertow-2.3@h2@tls", "armeria-1.x@h2@tls", "jetty-12.0@h2@upgrade",
+                "pekko-http-1.x@h2@tls"));
     }
 
     @ParameterizedTest(name = "{0} on {1}, -javaagent")
@@ -58,7 +60,8 @@ class Http2Test {
         return Jdk.only(apps().map(Arguments::of), Set.of("tomcat-11.0@h2", "tomcat-11.0@h2@tls", "jetty-12.1@h2",
                 "jetty-12.1@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls",
                 "undertow-2.3@h2", "undertow-2.3@h2@tls", "wildfly@h2@tls", "armeria-1.x@h2", "armeria-1.x@h2@tls",
-                "helidon-4@h2", "helidon-4@h2@tls", "tomcat-10.1@h2@upgrade", "jetty-12.0@h2@upgrade",
+                "helidon-4@h2", "helidon-4@h2@tls", "pekko-http-1.x@h2", "pekko-http-1.x@h2@tls",
+                "tomcat-10.1@h2@upgrade", "jetty-12.0@h2@upgrade",
                 "reactor-netty-1.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade", "helidon-4@h2@upgrade"));
     }
 
@@ -199,7 +202,8 @@ class Http2Test {
     @ValueSource(strings = {"tomcat-10.1@h2", "tomcat-10.1@h2@tls", "jetty-12.0@h2", "jetty-12.0@h2@tls", "jetty-10.0@h2",
             "jetty-10.0@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls",
             "undertow-2.2@h2@tls", "undertow-2.3@h2@tls", "undertow-2.3@h2", "undertow-2.2@h2@upgrade", "tomcat-10.1@h2@upgrade",
-            "jetty-12.0@h2@upgrade", "reactor-netty-1.2@h2@upgrade", "helidon-4@h2@tls"})
+            "jetty-12.0@h2@upgrade", "reactor-netty-1.2@h2@upgrade", "helidon-4@h2@tls", "pekko-http-1.x@h2",
+            "pekko-http-1.x@h2@tls"})
     void peerCloses(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=5s")) {
             int mark = server.mark();
@@ -225,7 +229,7 @@ class Http2Test {
      */
     @ParameterizedTest(name = "{0}: Netty's HTTP/2 client reads the GOAWAY, then the close")
     @ValueSource(strings = {"tomcat-10.1@h2@tls", "tomcat-11.0@h2", "jetty-12.0@h2", "jetty-11.0@h2@tls",
-            "reactor-netty-1.2@h2@tls", "grpc-java", "undertow-2.3@h2@tls", "undertow-2.2@h2"})
+            "reactor-netty-1.2@h2@tls", "grpc-java", "undertow-2.3@h2@tls", "undertow-2.2@h2", "pekko-http-1.x@h2"})
     void nettyClientReadsGoAwayThenClose(String app) throws Exception {
         try (ServerProcess server = ServerProcess.start(Jdk.forApp(app), app, "idle=2s");
              NettyH2Client client = new NettyH2Client(server)) {

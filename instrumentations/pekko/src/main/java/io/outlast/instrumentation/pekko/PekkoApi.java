@@ -19,6 +19,7 @@ final class PekkoApi {
     private static final String STREAM_IO = "org.apache.pekko.stream.impl.io.";
     static final String TCP_LOGIC = STREAM_IO + "TcpConnectionStage$TcpStreamLogic";
     static final String PARSER = "org.apache.pekko.http.impl.engine.parsing.HttpRequestParser$$anon$1";
+    static final String DEMUX = "org.apache.pekko.http.impl.engine.http2.Http2Demux$Logic$1$";
     private static final String PARSER_OUTPUT = "org.apache.pekko.http.impl.engine.parsing.ParserOutput$";
     private static final ApiCache<PekkoApi> CACHE = new ApiCache<>(PekkoApi::new);
     /** The idle logic's fields, by its class (its name is the compiler's). */
@@ -48,6 +49,16 @@ final class PekkoApi {
     private final Method toNanos;
     private final Method tell;
     private final Object abort;
+    private final Object close;
+    private final Object interpreters;
+    private final Method currentInterpreter;
+    private final Class<?> demux;
+    private final Method demuxIsServer;
+    private final Method lastStreamId;
+    private final Method terminate;
+    private final Object durations;
+    private final Method duration;
+    private final Object parasitic;
     private final Class<?> requestStart;
     /** The parser's view of an end of input now, and the value it has while a message's start (its header) is partial. */
     private final Field completionHandling;
@@ -76,6 +87,21 @@ final class PekkoApi {
         Class<?> actorRef = load(cl, "org.apache.pekko.actor.ActorRef");
         tell = actorRef.getMethod("tell", Object.class, actorRef);
         abort = load(cl, "org.apache.pekko.io.Tcp$Abort$").getField("MODULE$").get(null);
+        close = load(cl, "org.apache.pekko.io.Tcp$Close$").getField("MODULE$").get(null);
+        Class<?> graphInterpreters = load(cl, "org.apache.pekko.stream.impl.fusing.GraphInterpreter$");
+        interpreters = graphInterpreters.getField("MODULE$").get(null);
+        currentInterpreter = graphInterpreters.getMethod("currentInterpreterOrNull");
+        demux = load(cl, DEMUX);
+        demuxIsServer = demux.getMethod("isServer");
+        lastStreamId = demux.getMethod("lastStreamId");
+        Class<?> finiteDuration = load(cl, "scala.concurrent.duration.FiniteDuration");
+        Class<?> executionContext = load(cl, "scala.concurrent.ExecutionContext");
+        terminate = demux.getMethod("terminate", finiteDuration, executionContext);
+        Class<?> durationFactory = load(cl, "scala.concurrent.duration.FiniteDuration$");
+        durations = durationFactory.getField("MODULE$").get(null);
+        duration = durationFactory.getMethod("apply", long.class, java.util.concurrent.TimeUnit.class);
+        // runs a callback on the thread that completes the future: the agent waits for none
+        parasitic = load(cl, "scala.concurrent.ExecutionContext$parasitic$").getField("MODULE$").get(null);
         requestStart = load(cl, PARSER_OUTPUT + "RequestStart");
         completionHandling = Reflection.field(load(cl, PARSER), "completionHandling");
         Class<?> parsers = load(cl, "org.apache.pekko.http.impl.engine.parsing.HttpMessageParser$");
@@ -107,6 +133,41 @@ final class PekkoApi {
         return running == null ? new Object[0] : (Object[]) logics.invoke(running);
     }
 
+    /**
+     * The TCP stage of the graph this thread runs now: a protocol's stages, materialized inside a connection's stream
+     * once it chose one, run beside it. Null outside a stream, or in one without a TCP stage.
+     */
+    Object runningTcpLogic() throws ReflectiveOperationException {
+        Object running = currentInterpreter.invoke(interpreters);
+        if (running == null) {
+            return null;
+        }
+        for (Object l : (Object[]) logics.invoke(running)) {
+            if (tcpLogic.isInstance(l)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    boolean isServerDemux(Object logic) throws ReflectiveOperationException {
+        return demux.isInstance(logic) && (Boolean) demuxIsServer.invoke(logic);
+    }
+
+    /** Streams an HTTP/2 connection processed: its peer's, odd, up to the last. */
+    long streams(Object demuxLogic) throws ReflectiveOperationException {
+        return ((Integer) lastStreamId.invoke(demuxLogic) + 1) / 2;
+    }
+
+    /**
+     * Pekko's own graceful end of an HTTP/2 connection: a GOAWAY naming the last stream (NO_ERROR), then the close once
+     * none is open, or at {@code graceMs}. Safe from any thread (it is the stage's async callback).
+     */
+    void terminate(Object demuxLogic, long graceMs) throws ReflectiveOperationException {
+        terminate.invoke(demuxLogic, duration.invoke(durations, graceMs, java.util.concurrent.TimeUnit.MILLISECONDS),
+                parasitic);
+    }
+
     boolean isTcpLogic(Object logic) {
         return tcpLogic.isInstance(logic);
     }
@@ -130,6 +191,11 @@ final class PekkoApi {
     /** Asks the TCP connection's actor to abort (a reset, pending writes dropped), as its stage does on a failure. */
     void abort(Object tcpActor, Object sender) throws ReflectiveOperationException {
         tell.invoke(tcpActor, abort, sender);
+    }
+
+    /** Asks the TCP connection's actor to close: its pending writes, then a FIN. */
+    void close(Object tcpActor, Object sender) throws ReflectiveOperationException {
+        tell.invoke(tcpActor, close, sender);
     }
 
     boolean isRequestStart(Object output) {

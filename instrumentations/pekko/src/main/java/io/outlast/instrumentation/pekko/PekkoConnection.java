@@ -23,6 +23,13 @@ final class PekkoConnection extends SweptConnectionState {
     volatile long lastActivityNanos;
     /** The TCP stage (weakly), whose actor is the sender of the agent's close. */
     volatile WeakReference<Object> tcpLogic = NONE;
+    /** Its HTTP/2 demultiplexer (weakly), once it chose HTTP/2; and the second idle stage its HTTP/2 stack has. */
+    volatile WeakReference<Object> demux = NONE;
+    volatile WeakReference<Object> innerIdle = NONE;
+    /** When its HTTP/2 end began (ns), its GOAWAY sent and its close to follow; 0 before. */
+    long goAwayNanos;
+    /** The agent asked its TCP actor to close it, a grace after its GOAWAY. */
+    boolean closeAsked;
     /** Its TLS stage's actor (weakly), where it has one. */
     volatile WeakReference<Object> tlsActor = NONE;
     /** The pekko-http version and API of the connection's loader, once it is known to be an HTTP server's. */
@@ -38,6 +45,14 @@ final class PekkoConnection extends SweptConnectionState {
 
     void idleLogic(Object logic) {
         idleLogic = new WeakReference<>(logic);
+    }
+
+    Object demux() {
+        return demux.get();
+    }
+
+    Object innerIdle() {
+        return innerIdle.get();
     }
 
     Object tlsActor() {

@@ -39,6 +39,14 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
     private static final PekkoConnection NOT_OURS = new PekkoConnection(null, null, 0);
     /** Inside a materialization, nothing of a connection gathered yet. */
     private static final Object OPEN = new Object();
+    /** Outside one: the next on this thread is an accepted connection's of a binding with HTTP/2 enabled. */
+    private static final Object HTTP2_NEXT = new Object();
+    /** A peer's close_notify this recent is its close's, not the end of its wait. */
+    private static final long CLOSE_NOTIFY_MS = 100;
+    /** How much before a GOAWAY's grace ends the stage's deadline is: its look a second after the GOAWAY then ends it. */
+    private static final long GRACE_EARLY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Far enough for an idle stage never to fire: the HTTP/2 stack's own, timed by the connection's. */
+    private static final long NEVER_NANOS = TimeUnit.DAYS.toNanos(1);
     /** How far a header under way holds the idle stage's deadline: beyond its next look (a second at most). */
     private static final long HOLD_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final ClassValue<Method> CLOSED_EVENT = new ClassValue<Method>() {
@@ -74,6 +82,8 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         Object parser;
         Object idleLogic;
         Object tlsActor;
+        Object demux;
+        boolean http2Binding;
     }
 
     PekkoConnections(ConnectionTracker tracker) {
@@ -88,8 +98,29 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
     @Override
     public Object materializing() {
         Object enclosing = gathering.get();
+        if (enclosing == HTTP2_NEXT) {
+            Gathered g = new Gathered();
+            g.http2Binding = true;
+            gathering.set(g);
+            return null;
+        }
         gathering.set(OPEN);
         return enclosing;
+    }
+
+    @Override
+    public void http2ConnectionNext() {
+        if (gathering.get() == null) {
+            gathering.set(HTTP2_NEXT);
+        }
+    }
+
+    @Override
+    public void demuxMade(Object demux) {
+        Gathered g = gathered();
+        if (g != null) {
+            g.demux = demux;
+        }
     }
 
     @Override
@@ -134,6 +165,9 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         try {
             Gathered g = gathered();
             PekkoApi api = g == null ? null : PekkoApi.of(logic.getClass());
+            if (g != null && api == null) {
+                unreadable(logic.getClass());
+            }
             Object tcpActor = api == null ? null : api.inboundActor(role);
             if (tcpActor != null) {
                 g.tcpActor = tcpActor;
@@ -168,12 +202,22 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         }
     }
 
-    /** A materialization that made a TCP stage of an accepted connection and a request parser: a server connection. */
+    /**
+     * A materialization that made a TCP stage of an accepted connection and a request parser (or, with HTTP/2 enabled,
+     * the graph that will choose the protocol): a server connection. One inside a connection's stream that made a
+     * parser or an HTTP/2 demultiplexer: the protocol that connection chose.
+     */
     private void claim(Gathered g) throws ReflectiveOperationException {
-        if (g.tcpActor == null || g.parser == null) {
+        if (g.tcpActor == null) {
+            if (g.parser != null || g.demux != null) {
+                chose(g);
+            }
             return;
         }
-        PekkoApi api = PekkoApi.of(g.parser.getClass());
+        if (g.parser == null && !g.http2Binding) {
+            return;
+        }
+        PekkoApi api = PekkoApi.of(g.tcpLogic.getClass());
         if (api == null || !tracker.supports(api.version)) {
             return;
         }
@@ -191,6 +235,38 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         track(s, api, g.tcpActor, g.tcpLogic, g.parser, g.idleLogic);
     }
 
+    /** Pekko HTTP is there, and the agent cannot read what it needs of it: said once, and the server left alone. */
+    private void unreadable(Class<?> pekkoClass) {
+        try {
+            Class.forName(PekkoApi.PARSER, false, pekkoClass.getClassLoader());
+            tracker.warnOnce(FAMILY + ": this Pekko HTTP's internals are not those outlast reads; left untouched");
+        } catch (ClassNotFoundException | LinkageError e) {
+            // Pekko without Pekko HTTP (remoting, a TCP server of its own): not a server of this family
+        }
+    }
+
+    /** The protocol's stages, materialized on the thread of the connection's stream, which runs its TCP stage. */
+    private void chose(Gathered g) throws ReflectiveOperationException {
+        PekkoApi api = PekkoApi.of((g.parser != null ? g.parser : g.demux).getClass());
+        Object tcpLogic = api == null ? null : api.runningTcpLogic();
+        Object tcpActor = tcpLogic == null ? null : api.tcpActorOf(tcpLogic);
+        PekkoConnection s = tcpActor == null ? null : (PekkoConnection) registry.get(tcpActor);
+        if (s == null) {
+            return;
+        }
+        if (g.parser != null) {
+            byParser.putIfAbsent(g.parser, s);
+        }
+        if (g.demux != null && api.isServerDemux(g.demux)) {
+            s.protocol = "h2";
+            s.demux = new java.lang.ref.WeakReference<>(g.demux);
+            if (g.idleLogic != null) {
+                s.innerIdle = new java.lang.ref.WeakReference<>(g.idleLogic);
+                byIdle.putIfAbsent(g.idleLogic, s);
+            }
+        }
+    }
+
     private PekkoConnection track(PekkoConnection s, PekkoApi api, Object tcpActor, Object tcpLogic, Object parser,
                                   Object idleLogic) throws ReflectiveOperationException {
         s.api = api;
@@ -200,7 +276,9 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
             s.idleLogic(idleLogic);
             byIdle.putIfAbsent(idleLogic, s);
         }
-        byParser.putIfAbsent(parser, s);
+        if (parser != null) {
+            byParser.putIfAbsent(parser, s);
+        }
         PekkoConnection registered = (PekkoConnection) registry.putIfAbsent(tcpActor, s);
         if (registered != s) {
             return registered;
@@ -236,8 +314,8 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
             if (tcpActor != null && parser == null && http2) {
                 SocketChannel channel = PekkoApi.channelOf(tcpActor);
                 tracker.warnOnce(FAMILY + " " + api.version + " server " + (channel == null ? "?"
-                        : Addresses.format(channel.getLocalAddress())) + " has HTTP/2 enabled (enable-http2): outlast"
-                        + " does not govern its connections yet; its own idle-timeout stays, with no header deadline");
+                        : Addresses.format(channel.getLocalAddress())) + " has HTTP/2 enabled (enable-http2): its"
+                        + " connections open before the agent are left to their own idle-timeout; later ones are governed");
             }
             if (tcpActor == null || parser == null || !tracker.supports(api.version)) {
                 cache.putIfAbsent(logic, NOT_OURS);
@@ -336,16 +414,40 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
                 return nextDeadline;
             }
             long now = System.nanoTime();
+            long idleMs = timeouts().idleMs;
+            if (logic == s.innerIdle()) {
+                // the HTTP/2 stack's own idle stage: the connection's times it
+                return idleMs > 0 ? now + NEVER_NANOS : nextDeadline;
+            }
             // the stage counts from its last element, plus its own timeout; unless the agent gave this deadline
             long last = nextDeadline == s.givenDeadline ? s.lastActivityNanos : nextDeadline - own;
             s.lastActivityNanos = last;
-            long idleMs = timeouts().idleMs;
             long due = last + (idleMs > 0 ? TimeUnit.MILLISECONDS.toNanos(idleMs) : own);
             if (s.headerStartNanos != 0 && due - (now + HOLD_NANOS) < 0) {
                 // a header (or a handshake) under way ends by the header deadline, not by the idle
                 due = now + HOLD_NANOS;
             }
-            if (due - now < 0) {
+            Object demux = s.demux();
+            if (s.goAwayNanos != 0) {
+                // after its GOAWAY, Pekko closes once no stream is open; over TLS it waits for the peer: the agent
+                // closes (a FIN) at the grace's end, at the look a second after the GOAWAY's
+                long graceEnd = s.goAwayNanos + TimeUnit.MILLISECONDS.toNanos(timeouts().h2CloseGraceMs())
+                        - GRACE_EARLY_NANOS;
+                if (graceEnd - now < 0 && !s.closeAsked) {
+                    s.closeAsked = true;
+                    Object tcpLogic = s.tcpLogic();
+                    if (tcpLogic != null) {
+                        s.api.close(s.api.tcpActorOf(tcpLogic), s.api.stageActor(tcpLogic));
+                    }
+                }
+                due = now + HOLD_NANOS;
+            } else if (due - now < 0 && demux != null && idleMs > 0) {
+                // HTTP/2 ends by Pekko's own terminator: a GOAWAY, then the close once no stream is open
+                s.goAwayNanos = nanoTime();
+                s.mark(CloseEvent.SERVER_IDLE, TimeUnit.NANOSECONDS.toMillis(now - last));
+                s.api.terminate(demux, timeouts().h2CloseGraceMs());
+                due = now + TimeUnit.MILLISECONDS.toNanos(timeouts().h2CloseGraceMs()) - GRACE_EARLY_NANOS;
+            } else if (due - now < 0) {
                 // the stage fails at this look: its close is the idle's
                 s.mark(CloseEvent.SERVER_IDLE, TimeUnit.NANOSECONDS.toMillis(now - last));
             }
@@ -361,9 +463,22 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
     public void tcpCloseAsked(Object self, Object closedEvent) {
         if (closedEvent != null && closedEvent.getClass().getName().equals(PEER_CLOSED)) {
             PekkoConnection s = (PekkoConnection) registry.get(self);
-            if (s != null) {
-                // over TLS the peer's FIN may answer the server's close_notify: then the server closed first
-                s.mark(PekkoApi.closedOutboundOnly(s.tlsActor()) ? CloseEvent.SERVER : CloseEvent.PEER, idleMs(s));
+            if (s == null) {
+                return;
+            }
+            Object tls = s.tlsActor();
+            if (tls == null) {
+                s.mark(CloseEvent.PEER, idleMs(s));
+            } else if (PekkoApi.closedOutboundOnly(tls)) {
+                // the peer's FIN answers the server's close_notify: the server closed first
+                s.mark(CloseEvent.SERVER, idleMs(s));
+            } else {
+                // the peer's own close_notify came just before its FIN: its wait is dated from the idle stage's
+                // last look (a second ago at most), which saw the bytes before it
+                long idleMs = idleMs(s);
+                long lookedMs = s.lastActivityNanos == 0 ? idleMs
+                        : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.lastActivityNanos);
+                s.mark(CloseEvent.PEER, idleMs < CLOSE_NOTIFY_MS ? lookedMs : idleMs);
             }
         }
     }
@@ -398,8 +513,17 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
 
     private void closed(PekkoConnection s) {
         boolean stopping = stoppingAll || stoppingPorts.contains(Addresses.port(s.localPacked(), s.local()));
+        long requests = s.requests;
+        Object demux = s.demux();
+        if (demux != null) {
+            try {
+                requests = s.api.streams(demux);
+            } catch (Throwable t) {
+                tracker.failed(t);
+            }
+        }
         tracker.closed(s, stopping, CloseEvent.SERVER, ConnectionTracker.readsUnmarked(s, stopping) ? idleMs(s) : 0,
-                s.requests);
+                requests);
     }
 
     /** How long the connection has gone without a byte either way, as its idle stage counts. */

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Apache Pekko HTTP's server (1.x, HTTP/1.1), on Pekko's TCP actors and streams. */
+/** Apache Pekko HTTP's server (1.x; HTTP/1.1, and HTTP/2 where enabled), on Pekko's TCP actors and streams. */
 public final class PekkoInstrumentationModule extends FamilyModule {
     /** The idle stage's logic is {@code $$anon$N}, N as the Scala compiler numbered it in each Pekko release. */
     private static final int IDLE_LOGIC_NAMES = 9;
@@ -24,7 +24,8 @@ public final class PekkoInstrumentationModule extends FamilyModule {
     public List<TypeInstrumentation> typeInstrumentations() {
         List<TypeInstrumentation> all = new ArrayList<>(Arrays.asList(new MaterializerInstrumentation(),
                 new TcpConnectionInstrumentation(), new TcpStageInstrumentation(), new RequestParserInstrumentation(),
-                new TlsPhaseInstrumentation(), new TlsActorInstrumentation(), StopInstrumentation.actorSystem(),
+                new TlsPhaseInstrumentation(), new TlsActorInstrumentation(), new Http2BindingInstrumentation(),
+                new Http2DemuxInstrumentation(), StopInstrumentation.actorSystem(),
                 StopInstrumentation.binding()));
         for (int n = 1; n <= IDLE_LOGIC_NAMES; n++) {
             all.add(new IdleTimeoutInstrumentation(n));
