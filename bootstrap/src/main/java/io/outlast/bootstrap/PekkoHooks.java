@@ -64,8 +64,8 @@ public abstract class PekkoHooks {
     public void demuxMade(Object demux) {
     }
 
-    /** Exit of {@code TlsModulePhase.materializeAtomic}: a TLS stage's actor. */
-    public void tlsMade(Object tlsActor) {
+    /** Exit of {@code TlsModulePhase.materializeAtomic}: the phase, which holds the TLS stage's actor it started. */
+    public void tlsMade(Object tlsPhase) {
     }
 
     /** Entry of {@code TLSActor.handshakeFinished()}. */

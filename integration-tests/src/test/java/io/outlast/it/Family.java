@@ -26,6 +26,8 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
     static final Family GRIZZLY = new Family("grizzly", "listener", 30_000, 1500, "peer", true);
     /** Pekko HTTP's idle stage looks once a second: a close comes up to a second after its deadline. */
     static final Family PEKKO = new Family("pekko", "server", 60_000, 1500, "error", true);
+    /** Akka HTTP 10.2, of which Pekko is the fork: the same. */
+    static final Family AKKA = new Family("akka", "server", 60_000, 1500, "error", true);
 
     /** The family of a test-app, by its name ({@code <server>-<line>[@...]}; Reactor Netty, Vert.x and gRPC are Netty). */
     static Family of(String app) {
@@ -33,6 +35,6 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
                 : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
                 : app.startsWith("undertow") || app.startsWith("spring-boot-undertow") || app.startsWith("wildfly") ? UNDERTOW : app.startsWith("jdk") ? JDK
                 : app.startsWith("helidon") ? HELIDON : app.startsWith("grizzly") ? GRIZZLY
-                : app.startsWith("pekko") ? PEKKO : NETTY;
+                : app.startsWith("pekko") ? PEKKO : app.startsWith("akka") ? AKKA : NETTY;
     }
 }

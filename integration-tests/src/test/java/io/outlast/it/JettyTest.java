@@ -15,7 +15,7 @@ class JettyTest extends ServerFamilyTest {
     }
 
     static Stream<Arguments> appsOnJdks() {
-        return onJdks(apps());
+        return onJdks(apps(), java.util.Set.of("dropwizard-4"));
     }
 
     @ParameterizedTest(name = "{0}: a WebSocket keeps the application's idle through attach, re-attach, reset")

@@ -43,7 +43,7 @@ class NettyTest extends ServerFamilyTest {
     }
 
     static Stream<Arguments> appsOnJdks() {
-        return onJdks(apps());
+        return onJdks(apps(), java.util.Set.of("micronaut-4", "ktor-3", "quarkus-3"));
     }
 
     @ParameterizedTest(name = "{0}: a WebSocket keeps the application's idle through attach, re-attach, reset")

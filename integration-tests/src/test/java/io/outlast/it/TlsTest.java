@@ -43,7 +43,8 @@ class TlsTest {
                 Arguments.of("armeria-1.x@tls", Family.NETTY),
                 Arguments.of("helidon-4@tls", Family.HELIDON),
                 Arguments.of("grizzly-4@tls", Family.GRIZZLY),
-                Arguments.of("pekko-http-1.x@tls", Family.PEKKO));
+                Arguments.of("pekko-http-1.x@tls", Family.PEKKO),
+                Arguments.of("akka-http-10.2@tls", Family.AKKA));
     }
 
     static Stream<Arguments> appsOnJdks() {

@@ -14,8 +14,6 @@ final class UngovernedServers {
 
     static {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("akka.http.impl.engine.server.HttpServerBluePrint$",
-                "Akka HTTP: its own idle (akka.http.server.idle-timeout, 60 s by default; no header deadline)");
         m.put("io.ktor.server.cio.CIOApplicationEngine",
                 "Ktor CIO: its own idle (connectionIdleTimeoutSeconds, 45 s by default)");
         BY_CLASS = Collections.unmodifiableMap(m);

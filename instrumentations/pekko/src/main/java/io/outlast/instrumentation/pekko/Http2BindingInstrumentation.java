@@ -15,9 +15,15 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * connection's whose protocol is chosen later, inside its stream.
  */
 final class Http2BindingInstrumentation implements TypeInstrumentation {
+    private final Lineage lineage;
+
+    Http2BindingInstrumentation(Lineage lineage) {
+        this.lineage = lineage;
+    }
+
     @Override
     public String typeName() {
-        return "org.apache.pekko.http.impl.engine.HttpConnectionIdleTimeoutBidi$";
+        return lineage.type("http.impl.engine.HttpConnectionIdleTimeoutBidi$");
     }
 
     @Override

@@ -12,9 +12,15 @@ import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
  * connection's own terminator (a GOAWAY naming the last stream, then the close once none is open).
  */
 final class Http2DemuxInstrumentation implements TypeInstrumentation {
+    private final Lineage lineage;
+
+    Http2DemuxInstrumentation(Lineage lineage) {
+        this.lineage = lineage;
+    }
+
     @Override
     public String typeName() {
-        return "org.apache.pekko.http.impl.engine.http2.Http2Demux$Logic$1$";
+        return lineage.type("http.impl.engine.http2.Http2Demux$Logic$1$");
     }
 
     @Override

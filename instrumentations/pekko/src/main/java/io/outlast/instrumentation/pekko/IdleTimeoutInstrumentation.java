@@ -13,19 +13,21 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * The logic of Pekko Streams' bidirectional idle timeout, on which Pekko HTTP builds a server's {@code idle-timeout}:
  * its timer looks every second (less under 1 s) whether the last element is its timeout old. Scala names the logic
  * {@code $$anon$N}, N by the compiler; the stage has no other anonymous class, so each N is the same logic (5 in
- * Pekko 1.1).
+ * Pekko 1.1 and Akka 2.6).
  */
 final class IdleTimeoutInstrumentation implements TypeInstrumentation {
-    static final String STAGE = "org.apache.pekko.stream.impl.Timers$IdleTimeoutBidi";
+    static final String STAGE = "stream.impl.Timers$IdleTimeoutBidi";
+    private final Lineage lineage;
     private final int n;
 
-    IdleTimeoutInstrumentation(int n) {
+    IdleTimeoutInstrumentation(Lineage lineage, int n) {
+        this.lineage = lineage;
         this.n = n;
     }
 
     @Override
     public String typeName() {
-        return STAGE + "$$anon$" + n;
+        return lineage.type(STAGE) + "$$anon$" + n;
     }
 
     @Override

@@ -13,9 +13,15 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * actor, its idle stage) is made within one, which is how the agent learns they belong together.
  */
 final class MaterializerInstrumentation implements TypeInstrumentation {
+    private final Lineage lineage;
+
+    MaterializerInstrumentation(Lineage lineage) {
+        this.lineage = lineage;
+    }
+
     @Override
     public String typeName() {
-        return "org.apache.pekko.stream.impl.PhasedFusingActorMaterializer";
+        return lineage.type("stream.impl.PhasedFusingActorMaterializer");
     }
 
     @Override

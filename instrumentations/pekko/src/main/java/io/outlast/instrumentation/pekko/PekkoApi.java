@@ -12,16 +12,16 @@ import javax.net.ssl.SSLEngine;
 import static io.outlast.family.Reflection.load;
 
 /**
- * Apache Pekko (its actors, its streams, Pekko HTTP) as one class loader sees it: the internals a server connection's
- * stages keep private in Scala's sense (public in bytecode, mangled names), resolved once per loader.
+ * Apache Pekko or Akka (its actors, its streams, its HTTP server) as one class loader sees it: the internals a server
+ * connection's stages keep private in Scala's sense (public in bytecode, mangled names), resolved once per loader.
  */
 final class PekkoApi {
-    private static final String STREAM_IO = "org.apache.pekko.stream.impl.io.";
-    static final String TCP_LOGIC = STREAM_IO + "TcpConnectionStage$TcpStreamLogic";
-    static final String PARSER = "org.apache.pekko.http.impl.engine.parsing.HttpRequestParser$$anon$1";
-    static final String DEMUX = "org.apache.pekko.http.impl.engine.http2.Http2Demux$Logic$1$";
-    private static final String PARSER_OUTPUT = "org.apache.pekko.http.impl.engine.parsing.ParserOutput$";
-    private static final ApiCache<PekkoApi> CACHE = new ApiCache<>(PekkoApi::new);
+    static final String TCP_LOGIC = "stream.impl.io.TcpConnectionStage$TcpStreamLogic";
+    static final String PARSER = "http.impl.engine.parsing.HttpRequestParser$$anon$1";
+    static final String DEMUX = "http.impl.engine.http2.Http2Demux$Logic$1$";
+    private static final String PARSER_OUTPUT = "http.impl.engine.parsing.ParserOutput$";
+    private static final ApiCache<PekkoApi> PEKKO = new ApiCache<>(cl -> new PekkoApi(cl, Lineage.PEKKO));
+    private static final ApiCache<PekkoApi> AKKA = new ApiCache<>(cl -> new PekkoApi(cl, Lineage.AKKA));
     /** The idle logic's fields, by its class (its name is the compiler's). */
     private static final ClassValue<Field[]> IDLE_FIELDS = new ClassValue<Field[]>() {
         @Override
@@ -34,7 +34,8 @@ final class PekkoApi {
         }
     };
 
-    /** Pekko HTTP's. */
+    final Lineage lineage;
+    /** Its HTTP server's. */
     final String version;
     private final Method interpreter;
     private final Method logics;
@@ -48,6 +49,7 @@ final class PekkoApi {
     private final Method stageTimeout;
     private final Method toNanos;
     private final Method tell;
+    private final Field tlsActor;
     private final Object abort;
     private final Object close;
     private final Object interpreters;
@@ -64,34 +66,38 @@ final class PekkoApi {
     private final Field completionHandling;
     private final Object headerPartial;
 
-    /** The API for the loader of a Pekko class (a stage's logic, Pekko HTTP's parser). */
+    /** The API for the loader of a Pekko or Akka class (a stage's logic, the HTTP server's parser). */
     static PekkoApi of(Class<?> pekkoClass) {
-        return CACHE.get(pekkoClass);
+        return (Lineage.of(pekkoClass) == Lineage.AKKA ? AKKA : PEKKO).get(pekkoClass);
     }
 
-    private PekkoApi(ClassLoader cl) throws ReflectiveOperationException {
-        Class<?> versions = load(cl, "org.apache.pekko.http.Version$");
+    private PekkoApi(ClassLoader cl, Lineage lineage) throws ReflectiveOperationException {
+        this.lineage = lineage;
+        Class<?> versions = load(cl, lineage.type("http.Version$"));
         version = String.valueOf(versions.getMethod("current").invoke(versions.getField("MODULE$").get(null)));
-        Class<?> logic = load(cl, "org.apache.pekko.stream.stage.GraphStageLogic");
+        Class<?> logic = load(cl, lineage.type("stream.stage.GraphStageLogic"));
         interpreter = logic.getMethod("interpreter");
-        logics = load(cl, "org.apache.pekko.stream.impl.fusing.GraphInterpreter").getMethod("logics");
+        logics = load(cl, lineage.type("stream.impl.fusing.GraphInterpreter")).getMethod("logics");
         stageActor = logic.getMethod("stageActor");
-        stageActorRef = load(cl, "org.apache.pekko.stream.stage.GraphStageLogic$StageActor").getMethod("ref");
-        tcpLogic = load(cl, TCP_LOGIC);
+        stageActorRef = load(cl, lineage.type("stream.stage.GraphStageLogic$StageActor")).getMethod("ref");
+        tcpLogic = load(cl, lineage.type(TCP_LOGIC));
         role = tcpLogic.getMethod("role");
-        remote = tcpLogic.getField("org$apache$pekko$stream$impl$io$TcpConnectionStage$TcpStreamLogic$$remoteAddress");
-        inbound = load(cl, STREAM_IO + "TcpConnectionStage$Inbound");
+        remote = tcpLogic.getField(lineage.mangled("stream$impl$io$TcpConnectionStage$TcpStreamLogic$$remoteAddress"));
+        inbound = load(cl, lineage.type("stream.impl.io.TcpConnectionStage$Inbound"));
         inboundConnection = inbound.getMethod("connection");
-        stageTimeout = load(cl, IdleTimeoutInstrumentation.STAGE).getMethod("timeout");
+        stageTimeout = load(cl, lineage.type(IdleTimeoutInstrumentation.STAGE)).getMethod("timeout");
         toNanos = load(cl, "scala.concurrent.duration.FiniteDuration").getMethod("toNanos");
-        Class<?> actorRef = load(cl, "org.apache.pekko.actor.ActorRef");
+        Class<?> actorRef = load(cl, lineage.type("actor.ActorRef"));
         tell = actorRef.getMethod("tell", Object.class, actorRef);
-        abort = load(cl, "org.apache.pekko.io.Tcp$Abort$").getField("MODULE$").get(null);
-        close = load(cl, "org.apache.pekko.io.Tcp$Close$").getField("MODULE$").get(null);
-        Class<?> graphInterpreters = load(cl, "org.apache.pekko.stream.impl.fusing.GraphInterpreter$");
+        Class<?> tlsPhase = load(cl, lineage.type("stream.impl.TlsModulePhase"));
+        tlsActor = lineage == Lineage.AKKA ? Reflection.field(tlsPhase, "tlsActor")
+                : Reflection.field(tlsPhase, lineage.mangled("stream$impl$TlsModulePhase$$tlsActor"));
+        abort = load(cl, lineage.type("io.Tcp$Abort$")).getField("MODULE$").get(null);
+        close = load(cl, lineage.type("io.Tcp$Close$")).getField("MODULE$").get(null);
+        Class<?> graphInterpreters = load(cl, lineage.type("stream.impl.fusing.GraphInterpreter$"));
         interpreters = graphInterpreters.getField("MODULE$").get(null);
         currentInterpreter = graphInterpreters.getMethod("currentInterpreterOrNull");
-        demux = load(cl, DEMUX);
+        demux = load(cl, lineage.type(DEMUX));
         demuxIsServer = demux.getMethod("isServer");
         lastStreamId = demux.getMethod("lastStreamId");
         Class<?> finiteDuration = load(cl, "scala.concurrent.duration.FiniteDuration");
@@ -102,9 +108,9 @@ final class PekkoApi {
         duration = durationFactory.getMethod("apply", long.class, java.util.concurrent.TimeUnit.class);
         // runs a callback on the thread that completes the future: the agent waits for none
         parasitic = load(cl, "scala.concurrent.ExecutionContext$parasitic$").getField("MODULE$").get(null);
-        requestStart = load(cl, PARSER_OUTPUT + "RequestStart");
-        completionHandling = Reflection.field(load(cl, PARSER), "completionHandling");
-        Class<?> parsers = load(cl, "org.apache.pekko.http.impl.engine.parsing.HttpMessageParser$");
+        requestStart = load(cl, lineage.type(PARSER_OUTPUT + "RequestStart"));
+        completionHandling = Reflection.field(load(cl, lineage.type(PARSER)), "completionHandling");
+        Class<?> parsers = load(cl, lineage.type("http.impl.engine.parsing.HttpMessageParser$"));
         headerPartial = parsers.getMethod("CompletionIsMessageStartError").invoke(parsers.getField("MODULE$").get(null));
     }
 
@@ -208,6 +214,11 @@ final class PekkoApi {
      */
     boolean inHeader(Object parser) throws IllegalAccessException {
         return completionHandling.get(parser) == headerPartial;
+    }
+
+    /** The TLS stage's actor a TLS phase started: in a field Pekko's Scala mangled and Akka's did not. */
+    Object tlsActorOf(Object tlsPhase) throws IllegalAccessException {
+        return tlsActor.get(tlsPhase);
     }
 
     /**

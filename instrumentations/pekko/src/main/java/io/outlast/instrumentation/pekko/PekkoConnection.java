@@ -5,7 +5,7 @@ import io.outlast.family.SweptConnectionState;
 import java.lang.ref.WeakReference;
 
 /**
- * What the agent keeps for one connection of a Pekko HTTP server, keyed by its TCP actor. Its stages' hooks run on
+ * What the agent keeps for one connection of a Pekko HTTP (or Akka HTTP) server, keyed by its TCP actor. Its stages' hooks run on
  * the connection's stream actor, one at a time; the sweep reads what they write.
  */
 final class PekkoConnection extends SweptConnectionState {
@@ -35,8 +35,8 @@ final class PekkoConnection extends SweptConnectionState {
     /** The pekko-http version and API of the connection's loader, once it is known to be an HTTP server's. */
     volatile PekkoApi api;
 
-    PekkoConnection(Object local, Object remote, long openedMillis) {
-        super(null, "pekko", local, remote, openedMillis);
+    PekkoConnection(String family, Object local, Object remote, long openedMillis) {
+        super(null, family, local, remote, openedMillis);
     }
 
     Object idleLogic() {

@@ -2,7 +2,6 @@ package io.outlast.instrumentation.pekko;
 
 import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
-import io.outlast.bootstrap.PekkoHooks;
 import io.outlast.family.Addresses;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
@@ -19,28 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pekko HTTP's server connections (HTTP/1.1) as the agent sees them. A connection is a stream graph over a TCP actor;
+ * Pekko HTTP's (or Akka HTTP's) server connections as the agent sees them. A connection is a stream graph over a TCP actor;
  * its stages are made in one materialization, which is how the agent ties its TCP actor (the key: addresses, closes),
  * its request parser (headers) and its idle stage together. Idle: Pekko's own {@code idle-timeout} stage, whose
  * deadline the agent moves to its idle at each of the stage's looks (once a second), so that Pekko's own timer closes.
  * Header: the agent's, from a request's first bytes to its start parsed, and from the accept to a TLS handshake's
  * end; while one arrives, the idle stage is held beyond its deadline.
  */
-final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConnection>, LiveFamily {
-    private static final String FAMILY = "pekko";
-    private static final String INCOMING = "org.apache.pekko.io.TcpIncomingConnection";
-    private static final String PEER_CLOSED = "org.apache.pekko.io.Tcp$PeerClosed$";
-    private static final String ERROR_CLOSED = "org.apache.pekko.io.Tcp$ErrorClosed";
-    private static final String ACTOR_SYSTEM = "org.apache.pekko.actor.ActorSystemImpl";
-    private static final String IDLE_LOGIC = IdleTimeoutInstrumentation.STAGE + "$$anon$";
-    /** The stage that picks HTTP/1.1 or HTTP/2 for a connection of a binding with HTTP/2 enabled. */
-    private static final String PROTOCOL_SWITCH = "org.apache.pekko.http.impl.engine.http2.ProtocolSwitch";
+final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily {
     /** A stage met and found not to be an HTTP server connection's: remembered so, not looked at again. */
-    private static final PekkoConnection NOT_OURS = new PekkoConnection(null, null, 0);
-    /** Inside a materialization, nothing of a connection gathered yet. */
-    private static final Object OPEN = new Object();
-    /** Outside one: the next on this thread is an accepted connection's of a binding with HTTP/2 enabled. */
-    private static final Object HTTP2_NEXT = new Object();
+    private static final PekkoConnection NOT_OURS = new PekkoConnection("", null, null, 0);
     /** A peer's close_notify this recent is its close's, not the end of its wait. */
     private static final long CLOSE_NOTIFY_MS = 100;
     /** How much before a GOAWAY's grace ends the stage's deadline is: its look a second after the GOAWAY then ends it. */
@@ -68,107 +55,62 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
     private final ConnectionRegistry byParser = new ConnectionRegistry();
     private final ConnectionRegistry byIdle = new ConnectionRegistry();
     private final ConnectionRegistry byTls = new ConnectionRegistry();
-    /** On a thread materializing a graph: OPEN, or what it gathered of a connection; null outside one. */
-    private final ThreadLocal<Object> gathering = new ThreadLocal<>();
     /** Each server address reported, with its version and own idle (ms), to report again when settings change. */
     private final Map<String, Object[]> servers = new ConcurrentHashMap<>();
     private final Set<Integer> stoppingPorts = ConcurrentHashMap.newKeySet();
     private volatile boolean stoppingAll;
 
-    /** The stages of one connection's graph, as its materialization made them. */
-    private static final class Gathered {
-        Object tcpActor;
-        Object tcpLogic;
-        Object parser;
-        Object idleLogic;
-        Object tlsActor;
-        Object demux;
-        boolean http2Binding;
-    }
+    private final Lineage lineage;
+    private final String family;
+    private final String incoming;
+    private final String peerClosed;
+    private final String errorClosed;
+    private final String actorSystem;
+    private final String idleLogicPrefix;
+    private final String parserName;
+    private final String protocolSwitch;
 
-    PekkoConnections(ConnectionTracker tracker) {
+    PekkoConnections(ConnectionTracker tracker, Lineage lineage) {
         this.tracker = tracker;
         this.registry = tracker.registry();
+        this.lineage = lineage;
+        this.family = lineage.family;
+        this.incoming = lineage.type("io.TcpIncomingConnection");
+        this.peerClosed = lineage.type("io.Tcp$PeerClosed$");
+        this.errorClosed = lineage.type("io.Tcp$ErrorClosed");
+        this.actorSystem = lineage.type("actor.ActorSystemImpl");
+        this.idleLogicPrefix = lineage.type(IdleTimeoutInstrumentation.STAGE) + "$$anon$";
+        this.parserName = lineage.type(PekkoApi.PARSER);
+        // the stage that picks HTTP/1.1 or HTTP/2 for a connection of a binding with HTTP/2 enabled
+        this.protocolSwitch = lineage.type("http.impl.engine.http2.ProtocolSwitch");
     }
 
     private Timeouts timeouts() {
         return tracker.timeouts();
     }
 
-    @Override
-    public Object materializing() {
-        Object enclosing = gathering.get();
-        if (enclosing == HTTP2_NEXT) {
-            Gathered g = new Gathered();
-            g.http2Binding = true;
-            gathering.set(g);
-            return null;
-        }
-        gathering.set(OPEN);
-        return enclosing;
-    }
-
-    @Override
-    public void http2ConnectionNext() {
-        if (gathering.get() == null) {
-            gathering.set(HTTP2_NEXT);
-        }
-    }
-
-    @Override
-    public void demuxMade(Object demux) {
-        Gathered g = gathered();
-        if (g != null) {
-            g.demux = demux;
-        }
-    }
-
-    @Override
-    public void materialized(Object enclosing) {
-        Object gathered = gathering.get();
-        gathering.set(enclosing);
-        if (gathered instanceof Gathered) {
-            try {
-                claim((Gathered) gathered);
-            } catch (Throwable t) {
-                tracker.failed(t);
-            }
-        }
-    }
-
-    /** What this thread's materialization gathers into; null outside one. */
-    private Gathered gathered() {
-        Object g = gathering.get();
-        if (g == OPEN) {
-            g = new Gathered();
-            gathering.set(g);
-        }
-        return (Gathered) g;
-    }
-
-    @Override
-    public void tcpConnected(Object actor, Object self, Object channel) {
-        if (!actor.getClass().getName().equals(INCOMING)) {
+    void tcpConnected(Object actor, Object self, Object channel) {
+        if (!actor.getClass().getName().equals(incoming)) {
             return;
         }
         try {
             SocketChannel ch = (SocketChannel) channel;
-            accepted.putIfAbsent(self, new PekkoConnection(ch.getLocalAddress(), ch.getRemoteAddress(),
+            accepted.putIfAbsent(self, new PekkoConnection(family, ch.getLocalAddress(), ch.getRemoteAddress(),
                     System.currentTimeMillis()));
         } catch (Throwable t) {
             tracker.failed(t);
         }
     }
 
-    @Override
-    public void tcpStage(Object logic, Object role) {
+    /** A TCP stage made in the materialization being gathered: an accepted connection's names its actor. */
+    void tcpStage(Gathered g, Object logic, Object role) {
         try {
-            Gathered g = gathered();
-            PekkoApi api = g == null ? null : PekkoApi.of(logic.getClass());
-            if (g != null && api == null) {
+            PekkoApi api = PekkoApi.of(logic.getClass());
+            if (api == null) {
                 unreadable(logic.getClass());
+                return;
             }
-            Object tcpActor = api == null ? null : api.inboundActor(role);
+            Object tcpActor = api.inboundActor(role);
             if (tcpActor != null) {
                 g.tcpActor = tcpActor;
                 g.tcpLogic = logic;
@@ -178,27 +120,14 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         }
     }
 
-    @Override
-    public void parserMade(Object parser) {
-        Gathered g = gathered();
-        if (g != null) {
-            g.parser = parser;
-        }
-    }
-
-    @Override
-    public void idleMade(Object logic) {
-        Gathered g = gathered();
-        if (g != null) {
-            g.idleLogic = logic;
-        }
-    }
-
-    @Override
-    public void tlsMade(Object tlsActor) {
-        Gathered g = gathered();
-        if (g != null) {
-            g.tlsActor = tlsActor;
+    /** The TLS actor a TLS phase started; null where unknown. */
+    Object tlsActorOf(Object tlsPhase) {
+        try {
+            PekkoApi api = PekkoApi.of(tlsPhase.getClass());
+            return api == null ? null : api.tlsActorOf(tlsPhase);
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return null;
         }
     }
 
@@ -207,7 +136,15 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
      * the graph that will choose the protocol): a server connection. One inside a connection's stream that made a
      * parser or an HTTP/2 demultiplexer: the protocol that connection chose.
      */
-    private void claim(Gathered g) throws ReflectiveOperationException {
+    void claim(Gathered g) {
+        try {
+            claimOrThrow(g);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    private void claimOrThrow(Gathered g) throws ReflectiveOperationException {
         if (g.tcpActor == null) {
             if (g.parser != null || g.demux != null) {
                 chose(g);
@@ -221,27 +158,31 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         if (api == null || !tracker.supports(api.version)) {
             return;
         }
-        PekkoConnection s = (PekkoConnection) accepted.remove(g.tcpActor);
-        if (s == null) {
-            s = new PekkoConnection(null, api.remote(g.tcpLogic), System.currentTimeMillis());
+        PekkoConnection fresh = (PekkoConnection) accepted.remove(g.tcpActor);
+        if (fresh == null) {
+            fresh = new PekkoConnection(family, null, api.remote(g.tcpLogic), System.currentTimeMillis());
         }
+        // the stream runs on its own actor and may have met its parser's bytes before its materialization returned:
+        // then it is that state the stages are tied to
+        PekkoConnection s = track(fresh, api, g.tcpActor, g.tcpLogic, g.parser, g.idleLogic);
         if (g.tlsActor != null) {
-            // the handshake is timed as a header, from the accept
-            s.handshaking = true;
-            s.headerStartNanos = nanoTime();
+            if (s == fresh) {
+                // the handshake is timed as a header, from the accept
+                s.handshaking = true;
+                s.headerStartNanos = nanoTime();
+            }
             byTls.putIfAbsent(g.tlsActor, s);
             s.tlsActor(g.tlsActor);
         }
-        track(s, api, g.tcpActor, g.tcpLogic, g.parser, g.idleLogic);
     }
 
-    /** Pekko HTTP is there, and the agent cannot read what it needs of it: said once, and the server left alone. */
+    /** The HTTP server is there, and the agent cannot read what it needs of it: said once, and the server left alone. */
     private void unreadable(Class<?> pekkoClass) {
         try {
-            Class.forName(PekkoApi.PARSER, false, pekkoClass.getClassLoader());
-            tracker.warnOnce(FAMILY + ": this Pekko HTTP's internals are not those outlast reads; left untouched");
+            Class.forName(parserName, false, pekkoClass.getClassLoader());
+            tracker.warnOnce(family + ": this HTTP server's internals are not those outlast reads; left untouched");
         } catch (ClassNotFoundException | LinkageError e) {
-            // Pekko without Pekko HTTP (remoting, a TCP server of its own): not a server of this family
+            // the actors without the HTTP server (remoting, a TCP server of its own): not a server of this family
         }
     }
 
@@ -274,17 +215,19 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         if (idleLogic != null) {
             s.ownIdleNanos = api.ownIdleNanos(idleLogic);
             s.idleLogic(idleLogic);
-            byIdle.putIfAbsent(idleLogic, s);
+        }
+        // whichever of the materialization and the stream's first hook comes first, both tie the stages to one state
+        PekkoConnection registered = (PekkoConnection) registry.putIfAbsent(tcpActor, s);
+        if (idleLogic != null) {
+            byIdle.putIfAbsent(idleLogic, registered);
         }
         if (parser != null) {
-            byParser.putIfAbsent(parser, s);
+            byParser.putIfAbsent(parser, registered);
         }
-        PekkoConnection registered = (PekkoConnection) registry.putIfAbsent(tcpActor, s);
-        if (registered != s) {
-            return registered;
+        if (registered == s) {
+            report(s, api);
         }
-        report(s, api);
-        return s;
+        return registered;
     }
 
     /**
@@ -302,18 +245,18 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
                 String name = l == null ? "" : l.getClass().getName();
                 if (api.isTcpLogic(l)) {
                     tcpLogic = l;
-                } else if (name.equals(PekkoApi.PARSER)) {
+                } else if (name.equals(parserName)) {
                     parser = l;
-                } else if (name.startsWith(IDLE_LOGIC) && name.indexOf('$', IDLE_LOGIC.length()) < 0) {
+                } else if (name.startsWith(idleLogicPrefix) && name.indexOf('$', idleLogicPrefix.length()) < 0) {
                     idleLogic = l;
-                } else if (name.startsWith(PROTOCOL_SWITCH)) {
+                } else if (name.startsWith(protocolSwitch)) {
                     http2 = true;
                 }
             }
             Object tcpActor = tcpLogic == null ? null : api.tcpActorOf(tcpLogic);
             if (tcpActor != null && parser == null && http2) {
                 SocketChannel channel = PekkoApi.channelOf(tcpActor);
-                tracker.warnOnce(FAMILY + " " + api.version + " server " + (channel == null ? "?"
+                tracker.warnOnce(family + " " + api.version + " server " + (channel == null ? "?"
                         : Addresses.format(channel.getLocalAddress())) + " has HTTP/2 enabled (enable-http2): its"
                         + " connections open before the agent are left to their own idle-timeout; later ones are governed");
             }
@@ -331,7 +274,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
             // open at least since its last byte, as its idle stage counts it
             long quietMs = idleLogic == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
                     - (api.nextDeadline(idleLogic) - api.ownIdleNanos(idleLogic))));
-            s = new PekkoConnection(channel == null ? null : channel.getLocalAddress(), remote,
+            s = new PekkoConnection(family, channel == null ? null : channel.getLocalAddress(), remote,
                     System.currentTimeMillis() - quietMs);
             if (api.inHeader(parser)) {
                 // a header begun before the agent came: from its latest bytes, as the idle stage dates them
@@ -350,8 +293,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         return s != null ? s : meet(parser, byParser);
     }
 
-    @Override
-    public void requestBytes(Object parser) {
+    void requestBytes(Object parser) {
         PekkoConnection s = ofParser(parser);
         if (s != NOT_OURS) {
             s.bytesNanos = nanoTime();
@@ -362,8 +304,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
      * After the parser's work on bytes (or a pull): a request's start counts one, and whether it holds part of a header
      * now (a header begun, or the next one behind a request in the same bytes) starts or ends the header's time.
      */
-    @Override
-    public void parsed(Object parser, Object output) {
+    void parsed(Object parser, Object output) {
         try {
             PekkoConnection s = ofParser(parser);
             PekkoApi api = s.api;
@@ -385,8 +326,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         }
     }
 
-    @Override
-    public void handshakeDone(Object tlsActor) {
+    void handshakeDone(Object tlsActor) {
         PekkoConnection s = (PekkoConnection) byTls.get(tlsActor);
         if (s != null && s.handshaking) {
             s.handshaking = false;
@@ -394,16 +334,14 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         }
     }
 
-    @Override
-    public void tlsClosing(Object tlsActor) {
+    void tlsClosing(Object tlsActor) {
         PekkoConnection s = (PekkoConnection) byTls.get(tlsActor);
         if (s != null) {
             s.mark(CloseEvent.SERVER, idleMs(s));
         }
     }
 
-    @Override
-    public long idleDeadline(Object logic, Object stage, long nextDeadline) {
+    long idleDeadline(Object logic, long nextDeadline) {
         try {
             PekkoConnection s = (PekkoConnection) byIdle.get(logic);
             if (s == null) {
@@ -459,9 +397,8 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         }
     }
 
-    @Override
-    public void tcpCloseAsked(Object self, Object closedEvent) {
-        if (closedEvent != null && closedEvent.getClass().getName().equals(PEER_CLOSED)) {
+    void tcpCloseAsked(Object self, Object closedEvent) {
+        if (closedEvent != null && closedEvent.getClass().getName().equals(peerClosed)) {
             PekkoConnection s = (PekkoConnection) registry.get(self);
             if (s == null) {
                 return;
@@ -483,8 +420,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         }
     }
 
-    @Override
-    public void tcpStopping(Object self, Object closeInformation) {
+    void tcpStopping(Object self, Object closeInformation) {
         try {
             accepted.remove(self);
             PekkoConnection s = (PekkoConnection) registry.remove(self);
@@ -493,7 +429,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
             }
             Method event = CLOSED_EVENT.get(closeInformation.getClass());
             Object closedEvent = event == null ? null : event.invoke(closeInformation);
-            if (closedEvent != null && closedEvent.getClass().getName().equals(ERROR_CLOSED)) {
+            if (closedEvent != null && closedEvent.getClass().getName().equals(errorClosed)) {
                 s.mark(CloseEvent.ERROR, idleMs(s));
             }
             closed(s);
@@ -502,8 +438,7 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         }
     }
 
-    @Override
-    public void tcpStopped(Object self) {
+    void tcpStopped(Object self) {
         accepted.remove(self);
         PekkoConnection s = (PekkoConnection) registry.remove(self);
         if (s != null) {
@@ -541,10 +476,9 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
         }
     }
 
-    @Override
-    public void stopping(Object what) {
+    void stopping(Object what) {
         try {
-            if (what.getClass().getName().equals(ACTOR_SYSTEM)) {
+            if (what.getClass().getName().equals(actorSystem)) {
                 stoppingAll = true;
             } else {
                 Object address = what.getClass().getMethod("localAddress").invoke(what);
@@ -568,10 +502,10 @@ final class PekkoConnections extends PekkoHooks implements HeaderPhase<PekkoConn
     private void report(String address, String version, long ownMs) {
         long idleMs = timeouts().idleMs;
         if (ownMs < 0 && idleMs > 0) {
-            tracker.warnOnce(FAMILY + ": " + address + " has no idle-timeout (infinite): outlast's idle needs Pekko's"
+            tracker.warnOnce(family + ": " + address + " has no idle-timeout (infinite): outlast's idle needs Pekko's"
                     + " own idle stage to time it, and is not applied there");
         }
-        tracker.report(new EndpointReport(FAMILY, version, "server", address, ownMs,
+        tracker.report(new EndpointReport(family, version, "server", address, ownMs,
                 idleMs > 0 && ownMs >= 0 ? idleMs : ownMs, -1, timeouts().headerMs));
     }
 

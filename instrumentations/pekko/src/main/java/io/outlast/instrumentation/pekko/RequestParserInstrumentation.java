@@ -15,9 +15,15 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * on. Not its {@code parseSessionBytes} or {@code emit}: Scala calls those of its trait statically, past the class.
  */
 final class RequestParserInstrumentation implements TypeInstrumentation {
+    private final Lineage lineage;
+
+    RequestParserInstrumentation(Lineage lineage) {
+        this.lineage = lineage;
+    }
+
     @Override
     public String typeName() {
-        return "org.apache.pekko.http.impl.engine.parsing.HttpRequestParser$$anon$1";
+        return lineage.type("http.impl.engine.parsing.HttpRequestParser$$anon$1");
     }
 
     @Override

@@ -23,12 +23,12 @@ final class StopInstrumentation implements TypeInstrumentation {
         this.arguments = arguments;
     }
 
-    static StopInstrumentation actorSystem() {
-        return new StopInstrumentation("org.apache.pekko.actor.ActorSystemImpl", "terminate", 0);
+    static StopInstrumentation actorSystem(Lineage lineage) {
+        return new StopInstrumentation(lineage.type("actor.ActorSystemImpl"), "terminate", 0);
     }
 
-    static StopInstrumentation binding() {
-        return new StopInstrumentation("org.apache.pekko.http.scaladsl.Http$ServerBinding", "terminate", 1);
+    static StopInstrumentation binding(Lineage lineage) {
+        return new StopInstrumentation(lineage.type("http.scaladsl.Http$ServerBinding"), "terminate", 1);
     }
 
     @Override

@@ -13,9 +13,15 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * stream, and its end, whatever ended it (every close goes through {@code stopWith}, or at least {@code postStop}).
  */
 final class TcpConnectionInstrumentation implements TypeInstrumentation {
+    private final Lineage lineage;
+
+    TcpConnectionInstrumentation(Lineage lineage) {
+        this.lineage = lineage;
+    }
+
     @Override
     public String typeName() {
-        return "org.apache.pekko.io.TcpConnection";
+        return lineage.type("io.TcpConnection");
     }
 
     @Override

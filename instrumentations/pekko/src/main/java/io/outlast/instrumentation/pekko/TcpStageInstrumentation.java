@@ -10,9 +10,15 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /** A TCP connection's stream stage, made in its graph's materialization: its role names the connection's actor. */
 final class TcpStageInstrumentation implements TypeInstrumentation {
+    private final Lineage lineage;
+
+    TcpStageInstrumentation(Lineage lineage) {
+        this.lineage = lineage;
+    }
+
     @Override
     public String typeName() {
-        return "org.apache.pekko.stream.impl.io.TcpConnectionStage$TcpStreamLogic";
+        return lineage.type("stream.impl.io.TcpConnectionStage$TcpStreamLogic");
     }
 
     @Override

@@ -16,9 +16,15 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * before the stage asks it to close.
  */
 final class TlsActorInstrumentation implements TypeInstrumentation {
+    private final Lineage lineage;
+
+    TlsActorInstrumentation(Lineage lineage) {
+        this.lineage = lineage;
+    }
+
     @Override
     public String typeName() {
-        return "org.apache.pekko.stream.impl.io.TLSActor";
+        return lineage.type("stream.impl.io.TLSActor");
     }
 
     @Override

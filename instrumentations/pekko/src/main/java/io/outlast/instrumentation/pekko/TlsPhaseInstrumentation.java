@@ -8,11 +8,20 @@ import net.bytebuddy.dynamic.DynamicType;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** A TLS stage is an actor of its own, started in its graph's materialization: which connection's it is. */
+/**
+ * A TLS stage is an actor of its own, started in its graph's materialization: which connection's it is. The phase keeps
+ * it in a field Pekko's Scala mangled and Akka's did not: read by the hooks.
+ */
 final class TlsPhaseInstrumentation implements TypeInstrumentation {
+    private final Lineage lineage;
+
+    TlsPhaseInstrumentation(Lineage lineage) {
+        this.lineage = lineage;
+    }
+
     @Override
     public String typeName() {
-        return "org.apache.pekko.stream.impl.TlsModulePhase";
+        return lineage.type("stream.impl.TlsModulePhase");
     }
 
     @Override
@@ -22,9 +31,8 @@ final class TlsPhaseInstrumentation implements TypeInstrumentation {
 
     public static final class MadeAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(
-                @Advice.FieldValue("org$apache$pekko$stream$impl$TlsModulePhase$$tlsActor") Object tlsActor) {
-            PekkoHooks.get().tlsMade(tlsActor);
+        public static void exit(@Advice.This Object phase) {
+            PekkoHooks.get().tlsMade(phase);
         }
     }
 }
