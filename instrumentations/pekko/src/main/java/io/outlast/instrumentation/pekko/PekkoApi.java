@@ -62,7 +62,7 @@ final class PekkoApi {
     private final Method duration;
     private final Object parasitic;
     private final Class<?> requestStart;
-    /** The parser's view of an end of input now, and the value it has while a message's start (its header) is partial. */
+    /** The parser's view of an end of input now, and its value while a message's start (its header) is partial. */
     private final Field completionHandling;
     private final Object headerPartial;
 
@@ -111,7 +111,8 @@ final class PekkoApi {
         requestStart = load(cl, lineage.type(PARSER_OUTPUT + "RequestStart"));
         completionHandling = Reflection.field(load(cl, lineage.type(PARSER)), "completionHandling");
         Class<?> parsers = load(cl, lineage.type("http.impl.engine.parsing.HttpMessageParser$"));
-        headerPartial = parsers.getMethod("CompletionIsMessageStartError").invoke(parsers.getField("MODULE$").get(null));
+        headerPartial = parsers.getMethod("CompletionIsMessageStartError")
+                .invoke(parsers.getField("MODULE$").get(null));
     }
 
     /** The TCP connection's actor of a TCP stage serving an accepted connection; null for a client's. */

@@ -5,8 +5,8 @@ import io.outlast.family.SweptConnectionState;
 import java.lang.ref.WeakReference;
 
 /**
- * What the agent keeps for one connection of a Pekko HTTP (or Akka HTTP) server, keyed by its TCP actor. Its stages' hooks run on
- * the connection's stream actor, one at a time; the sweep reads what they write.
+ * What the agent keeps for one connection of a Pekko HTTP (or Akka HTTP) server, keyed by its TCP actor. Its stages'
+ * hooks run on the connection's stream actor, one at a time; the sweep reads what they write.
  */
 final class PekkoConnection extends SweptConnectionState {
     private static final WeakReference<Object> NONE = new WeakReference<>(null);
@@ -51,8 +51,16 @@ final class PekkoConnection extends SweptConnectionState {
         return demux.get();
     }
 
+    void demux(Object logic) {
+        demux = new WeakReference<>(logic);
+    }
+
     Object innerIdle() {
         return innerIdle.get();
+    }
+
+    void innerIdle(Object logic) {
+        innerIdle = new WeakReference<>(logic);
     }
 
     Object tlsActor() {

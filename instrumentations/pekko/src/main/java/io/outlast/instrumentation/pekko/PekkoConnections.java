@@ -18,10 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pekko HTTP's (or Akka HTTP's) server connections as the agent sees them. A connection is a stream graph over a TCP actor;
- * its stages are made in one materialization, which is how the agent ties its TCP actor (the key: addresses, closes),
- * its request parser (headers) and its idle stage together. Idle: Pekko's own {@code idle-timeout} stage, whose
- * deadline the agent moves to its idle at each of the stage's looks (once a second), so that Pekko's own timer closes.
+ * Pekko HTTP's (or Akka HTTP's) server connections as the agent sees them. A connection is a stream graph over a TCP
+ * actor; its stages are made in one materialization, which is how the agent ties its TCP actor (the key: addresses,
+ * closes), its request parser (headers) and its idle stage together. Idle: Pekko's own {@code idle-timeout} stage,
+ * whose deadline the agent moves to its idle at each of the stage's looks (once a second), so that Pekko's own timer
+ * closes.
  * Header: the agent's, from a request's first bytes to its start parsed, and from the accept to a TLS handshake's
  * end; while one arrives, the idle stage is held beyond its deadline.
  */
@@ -30,7 +31,7 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
     private static final PekkoConnection NOT_OURS = new PekkoConnection("", null, null, 0);
     /** A peer's close_notify this recent is its close's, not the end of its wait. */
     private static final long CLOSE_NOTIFY_MS = 100;
-    /** How much before a GOAWAY's grace ends the stage's deadline is: its look a second after the GOAWAY then ends it. */
+    /** How much before a GOAWAY's grace ends the stage's deadline is: its look a second after the GOAWAY ends it. */
     private static final long GRACE_EARLY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Far enough for an idle stage never to fire: the HTTP/2 stack's own, timed by the connection's. */
     private static final long NEVER_NANOS = TimeUnit.DAYS.toNanos(1);
@@ -60,7 +61,6 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
     private final Set<Integer> stoppingPorts = ConcurrentHashMap.newKeySet();
     private volatile boolean stoppingAll;
 
-    private final Lineage lineage;
     private final String family;
     private final String incoming;
     private final String peerClosed;
@@ -73,7 +73,6 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
     PekkoConnections(ConnectionTracker tracker, Lineage lineage) {
         this.tracker = tracker;
         this.registry = tracker.registry();
-        this.lineage = lineage;
         this.family = lineage.family;
         this.incoming = lineage.type("io.TcpIncomingConnection");
         this.peerClosed = lineage.type("io.Tcp$PeerClosed$");
@@ -176,7 +175,7 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
         }
     }
 
-    /** The HTTP server is there, and the agent cannot read what it needs of it: said once, and the server left alone. */
+    /** The HTTP server is there, and the agent cannot read what it needs of it: said once, the server left alone. */
     private void unreadable(Class<?> pekkoClass) {
         try {
             Class.forName(parserName, false, pekkoClass.getClassLoader());
@@ -200,9 +199,9 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
         }
         if (g.demux != null && api.isServerDemux(g.demux)) {
             s.protocol = "h2";
-            s.demux = new java.lang.ref.WeakReference<>(g.demux);
+            s.demux(g.demux);
             if (g.idleLogic != null) {
-                s.innerIdle = new java.lang.ref.WeakReference<>(g.idleLogic);
+                s.innerIdle(g.idleLogic);
                 byIdle.putIfAbsent(g.idleLogic, s);
             }
         }
@@ -258,7 +257,7 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
                 SocketChannel channel = PekkoApi.channelOf(tcpActor);
                 tracker.warnOnce(family + " " + api.version + " server " + (channel == null ? "?"
                         : Addresses.format(channel.getLocalAddress())) + " has HTTP/2 enabled (enable-http2): its"
-                        + " connections open before the agent are left to their own idle-timeout; later ones are governed");
+                        + " connections open before the agent keep their own idle-timeout; later ones are governed");
             }
             if (tcpActor == null || parser == null || !tracker.supports(api.version)) {
                 cache.putIfAbsent(logic, NOT_OURS);
@@ -307,8 +306,8 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
     void parsed(Object parser, Object output) {
         try {
             PekkoConnection s = ofParser(parser);
-            PekkoApi api = s.api;
-            if (s == NOT_OURS || api == null) {
+            PekkoApi api = s == NOT_OURS ? null : s.api;
+            if (api == null) {
                 return;
             }
             if (api.isRequestStart(output)) {
