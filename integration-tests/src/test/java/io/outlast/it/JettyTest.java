@@ -5,6 +5,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** Every maintained Jetty line, and the distributions and frameworks on it (Spring Boot, jetty-home, Dropwizard 4). */
@@ -15,7 +16,7 @@ class JettyTest extends ServerFamilyTest {
     }
 
     static Stream<Arguments> appsOnJdks() {
-        return onJdks(apps(), java.util.Set.of("dropwizard-4"));
+        return onJdks(apps(), Set.of("dropwizard-4"));
     }
 
     @ParameterizedTest(name = "{0}: a WebSocket keeps the application's idle through attach, re-attach, reset")

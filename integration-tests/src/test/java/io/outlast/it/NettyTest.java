@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -43,7 +44,7 @@ class NettyTest extends ServerFamilyTest {
     }
 
     static Stream<Arguments> appsOnJdks() {
-        return onJdks(apps(), java.util.Set.of("micronaut-4", "ktor-3", "quarkus-3"));
+        return onJdks(apps(), Set.of("micronaut-4", "ktor-3", "quarkus-3"));
     }
 
     @ParameterizedTest(name = "{0}: a WebSocket keeps the application's idle through attach, re-attach, reset")

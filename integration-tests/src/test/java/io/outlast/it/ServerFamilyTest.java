@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -28,14 +29,14 @@ abstract class ServerFamilyTest {
     abstract Family family();
 
     static Stream<Arguments> onJdks(List<String> apps) {
-        return onJdks(apps, java.util.Set.of());
+        return onJdks(apps, Set.of());
     }
 
     /**
      * As {@link #onJdks(List)}, with the frameworks named on JDK 17 alone: a framework adds nothing of its own on JDK
      * 25 that its family's own lines, run on both, do not cover (and the suite keeps under 30 minutes on 2 cores).
      */
-    static Stream<Arguments> onJdks(List<String> apps, java.util.Set<String> frameworks) {
+    static Stream<Arguments> onJdks(List<String> apps, Set<String> frameworks) {
         return apps.stream().flatMap(app -> (frameworks.contains(app) ? List.of(Jdk.JDK17) : Jdk.allFor(app)).stream()
                 .map(jdk -> Arguments.of(app, jdk)));
     }
