@@ -82,6 +82,14 @@ public abstract class TomcatHooks {
         return keepAliveMs;
     }
 
+    /**
+     * Exit of {@code Http2UpgradeHandler.setConnectionTimeoutForStreamCount(int)} that left no deadline for a stream
+     * count no longer true: none is open now. The keep-alive deadline to arm instead (millis), -1 for none.
+     */
+    public long h2Rearmed(Object protocol) {
+        return -1;
+    }
+
     /** Exit of {@code Http2UpgradeHandler.init(WebConnection)}: the connection speaks HTTP/2 from now on. */
     public void h2Started(Object socketWrapper, Object protocol, Object handler) {
     }

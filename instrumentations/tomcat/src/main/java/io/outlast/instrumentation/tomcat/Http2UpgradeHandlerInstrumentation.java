@@ -1,10 +1,12 @@
 package io.outlast.instrumentation.tomcat;
 
 import io.outlast.bootstrap.TomcatHooks;
+import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import io.outlast.family.TypeInstrumentation;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -25,6 +27,8 @@ final class Http2UpgradeHandlerInstrumentation implements TypeInstrumentation {
                 .visit(Advice.to(InitAdvice.class).on(named("init").and(takesArguments(1))))
                 .visit(Advice.to(CloseConnectionAdvice.class).on(named("closeConnection").and(takesArguments(1))))
                 .visit(Advice.to(CloseAdvice.class).on(named("close").and(takesArguments(0))))
+                .visit(Advice.to(StreamCountAdvice.class).on(named("setConnectionTimeoutForStreamCount")
+                        .and(takesArguments(int.class))))
                 .visit(Advice.to(TimeoutCheckAdvice.class).on(named("timeoutAsync").and(takesArguments(1))))
                 .visit(Advice.to(TimedOutAdvice.class).on(named("upgradeDispatch").and(takesArguments(1))));
     }
@@ -52,6 +56,24 @@ final class Http2UpgradeHandlerInstrumentation implements TypeInstrumentation {
                                  @Advice.FieldValue("maxProcessedStreamId") int lastStreamId,
                                  @Advice.FieldValue("connectionTimeout") long connectionTimeout) {
             TomcatHooks.get().h2Closing(wrapper, false, lastStreamId, connectionTimeout);
+        }
+    }
+
+    /**
+     * Tomcat reads a connection's stream count, then sets its deadline from it: a stream that ended between the two
+     * armed the keep-alive, and the stale count took it away again, leaving a connection no idle would ever end.
+     * Only a read of frames starts a stream, so a count of none seen now holds while the deadline is armed (as
+     * narrowly as Tomcat's own arming does).
+     */
+    public static final class StreamCountAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Argument(0) int counted,
+                                @Advice.FieldValue("activeRemoteStreamCount") AtomicInteger open,
+                                @Advice.FieldValue("protocol") Object protocol,
+                                @Advice.FieldValue(value = "connectionTimeout", readOnly = false) long deadline) {
+            if (counted > 0 && deadline == -1 && open.get() == 0) {
+                deadline = TomcatHooks.get().h2Rearmed(protocol);
+            }
         }
     }
 
