@@ -11,7 +11,16 @@ public final class ApiCache<T> {
         T resolve(ClassLoader loader) throws ReflectiveOperationException;
     }
 
-    private static final Object NONE = new Object();
+    /** A class whose loader lacks part of the API: what it lacked, said in the one warning that leaves it alone. */
+    private static final class Missing {
+        final String what;
+
+        Missing(String what) {
+            this.what = what;
+        }
+    }
+
+    private static final Missing UNNAMED = new Missing("part of it");
 
     private final ClassValue<Object> values;
 
@@ -22,12 +31,12 @@ public final class ApiCache<T> {
                 try {
                     T api = resolver.resolve(type.getClassLoader());
                     if (api == null) {
-                        return NONE;
+                        return UNNAMED;
                     }
                     skipAccessChecks(api);
                     return api;
                 } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                    return NONE;
+                    return new Missing(e.getClass().getSimpleName() + (e.getMessage() != null ? " " + e.getMessage() : ""));
                 }
             }
         };
@@ -58,6 +67,12 @@ public final class ApiCache<T> {
     @SuppressWarnings("unchecked")
     public T get(Class<?> type) {
         Object v = values.get(type);
-        return v == NONE ? null : (T) v;
+        return v instanceof Missing ? null : (T) v;
+    }
+
+    /** What this server class's loader lacks of the API, as a warning says it ("missing: ..."); null if nothing. */
+    public String missing(Class<?> type) {
+        Object v = values.get(type);
+        return v instanceof Missing ? "missing: " + ((Missing) v).what : null;
     }
 }

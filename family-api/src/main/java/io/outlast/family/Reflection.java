@@ -39,14 +39,22 @@ public final class Reflection {
         return member;
     }
 
-    /** A declared field, accessible. */
+    /** A declared field, accessible; one missing is named with its class, for the warning that says so. */
     public static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        return accessible(type.getDeclaredField(name));
+        try {
+            return accessible(type.getDeclaredField(name));
+        } catch (NoSuchFieldException e) {
+            throw new NoSuchFieldException(type.getName() + "." + name);
+        }
     }
 
-    /** A declared method, accessible. */
+    /** A declared method, accessible; one missing is named with its class. */
     public static Method method(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
-        return accessible(type.getDeclaredMethod(name, parameters));
+        try {
+            return accessible(type.getDeclaredMethod(name, parameters));
+        } catch (NoSuchMethodException e) {
+            throw new NoSuchMethodException(type.getName() + "." + name);
+        }
     }
 
     /** A public method that only some of a server's versions have, or null where this one lacks it. */

@@ -48,6 +48,11 @@ final class GrizzlyApi {
         return CACHE.get(grizzlyClass);
     }
 
+    /** What the class's loader lacks of the API, for the warning that leaves the server alone; null if nothing. */
+    static String missing(Class<?> grizzlyClass) {
+        return CACHE.missing(grizzlyClass);
+    }
+
     private GrizzlyApi(ClassLoader cl) throws ReflectiveOperationException {
         version = String.valueOf(load(cl, "org.glassfish.grizzly.Grizzly").getMethod("getDotedVersion").invoke(null));
         Class<?> connection = load(cl, "org.glassfish.grizzly.Connection");

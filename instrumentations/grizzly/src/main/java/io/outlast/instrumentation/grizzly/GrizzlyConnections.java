@@ -329,7 +329,8 @@ final class GrizzlyConnections extends GrizzlyHooks implements HeaderPhase<Grizz
         GrizzlyApi api = GrizzlyApi.of(chain.getClass());
         if (api == null) {
             tracker.warnOnce("grizzly " + chain.getClass().getName()
-                    + ": its internals are not as outlast knows them; left untouched");
+                    + ": its internals are not as outlast knows them (" + GrizzlyApi.missing(chain.getClass())
+                    + "); left untouched");
             return null;
         }
         if (!tracker.supports(api.version)) {

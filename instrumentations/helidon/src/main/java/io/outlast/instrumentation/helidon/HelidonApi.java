@@ -53,6 +53,11 @@ final class HelidonApi {
         return CACHE.get(type);
     }
 
+    /** What the class's loader lacks of the API, for the warning that leaves the server alone; null if nothing. */
+    static String missing(Class<?> type) {
+        return CACHE.missing(type);
+    }
+
     private HelidonApi(ClassLoader cl) throws ReflectiveOperationException {
         version = (String) load(cl, "io.helidon.common.Version").getField("VERSION").get(null);
         Class<?> listener = load(cl, "io.helidon.webserver.ServerListener");

@@ -407,7 +407,8 @@ final class HelidonConnections extends HelidonHooks implements HeaderPhase<Helid
         HelidonApi api = HelidonApi.of(listener.getClass());
         if (api == null) {
             tracker.warnOnce("helidon " + listener.getClass().getName()
-                    + ": its internals are not as outlast knows them; left untouched");
+                    + ": its internals are not as outlast knows them (" + HelidonApi.missing(listener.getClass())
+                    + "); left untouched");
             return null;
         }
         if (!tracker.supports(api.version)) {

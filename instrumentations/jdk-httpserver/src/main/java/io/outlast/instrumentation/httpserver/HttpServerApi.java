@@ -38,6 +38,11 @@ final class HttpServerApi {
         return CACHE.get(serverClass);
     }
 
+    /** What the class's loader lacks of the API, for the warning that leaves the server alone; null if nothing. */
+    static String missing(Class<?> serverClass) {
+        return CACHE.missing(serverClass);
+    }
+
     private HttpServerApi(ClassLoader cl) throws ReflectiveOperationException {
         Class<?> server = load(cl, "sun.net.httpserver.ServerImpl");
         Class<?> connection = load(cl, "sun.net.httpserver.HttpConnection");

@@ -313,7 +313,8 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
         HttpServerApi api = HttpServerApi.of(server.getClass());
         if (api == null) {
             tracker.warnOnce("jdk http server " + server.getClass().getName()
-                    + ": its internals are not as outlast knows them; left untouched");
+                    + ": its internals are not as outlast knows them (" + HttpServerApi.missing(server.getClass())
+                    + "); left untouched");
             return null;
         }
         idleChecks.start();

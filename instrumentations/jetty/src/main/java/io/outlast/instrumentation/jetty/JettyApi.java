@@ -71,6 +71,11 @@ final class JettyApi {
         return CACHE.get(serverClass);
     }
 
+    /** What the class's loader lacks of the API, for the warning that leaves the server alone; null if nothing. */
+    static String missing(Class<?> serverClass) {
+        return CACHE.missing(serverClass);
+    }
+
     private JettyApi(ClassLoader cl) throws ReflectiveOperationException {
         version = String.valueOf(load(cl, "org.eclipse.jetty.util.Jetty").getField("VERSION").get(null));
         endPointType = load(cl, "org.eclipse.jetty.io.EndPoint");

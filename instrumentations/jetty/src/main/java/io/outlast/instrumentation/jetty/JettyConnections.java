@@ -419,7 +419,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
         JettyApi api = JettyApi.of(connector.getClass());
         if (api == null) {
             tracker.warnOnce("jetty connector " + connector.getClass().getName() + ": its class loader lacks part of"
-                    + " Jetty's public API; left untouched");
+                    + " Jetty's public API (" + JettyApi.missing(connector.getClass()) + "); left untouched");
             return null;
         }
         if (!api.isNetworkConnector(connector) || !tracker.supports(api.version)) {

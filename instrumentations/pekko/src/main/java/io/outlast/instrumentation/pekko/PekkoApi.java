@@ -71,6 +71,11 @@ final class PekkoApi {
         return (Lineage.of(pekkoClass) == Lineage.AKKA ? AKKA : PEKKO).get(pekkoClass);
     }
 
+    /** What the class's loader lacks of the API, for the warning that leaves the server alone; null if nothing. */
+    static String missing(Class<?> pekkoClass) {
+        return (Lineage.of(pekkoClass) == Lineage.AKKA ? AKKA : PEKKO).missing(pekkoClass);
+    }
+
     private PekkoApi(ClassLoader cl, Lineage lineage) throws ReflectiveOperationException {
         this.lineage = lineage;
         Class<?> versions = load(cl, lineage.type("http.Version$"));

@@ -179,7 +179,8 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
     private void unreadable(Class<?> pekkoClass) {
         try {
             Class.forName(parserName, false, pekkoClass.getClassLoader());
-            tracker.warnOnce(family + ": this HTTP server's internals are not those outlast reads; left untouched");
+            tracker.warnOnce(family + ": this HTTP server's internals are not those outlast reads ("
+                    + PekkoApi.missing(pekkoClass) + "); left untouched");
         } catch (ClassNotFoundException | LinkageError e) {
             // the actors without the HTTP server (remoting, a TCP server of its own): not a server of this family
         }

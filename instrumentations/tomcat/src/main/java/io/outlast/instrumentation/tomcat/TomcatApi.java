@@ -66,6 +66,11 @@ final class TomcatApi {
         return CACHE.get(serverClass);
     }
 
+    /** What the class's loader lacks of the API, for the warning that leaves the server alone; null if nothing. */
+    static String missing(Class<?> serverClass) {
+        return CACHE.missing(serverClass);
+    }
+
     private TomcatApi(ClassLoader cl) throws ReflectiveOperationException {
         Class<?> endpointType = load(cl, "org.apache.tomcat.util.net.AbstractEndpoint");
         version = version(cl, endpointType);

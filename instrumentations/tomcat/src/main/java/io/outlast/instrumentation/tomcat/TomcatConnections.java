@@ -138,6 +138,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
                 long own = ((Number) Reflection.read(protocol, "keepAliveTimeout")).longValue();
                 tracker.report(new EndpointReport(FAMILY, api.version, "h2 connector", api.address(endpoint), own,
                         timeouts().idleMs > 0 ? timeouts().idleMs : own, -1, -1));
+                if (TomcatHttp2.of(handler.getClass()) == null) {
+                    tracker.warnOnce("tomcat " + api.version + " h2: its HTTP/2 internals are not as outlast knows them ("
+                            + TomcatHttp2.missing(handler.getClass()) + "); an idle HTTP/2 connection ends as Tomcat"
+                            + " ends it, at once after its GOAWAY");
+                }
             });
         } catch (Throwable t) {
             tracker.failed(t);
@@ -479,7 +484,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
         TomcatApi api = TomcatApi.of(endpoint.getClass());
         if (api == null) {
             tracker.warnOnce("tomcat endpoint " + endpoint.getClass().getName()
-                    + ": its class loader lacks part of Tomcat's API; left untouched");
+                    + ": its class loader lacks part of Tomcat's API (" + TomcatApi.missing(endpoint.getClass())
+                    + "); left untouched");
             return null;
         }
         if (!tracker.supports(api.version) || api.name(endpoint).startsWith("ajp")) {

@@ -39,6 +39,11 @@ final class TomcatHttp2 {
         return CACHE.get(handlerClass);
     }
 
+    /** What the class's loader lacks of the API, for the warning that leaves the server alone; null if nothing. */
+    static String missing(Class<?> handlerClass) {
+        return CACHE.missing(handlerClass);
+    }
+
     private TomcatHttp2(ClassLoader cl) throws ReflectiveOperationException {
         Class<?> handler = load(cl, "org.apache.coyote.http2.Http2UpgradeHandler");
         writeGoAway = method(handler, "writeGoAwayFrame", int.class, long.class, byte[].class);

@@ -49,6 +49,11 @@ final class UndertowApi {
         return CACHE.get(undertowClass);
     }
 
+    /** What the class's loader lacks of the API, for the warning that leaves the server alone; null if nothing. */
+    static String missing(Class<?> undertowClass) {
+        return CACHE.missing(undertowClass);
+    }
+
     private UndertowApi(ClassLoader cl) throws ReflectiveOperationException {
         version = String.valueOf(load(cl, "io.undertow.Version").getMethod("getVersionString").invoke(null));
         Class<?> undertow = load(cl, "io.undertow.Undertow");

@@ -101,8 +101,8 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
         try {
             UndertowApi api = UndertowApi.of(undertow.getClass());
             if (api == null) {
-                tracker.warnOnce("undertow: its class loader lacks part of Undertow's API as outlast knows it;"
-                        + " left untouched");
+                tracker.warnOnce("undertow: its class loader lacks part of Undertow's API as outlast knows it ("
+                        + UndertowApi.missing(undertow.getClass()) + "); left untouched");
                 return;
             }
             if (!tracker.supports(api.version)) {
