@@ -36,7 +36,8 @@ public final class ApiCache<T> {
                     skipAccessChecks(api);
                     return api;
                 } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                    return new Missing(e.getClass().getSimpleName() + (e.getMessage() != null ? " " + e.getMessage() : ""));
+                    String what = e.getClass().getSimpleName();
+                    return new Missing(e.getMessage() != null ? what + " " + e.getMessage() : what);
                 }
             }
         };

@@ -116,7 +116,8 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
     @Override
     public long h2Rearmed(Object protocol) {
         try {
-            long keepAlive = h2KeepAlive(protocol, ((Number) Reflection.read(protocol, "keepAliveTimeout")).longValue());
+            long own = ((Number) Reflection.read(protocol, "keepAliveTimeout")).longValue();
+            long keepAlive = h2KeepAlive(protocol, own);
             return keepAlive == -1 ? -1 : System.currentTimeMillis() + keepAlive;
         } catch (Throwable t) {
             tracker.failed(t);
@@ -139,9 +140,9 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
                 tracker.report(new EndpointReport(FAMILY, api.version, "h2 connector", api.address(endpoint), own,
                         timeouts().idleMs > 0 ? timeouts().idleMs : own, -1, -1));
                 if (TomcatHttp2.of(handler.getClass()) == null) {
-                    tracker.warnOnce("tomcat " + api.version + " h2: its HTTP/2 internals are not as outlast knows them ("
-                            + TomcatHttp2.missing(handler.getClass()) + "); an idle HTTP/2 connection ends as Tomcat"
-                            + " ends it, at once after its GOAWAY");
+                    tracker.warnOnce("tomcat " + api.version + " h2: its HTTP/2 internals are not as outlast knows"
+                            + " them (" + TomcatHttp2.missing(handler.getClass()) + "); an idle HTTP/2 connection ends"
+                            + " as Tomcat ends it, at once after its GOAWAY");
                 }
             });
         } catch (Throwable t) {

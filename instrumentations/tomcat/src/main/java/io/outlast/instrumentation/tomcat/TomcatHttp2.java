@@ -39,7 +39,7 @@ final class TomcatHttp2 {
         return CACHE.get(handlerClass);
     }
 
-    /** What the class's loader lacks of the API, for the warning that leaves the server alone; null if nothing. */
+    /** What the class's loader lacks of HTTP/2's internals, for the warning that says so; null if nothing. */
     static String missing(Class<?> handlerClass) {
         return CACHE.missing(handlerClass);
     }
