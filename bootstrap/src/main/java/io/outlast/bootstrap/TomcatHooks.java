@@ -86,7 +86,7 @@ public abstract class TomcatHooks {
      * Exit of {@code Http2UpgradeHandler.setConnectionTimeoutForStreamCount(int)} that left no deadline for a stream
      * count no longer true: none is open now. The keep-alive deadline to arm instead (millis), -1 for none.
      */
-    public long h2Rearmed(Object protocol) {
+    public long h2Rearmed(Object handler) {
         return -1;
     }
 

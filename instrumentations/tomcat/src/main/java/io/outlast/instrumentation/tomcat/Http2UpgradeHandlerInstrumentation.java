@@ -69,10 +69,10 @@ final class Http2UpgradeHandlerInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.Argument(0) int counted,
                                 @Advice.FieldValue("activeRemoteStreamCount") AtomicInteger open,
-                                @Advice.FieldValue("protocol") Object protocol,
+                                @Advice.This Object handler,
                                 @Advice.FieldValue(value = "connectionTimeout", readOnly = false) long deadline) {
             if (counted > 0 && deadline == -1 && open.get() == 0) {
-                deadline = TomcatHooks.get().h2Rearmed(protocol);
+                deadline = TomcatHooks.get().h2Rearmed(handler);
             }
         }
     }

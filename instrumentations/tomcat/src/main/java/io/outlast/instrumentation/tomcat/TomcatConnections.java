@@ -114,10 +114,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
      * as Tomcat would have armed it.
      */
     @Override
-    public long h2Rearmed(Object protocol) {
+    public long h2Rearmed(Object handler) {
         try {
-            long own = ((Number) Reflection.read(protocol, "keepAliveTimeout")).longValue();
-            long keepAlive = h2KeepAlive(protocol, own);
+            TomcatHttp2 h2 = TomcatHttp2.of(handler.getClass());
+            long own = h2 != null ? h2.ownKeepAlive(handler) : -1;
+            long keepAlive = timeouts().idleMs > 0 ? timeouts().idleMs : own;
             return keepAlive == -1 ? -1 : System.currentTimeMillis() + keepAlive;
         } catch (Throwable t) {
             tracker.failed(t);
