@@ -48,7 +48,7 @@ class FamilyBoundaryTest {
                 assertTrue(read > 3, module.family() + ": its classes were not found at " + location);
             }
         }
-        assertEquals(9, families.size(), "all nine families found: " + families);
+        assertEquals(10, families.size(), "all ten families found: " + families);
         assertTrue(offending.isEmpty(), "classes of a family that refer to the agent's core: " + offending);
     }
 

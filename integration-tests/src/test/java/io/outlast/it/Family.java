@@ -29,12 +29,18 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
     /** Akka HTTP 10.2, of which Pekko is the fork: the same. */
     static final Family AKKA = new Family("akka", "server", 60_000, 1500, "error", true);
 
+    /**
+     * Ktor's CIO engine: its own idle is a timer per wait (precise); the agent's sweep, with a header deadline, looks
+     * every 100 ms. It reads a reset as the end of the input.
+     */
+    static final Family KTOR = new Family("ktor", "cio server", 45_000, 1000, "peer", true);
+
     /** The family of a test-app, by its name ({@code <server>-<line>[@...]}; Reactor Netty, Vert.x and gRPC are Netty). */
     static Family of(String app) {
         return app.startsWith("jetty") || app.startsWith("spring-boot-jetty") || app.startsWith("dropwizard") ? JETTY
                 : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
                 : app.startsWith("undertow") || app.startsWith("spring-boot-undertow") || app.startsWith("wildfly") ? UNDERTOW : app.startsWith("jdk") ? JDK
                 : app.startsWith("helidon") ? HELIDON : app.startsWith("grizzly") ? GRIZZLY
-                : app.startsWith("pekko") ? PEKKO : app.startsWith("akka") ? AKKA : NETTY;
+                : app.startsWith("ktor") && app.contains("@cio") ? KTOR : app.startsWith("pekko") ? PEKKO : app.startsWith("akka") ? AKKA : NETTY;
     }
 }

@@ -46,14 +46,14 @@ class OperatorTest {
     }
 
     /**
-     * A server the agent finds and does not govern (Ktor's CIO engine, in a Kotlin app) is named once, at start or
+     * A server the agent finds and does not govern (Apache HttpCore 5's) is named once, at start or
      * at the attach: in the log, in {@code status} and in {@code list}, not left as "no server found" beside the
      * agent's started line.
      */
     @ParameterizedTest(name = "a server not governed is named, {1} ({0})")
     @CsvSource({
-            "premain, ktor-3, -Dapp.engine=cio, Ktor CIO, io.ktor.server.cio.CIOApplicationEngine",
-            "attach, ktor-3, -Dapp.engine=cio, Ktor CIO, io.ktor.server.cio.CIOApplicationEngine"})
+            "premain, httpcore-5, , Apache HttpCore 5 server, org.apache.hc.core5.http.impl.bootstrap.HttpServer",
+            "attach, httpcore-5, , Apache HttpCore 5 server, org.apache.hc.core5.http.impl.bootstrap.HttpServer"})
     void aServerNotGovernedIsNamedOnce(String mode, String app, String jvmArg, String name, String foundBy)
             throws Exception {
         String[] jvmArgs = jvmArg == null ? new String[0] : new String[] {jvmArg};

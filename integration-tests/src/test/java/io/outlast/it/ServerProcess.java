@@ -57,7 +57,8 @@ final class ServerProcess implements AutoCloseable {
      * Starts {@code test-apps/<app>/target/app.jar}; {@code agentArgs} null means without the agent. An app
      * named {@code <app>@nio2} is the Tomcat app on its NIO2 connector; {@code <app>@h2} speaks HTTP/2 too (h2c by
      * prior knowledge, or by ALPN over TLS); {@code <app>@vt} serves on virtual threads (JDK 21+); {@code <app>@tls}
-     * serves TLS only; {@code <app>@h2@upgrade} is reached by an HTTP/1.1 Upgrade to h2c.
+     * serves TLS only; {@code <app>@h2@upgrade} is reached by an HTTP/1.1 Upgrade to h2c; {@code ktor-3@cio} is the
+     * Ktor app on its CIO engine.
      */
     static ServerProcess start(Jdk jdk, String app, String agentArgs, String... jvmArgs) throws IOException {
         ServerProcess server = startUnawaited(jdk, app, agentArgs, jvmArgs);
@@ -105,6 +106,10 @@ final class ServerProcess implements AutoCloseable {
         if (app.endsWith("@h2")) {
             app = app.substring(0, app.length() - "@h2".length());
             cmd.add("-Dapp.h2=true");
+        }
+        if (app.endsWith("@cio")) {
+            app = app.substring(0, app.length() - "@cio".length());
+            cmd.add("-Dapp.engine=cio");
         }
         if (app.endsWith("@nio2")) {
             app = app.substring(0, app.length() - "@nio2".length());

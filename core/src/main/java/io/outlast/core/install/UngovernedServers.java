@@ -14,8 +14,10 @@ final class UngovernedServers {
 
     static {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("io.ktor.server.cio.CIOApplicationEngine",
-                "Ktor CIO: its own idle (connectionIdleTimeoutSeconds, 45 s by default)");
+        m.put("org.apache.hc.core5.http.impl.bootstrap.HttpServer",
+                "Apache HttpCore 5 server: its own idle (SocketConfig soTimeout, 3 min by default)");
+        m.put("org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer",
+                "Apache HttpCore 5 async server: its own idle (IOReactorConfig soTimeout, none by default)");
         BY_CLASS = Collections.unmodifiableMap(m);
     }
 
