@@ -48,7 +48,7 @@ class FamilyBoundaryTest {
                 assertTrue(read > 3, module.family() + ": its classes were not found at " + location);
             }
         }
-        assertEquals(10, families.size(), "all ten families found: " + families);
+        assertEquals(11, families.size(), "all eleven families found: " + families);
         assertTrue(offending.isEmpty(), "classes of a family that refer to the agent's core: " + offending);
     }
 

@@ -35,12 +35,26 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
      */
     static final Family KTOR = new Family("ktor", "cio server", 45_000, 1000, "peer", true);
 
+    /**
+     * Open Liberty: its own timeouts are those of the channel framework's reads, checked by its timer; the agent gives
+     * each read its timeout, so its closes come as Liberty's own do. A reset fails the read: an error.
+     */
+    static final Family LIBERTY = new Family("liberty", "endpoint", 30_000, 1500, "error", true);
+
+    /**
+     * How late a header deadline's close may come: the agent's own timers, or the server's precise ones, close within a
+     * second; Liberty's reads are timed against its clock that ticks once a second, with selects of a second at least.
+     */
+    long headerLateMs() {
+        return this == LIBERTY ? lateMs : Measurements.HEADER_LATE_MS;
+    }
+
     /** The family of a test-app, by its name ({@code <server>-<line>[@...]}; Reactor Netty, Vert.x and gRPC are Netty). */
     static Family of(String app) {
         return app.startsWith("jetty") || app.startsWith("spring-boot-jetty") || app.startsWith("dropwizard") ? JETTY
                 : app.startsWith("tomcat") || app.startsWith("spring-boot-tomcat") ? TOMCAT
                 : app.startsWith("undertow") || app.startsWith("spring-boot-undertow") || app.startsWith("wildfly") ? UNDERTOW : app.startsWith("jdk") ? JDK
                 : app.startsWith("helidon") ? HELIDON : app.startsWith("grizzly") ? GRIZZLY
-                : app.startsWith("ktor") && app.contains("@cio") ? KTOR : app.startsWith("pekko") ? PEKKO : app.startsWith("akka") ? AKKA : NETTY;
+                : app.startsWith("openliberty") ? LIBERTY : app.startsWith("ktor") && app.contains("@cio") ? KTOR : app.startsWith("pekko") ? PEKKO : app.startsWith("akka") ? AKKA : NETTY;
     }
 }

@@ -1,6 +1,5 @@
 package io.outlast.it;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.provider.Arguments;
 
 import java.util.List;
@@ -30,29 +29,9 @@ class KtorCioTest extends ServerFamilyTest {
         return true;
     }
 
-    /**
-     * CIO arms each wait's timer as it begins: the wait under way when the agent comes keeps it; the agent meets the
-     * connection at its next request (docs/ktor.md).
-     */
+    /** CIO arms each wait's timer as it begins; the agent meets the connection at its next request (docs/ktor.md). */
     @Override
-    boolean governsWaitsBegunBeforeTheAgent(String app) {
-        return false;
-    }
-
-    @Override
-    boolean governsHeadersBegunBeforeTheAgent(String app) {
-        return false;
-    }
-
-    /** The app's own idle is set in whole seconds. */
-    @Override
-    long ownIdleBeforeAttachMs(String app) {
-        return 1000;
-    }
-
-    @Override
-    String rowLeftOut(String test, String app) {
-        return test.equals("attachExtendsAWaitingConnection")
-                ? "CIO armed the wait under way with its own idle; the agent's applies from the next (docs/ktor.md)" : null;
+    boolean armsEachWaitAsItBegins(String app) {
+        return true;
     }
 }

@@ -114,9 +114,9 @@ final class Measurements {
 
             assertTiming("idle after a response", get(afterResponse).afterMs, idleMs, late, server);
             assertTiming("idle before a first request", get(fresh).afterMs, idleMs, late, server);
-            assertTiming("header that stops arriving", get(stalled).afterMs, headerMs, HEADER_LATE_MS, server);
-            assertTiming("header sent a byte at a time", get(slow).afterMs, headerMs, HEADER_LATE_MS, server);
-            assertTiming("header begun after a kept-alive wait", get(stalledAfterWait).afterMs, headerMs, HEADER_LATE_MS,
+            assertTiming("header that stops arriving", get(stalled).afterMs, headerMs, family.headerLateMs(), server);
+            assertTiming("header sent a byte at a time", get(slow).afterMs, headerMs, family.headerLateMs(), server);
+            assertTiming("header begun after a kept-alive wait", get(stalledAfterWait).afterMs, headerMs, family.headerLateMs(),
                     server);
             assertTrue(get(serverClose).afterMs < 1000, "Connection: close honoured at once");
 

@@ -52,7 +52,8 @@ class RaceTest {
                 {"jdk-httpserver", 200, "http"}, {"netty-4.1", 100, "http"}, {"tomcat-10.1@tls", 1000, "https"},
                 {"netty-4.1@tls", 100, "https"}, {"jetty-12.0@h2", 100, "grpc"}, {"jetty-12.0@h2@tls", 100, "grpcs"},
                 {"grpc-java", 100, "grpc"}, {"armeria-1.x", 100, "http"}, {"helidon-4", 1000, "http"},
-                {"grizzly-4", 1000, "http"}, {"pekko-http-1.x", 200, "http"}, {"ktor-3@cio", 100, "http"}};
+                {"grizzly-4", 1000, "http"}, {"pekko-http-1.x", 200, "http"}, {"ktor-3@cio", 100, "http"},
+                {"openliberty", 1000, "http"}};
         String only = System.getProperty("outlast.test.race.apps"); // a run of some rows: "undertow-2.3,netty-4.1"
         for (Object[] app : apps) {
             if (only != null && !List.of(only.split(",")).contains((String) app[0])) {

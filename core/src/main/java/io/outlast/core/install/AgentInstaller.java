@@ -176,18 +176,23 @@ public final class AgentInstaller implements EventLog.Listener {
             prepare();
         }
         inst.addTransformer(transformer, true);
-        List<Class<?>> servers = new ArrayList<>();
         List<Class<?>> loaderClasses = new ArrayList<>();
         for (Class<?> c : loadedTargets(true)) {
             if (BootstrapVisibility.isLoaderTarget(c.getName())) {
                 loaderClasses.add(c);
-            } else {
+            }
+        }
+        // the class loaders' first, on their own, and only then the servers': a server's class woven before its
+        // loader's is would be judged blind to the API, for good (Liberty's TCP channel, loaded by a bundle during
+        // the install at premain). One loaded meanwhile is in the list below.
+        retransform(loaderClasses);
+        transformer.openServers();
+        List<Class<?>> servers = new ArrayList<>();
+        for (Class<?> c : loadedTargets(false)) {
+            if (!BootstrapVisibility.isLoaderTarget(c.getName())) {
                 servers.add(c);
             }
         }
-        // the class loaders' first, on their own: a server's class woven in the same batch is checked for what its
-        // loader sees before the batch takes effect
-        retransform(loaderClasses);
         retransform(servers);
         log.info((premain ? "started" : "attached") + " (" + config + "), watching " + String.join(", ", families));
         meetRunning();
@@ -410,7 +415,7 @@ public final class AgentInstaller implements EventLog.Listener {
 
     private void registerMBean(EndpointStats s) {
         try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            MBeanServer server = platformMBeanServer();
             ObjectName name = new ObjectName("io.outlast:type=Endpoint,server=" + s.family + ",port=" + s.port);
             synchronized (mbeans) {
                 if (!server.isRegistered(name)) {
@@ -421,6 +426,22 @@ public final class AgentInstaller implements EventLog.Listener {
             }
         } catch (Exception | LinkageError e) {
             log.warn("could not register the JMX MBean of " + s.family + " port " + s.port + ": " + e);
+        }
+    }
+
+    /**
+     * The platform MBean server, made (if it is the first ask) with the system loader as the thread's context loader:
+     * an endpoint is met on a server thread, whose context loader may not see the builder the application server
+     * named ({@code javax.management.builder.initial}: Liberty's is in its kernel, not in its bundles).
+     */
+    private static MBeanServer platformMBeanServer() {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        try {
+            t.setContextClassLoader(ClassLoader.getSystemClassLoader());
+            return ManagementFactory.getPlatformMBeanServer();
+        } finally {
+            t.setContextClassLoader(before);
         }
     }
 

@@ -5,6 +5,7 @@ import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,11 @@ final class BootstrapVisibility {
 
     /** The loaders' classes to weave before any server's, in a retransformation of their own. */
     static List<TypeInstrumentation> typeInstrumentations() {
-        return Collections.<TypeInstrumentation>singletonList(new JBossModulesInstrumentation());
+        return Arrays.<TypeInstrumentation>asList(new JBossModulesInstrumentation(), new EquinoxInstrumentation());
     }
 
     static boolean isLoaderTarget(String className) {
-        return JBossModulesInstrumentation.TYPE.equals(className);
+        return JBossModulesInstrumentation.TYPE.equals(className) || EquinoxInstrumentation.TYPE.equals(className);
     }
 
     /** Whether advice inlined into a class of {@code loader} resolves the bootstrap API (asked once per loader). */
@@ -86,6 +87,35 @@ final class BootstrapVisibility {
         public static void exit(@Advice.Enter Class<?> fromBootstrap, @Advice.Return(readOnly = false) Class<?> loaded) {
             if (fromBootstrap != null) {
                 loaded = fromBootstrap;
+            }
+        }
+    }
+
+    /**
+     * Equinox, the OSGi framework under Open Liberty (and Eclipse): a bundle's loader asks its parent only for the
+     * packages of {@code org.osgi.framework.bootdelegation}, which the framework reads once at its launch. The
+     * container's own check says yes to the API's package too, at premain and at an attach alike.
+     */
+    static final class EquinoxInstrumentation implements TypeInstrumentation {
+        static final String TYPE = "org.eclipse.osgi.internal.framework.EquinoxContainer";
+
+        @Override
+        public String typeName() {
+            return TYPE;
+        }
+
+        @Override
+        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
+            return builder.visit(Advice.to(BootDelegationAdvice.class).on(named("isBootDelegationPackage")
+                    .and(takesArguments(1)).and(takesArgument(0, String.class)).and(returns(boolean.class))));
+        }
+    }
+
+    public static final class BootDelegationAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Argument(0) String packageName, @Advice.Return(readOnly = false) boolean delegated) {
+            if (!delegated && "io.outlast.bootstrap".equals(packageName)) {
+                delegated = true;
             }
         }
     }

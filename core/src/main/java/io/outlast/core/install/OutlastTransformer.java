@@ -38,6 +38,16 @@ final class OutlastTransformer implements ClassFileTransformer {
         this.weaver = new FutureTask<>(Weaver::new);
     }
 
+    /**
+     * Until the class loaders' classes are woven, a server's class is left as it loads (the installer lists and weaves
+     * it once they are): its loader would be judged, and remembered, blind to the bootstrap API.
+     */
+    private volatile boolean serversOpen;
+
+    void openServers() {
+        serversOpen = true;
+    }
+
     /** Prepares Byte Buddy now, on the calling thread. */
     void prepare() {
         weaver.run();
@@ -90,6 +100,9 @@ final class OutlastTransformer implements ClassFileTransformer {
         if (target == null) {
             relocated(internalName);
             ungoverned(name);
+            return null;
+        }
+        if (!serversOpen && !BootstrapVisibility.isLoaderTarget(name)) {
             return null;
         }
         if (!visibility.sees(loader)) {

@@ -22,7 +22,7 @@ public final class Config {
     public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
             "idle", "header", "proxy", "margin", "servers", "log", "log.format", "log.closes", "enabled"));
     public static final List<String> FAMILIES = Collections.unmodifiableList(Arrays.asList(
-            "jetty", "tomcat", "undertow", "netty", "jdk", "helidon", "grizzly", "pekko", "akka", "ktor"));
+            "jetty", "tomcat", "undertow", "netty", "jdk", "helidon", "grizzly", "pekko", "akka", "ktor", "liberty"));
 
     public static final long DEFAULT_MARGIN_MS = 5000;
     static final long HEADER_OVER_IDLE_MS = 1000;

@@ -1,0 +1,21 @@
+package io.outlast.instrumentation.liberty;
+
+import io.outlast.bootstrap.ConnectionState;
+
+/** What the agent keeps for one Liberty connection, from its first read to its TCP connection's close. */
+final class LibertyConnection extends ConnectionState {
+    /** When its wait for a request began (millis): the accept's first read, or the read after a response; 0 after. */
+    volatile long waitingSinceMillis;
+    /** When the head being read began to arrive (millis); 0 when none is under way. */
+    volatile long headerStartMillis;
+    /** The accept's first read was issued: a later one of its kind reads more of a head. */
+    volatile boolean firstReadIssued;
+    volatile long requests;
+    /** Liberty's version where the connection was met. */
+    final String version;
+
+    LibertyConnection(Object local, Object remote, long openedMillis, String version) {
+        super(null, LibertyConnections.FAMILY, local, remote, openedMillis);
+        this.version = version;
+    }
+}

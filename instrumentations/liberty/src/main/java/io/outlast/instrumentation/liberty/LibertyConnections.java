@@ -1,0 +1,231 @@
+package io.outlast.instrumentation.liberty;
+
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.LibertyHooks;
+import io.outlast.family.Addresses;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.EndpointReport;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.Timeouts;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Open Liberty's connections, as its channel framework reads them. Every wait and every piece of a head is an
+ * asynchronous read with its own timeout: the accept's first read (the TCP channel's inactivity timeout, 60 s by
+ * default), the read after a response (the HTTP channel's {@code persistTimeout}, 30 s), and the reads of a head under
+ * way (its {@code readTimeout}, 60 s each, restarted by every byte). The agent gives each read its timeout: the idle
+ * to a wait, and to a head's read what is left of the header deadline, so that Liberty's own timer ends both, as it
+ * ends its own (a head cut is answered 408).
+ */
+final class LibertyConnections extends LibertyHooks implements LiveFamily {
+    static final String FAMILY = "liberty";
+    private static final String FIRST_READ = "com.ibm.ws.tcpchannel.internal.NewConnectionInitialReadCallback";
+    private static final String HTTP_READ = "com.ibm.ws.http.channel.internal.inbound.HttpICLReadCallback";
+    /** Liberty's read timeout meaning "the channel's own". */
+    private static final int CHANNEL_TIMEOUT = 0;
+
+    private enum Kind { FIRST, HTTP, OTHER }
+
+    private static final ClassValue<Kind> KINDS = new ClassValue<Kind>() {
+        @Override
+        protected Kind computeValue(Class<?> callback) {
+            String name = callback.getName();
+            return name.equals(FIRST_READ) ? Kind.FIRST : name.equals(HTTP_READ) ? Kind.HTTP : Kind.OTHER;
+        }
+    };
+    private static final ClassValue<String> VERSIONS = new ClassValue<String>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return version(type);
+        }
+    };
+
+    private final ConnectionTracker tracker;
+    private final Map<String, Boolean> endpoints = new ConcurrentHashMap<>();
+
+    LibertyConnections(ConnectionTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    private Timeouts timeouts() {
+        return tracker.timeouts();
+    }
+
+    @Override
+    public int reading(Object readContext, Object callback, boolean forceQueue, int timeout) {
+        try {
+            Kind kind = callback == null ? Kind.OTHER : KINDS.get(callback.getClass());
+            if (kind == Kind.OTHER) {
+                return timeout;
+            }
+            LibertyConnection s = state(readContext);
+            if (s == null) {
+                return timeout;
+            }
+            Timeouts t = timeouts();
+            if (s.closer() != null) {
+                // a new connection's wait ran out: Liberty hands it to HTTP all the same, which reads for a head again
+                // (its readTimeout, 60 s) before it answers 408 and closes. Under the agent's idle that read ends now.
+                return kind == Kind.HTTP && !forceQueue && t.idleMs > 0 && CloseEvent.SERVER_IDLE.equals(s.closer())
+                        ? 1 : timeout;
+            }
+            long now = System.currentTimeMillis();
+            boolean waits = kind == Kind.FIRST ? !s.firstReadIssued : forceQueue;
+            if (kind == Kind.FIRST) {
+                s.firstReadIssued = true;
+            }
+            if (waits) {
+                if (kind == Kind.HTTP) {
+                    report(s, timeout);
+                }
+                s.headerStartMillis = 0;
+                s.waitingSinceMillis = now;
+                return t.idleMs > 0 ? (int) Math.min(Integer.MAX_VALUE, t.idleMs) : timeout;
+            }
+            // more of a head: its first bytes came with the read that ended the wait
+            if (s.headerStartMillis == 0) {
+                s.headerStartMillis = now;
+            }
+            s.waitingSinceMillis = 0;
+            if (t.headerMs <= 0) {
+                return timeout;
+            }
+            long left = Math.max(1, s.headerStartMillis + t.headerMs - now);
+            return timeout > CHANNEL_TIMEOUT && timeout < left ? timeout : (int) Math.min(Integer.MAX_VALUE, left);
+        } catch (Throwable e) {
+            tracker.failed(e);
+            return timeout;
+        }
+    }
+
+    /** The read's connection's state: registered at its first read the agent meets (open before it, too). */
+    private LibertyConnection state(Object readContext) throws ReflectiveOperationException {
+        LibertyApi api = LibertyApi.of(readContext.getClass());
+        if (api == null) {
+            tracker.warnOnce("Open Liberty's channel framework is not one outlast knows; left untouched ("
+                    + LibertyApi.missing(readContext.getClass()) + ")");
+            return null;
+        }
+        Object tcp = api.connection(readContext);
+        Object vc = tcp == null ? null : api.virtualConnection(tcp);
+        if (vc == null) {
+            return null;
+        }
+        LibertyConnection s = (LibertyConnection) tracker.registry().get(vc);
+        if (s != null) {
+            return s;
+        }
+        String version = VERSIONS.get(readContext.getClass());
+        if (!tracker.supports(version)) {
+            return null;
+        }
+        s = new LibertyConnection(api.local(tcp), api.remote(tcp), System.currentTimeMillis(), version);
+        return (LibertyConnection) tracker.registry().putIfAbsent(vc, s);
+    }
+
+    @Override
+    public void requestIn(Object httpLink) {
+        try {
+            Object vc = LibertyApi.virtualConnectionOf(httpLink);
+            LibertyConnection s = vc == null ? null : (LibertyConnection) tracker.registry().find(vc);
+            if (s != null) {
+                s.requests++;
+                s.headerStartMillis = 0;
+                s.waitingSinceMillis = 0;
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    /** A wait's or a head's read timed out (the agent's timeout where it gave one), or the read met the peer's end. */
+    @Override
+    public void readFailed(Object vc, IOException failure) {
+        LibertyConnection s = vc == null ? null : (LibertyConnection) tracker.registry().find(vc);
+        if (s == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (failure instanceof SocketTimeoutException) {
+            long header = s.headerStartMillis;
+            long waiting = s.waitingSinceMillis;
+            if (header != 0) {
+                s.mark(CloseEvent.SERVER_HEADER, 0);
+            } else if (waiting != 0) {
+                s.mark(CloseEvent.SERVER_IDLE, now - waiting);
+            }
+        } else if (endOfStream(failure)) {
+            s.mark(CloseEvent.PEER, s.waitingSinceMillis != 0 ? now - s.waitingSinceMillis : 0);
+        } else {
+            s.mark(CloseEvent.ERROR, 0);
+        }
+    }
+
+    /** Liberty's NIO read reports the peer's FIN as an IOException that says so (no type of its own). */
+    private static boolean endOfStream(IOException failure) {
+        String message = failure.getMessage();
+        return message != null && message.toLowerCase(java.util.Locale.ROOT).contains("end of stream");
+    }
+
+    @Override
+    public void closing(Object tcpConnection, Object vc, Exception cause) {
+        try {
+            LibertyConnection s = vc == null ? null : (LibertyConnection) tracker.registry().remove(vc);
+            if (s == null) {
+                return;
+            }
+            LibertyApi api = LibertyApi.of(tcpConnection.getClass());
+            boolean stopping = api != null && api.stopping(tcpConnection);
+            long waiting = s.waitingSinceMillis;
+            tracker.closed(s, stopping, cause == null ? CloseEvent.SERVER : CloseEvent.ERROR,
+                    waiting != 0 ? System.currentTimeMillis() - waiting : 0, s.requests);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    /** An endpoint is reported at the first read after a response on it: its timeout is the HTTP channel's idle. */
+    private void report(LibertyConnection s, int ownIdleMs) {
+        String address = Addresses.format(s.localPacked(), s.local());
+        if (endpoints.putIfAbsent(address, Boolean.TRUE) != null) {
+            return;
+        }
+        long idleMs = timeouts().idleMs;
+        tracker.report(new EndpointReport(FAMILY, s.version, "endpoint", address, ownIdleMs,
+                idleMs > 0 ? idleMs : ownIdleMs, -1, timeouts().headerMs));
+    }
+
+    /**
+     * Liberty's version, from its install's {@code lib/versions/openliberty.properties}: the channel framework's bundle
+     * lies in that {@code lib}.
+     */
+    static String version(Class<?> libertyClass) {
+        try {
+            CodeSource source = libertyClass.getProtectionDomain().getCodeSource();
+            URL location = source == null ? null : source.getLocation();
+            if (location == null || !"file".equals(location.getProtocol())) {
+                return "unknown";
+            }
+            File lib = new File(location.toURI()).getParentFile();
+            File versions = new File(lib, "versions/openliberty.properties");
+            Properties p = new Properties();
+            try (InputStream in = new FileInputStream(versions)) {
+                p.load(in);
+            }
+            String v = p.getProperty("com.ibm.websphere.productVersion");
+            return v == null ? "unknown" : v.trim();
+        } catch (Exception | LinkageError e) {
+            return "unknown";
+        }
+    }
+}

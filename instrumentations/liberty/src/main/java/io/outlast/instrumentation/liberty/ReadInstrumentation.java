@@ -1,0 +1,33 @@
+package io.outlast.instrumentation.liberty;
+
+import io.outlast.bootstrap.LibertyHooks;
+import io.outlast.family.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.DynamicType;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/** Every asynchronous read of Liberty's TCP channel, with the timeout its caller gives it. */
+final class ReadInstrumentation implements TypeInstrumentation {
+    @Override
+    public String typeName() {
+        return "com.ibm.ws.tcpchannel.internal.TCPReadRequestContextImpl";
+    }
+
+    @Override
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
+        return builder.visit(Advice.to(ReadAdvice.class).on(named("read").and(takesArguments(4))
+                .and(takesArgument(0, long.class)).and(takesArgument(2, boolean.class)).and(takesArgument(3, int.class))));
+    }
+
+    public static final class ReadAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object context, @Advice.Argument(1) Object callback,
+                                 @Advice.Argument(2) boolean forceQueue,
+                                 @Advice.Argument(value = 3, readOnly = false) int timeout) {
+            timeout = LibertyHooks.get().reading(context, callback, forceQueue, timeout);
+        }
+    }
+}
