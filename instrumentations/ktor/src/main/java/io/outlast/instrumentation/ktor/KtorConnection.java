@@ -2,8 +2,6 @@ package io.outlast.instrumentation.ktor;
 
 import io.outlast.bootstrap.ConnectionState;
 
-import java.lang.ref.WeakReference;
-
 /** What the agent keeps for one CIO connection, from its pipeline's start to its job's completion. */
 final class KtorConnection extends ConnectionState {
     /** When the reader began to wait for the next request's head (millis); 0 while a request is in. */
@@ -21,8 +19,6 @@ final class KtorConnection extends ConnectionState {
     volatile long lastWriteMillis;
     /** When bytes of the awaited head first arrived (millis); 0 before. */
     volatile long headerStartMillis;
-    /** Its pipeline's job, weakly: the registry holds this state by the job. */
-    volatile WeakReference<Object> job;
 
     KtorConnection(Object local, Object remote, long openedMillis) {
         super(null, KtorConnections.FAMILY, local, remote, openedMillis);

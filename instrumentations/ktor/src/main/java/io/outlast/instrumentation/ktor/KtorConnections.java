@@ -10,7 +10,6 @@ import io.outlast.family.LiveFamily;
 import io.outlast.family.Reflection;
 import io.outlast.family.Timeouts;
 
-import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.net.SocketAddress;
 import java.util.Map;
@@ -125,7 +124,6 @@ final class KtorConnections extends KtorHooks implements LiveFamily {
         }
         Coroutines kotlin = Coroutines.of(connection.getClass());
         Object job = kotlin.pipelineJob(continuation);
-        s.job = new WeakReference<>(job);
         tracker.registry().putIfAbsent(job, s);
         kotlin.whenComplete(job, cause -> completed(job, cause));
         return s;
