@@ -11,6 +11,8 @@ final class LibertyConnection extends ConnectionState {
     /** The accept's first read was issued: a later one of its kind reads more of a head. */
     volatile boolean firstReadIssued;
     volatile long requests;
+    /** Its endpoint was looked at for the report (once per connection: a report's address is a string to make). */
+    boolean reported;
     /** Liberty's version where the connection was met. */
     final String version;
 

@@ -85,7 +85,8 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
                 s.firstReadIssued = true;
             }
             if (waits) {
-                if (kind == Kind.HTTP) {
+                if (kind == Kind.HTTP && !s.reported) {
+                    s.reported = true;
                     report(s, timeout);
                 }
                 s.headerStartMillis = 0;
@@ -137,7 +138,8 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
     public void requestIn(Object httpLink) {
         try {
             Object vc = LibertyApi.virtualConnectionOf(httpLink);
-            LibertyConnection s = vc == null ? null : (LibertyConnection) tracker.registry().find(vc);
+            // on the thread that completed the connection's read a moment ago: its last entry
+            LibertyConnection s = vc == null ? null : (LibertyConnection) tracker.registry().get(vc);
             if (s != null) {
                 s.requests++;
                 s.headerStartMillis = 0;
