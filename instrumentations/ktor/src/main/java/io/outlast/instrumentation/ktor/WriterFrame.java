@@ -79,12 +79,17 @@ final class WriterFrame {
      * of the input). The connection ends now.
      */
     boolean waitEndedEmpty(Object continuation) throws IllegalAccessException {
-        return (label.getInt(continuation) & Integer.MAX_VALUE) == WAIT && result.get(continuation) == null;
+        return resumesWait(continuation) && result.get(continuation) == null;
     }
 
     /** Whether this resume ends the wait with a response: a request's head is in. */
     boolean waitEndedWithResponse(Object continuation) throws IllegalAccessException {
-        return (label.getInt(continuation) & Integer.MAX_VALUE) == WAIT && result.get(continuation) != null;
+        return resumesWait(continuation) && result.get(continuation) != null;
+    }
+
+    /** Whether this resume is of the wait (a resume's label carries the sign bit). */
+    private boolean resumesWait(Object continuation) throws IllegalAccessException {
+        return (label.getInt(continuation) & Integer.MAX_VALUE) == WAIT;
     }
 
     long idle(Object continuation) throws IllegalAccessException {

@@ -11,8 +11,8 @@ import java.net.InetSocketAddress;
 import static io.outlast.family.Reflection.load;
 
 /**
- * Liberty's channel framework as its TCP channel's bundle sees it: a read's connection, the connection's virtual
- * connection (what every channel of the chain shares, the key here) and its addresses. Resolved once per loader.
+ * Liberty's channel framework as its TCP channel's bundle sees it: a read's connection and its addresses, resolved
+ * once per loader; and any link's virtual connection (what every channel of the chain shares, the key here).
  */
 final class LibertyApi {
     private static final ApiCache<LibertyApi> CACHE = new ApiCache<>(LibertyApi::new);
@@ -28,7 +28,6 @@ final class LibertyApi {
     };
 
     private final Method tcpConnLink;
-    private final Method virtualConnection;
     private final Method localAddress;
     private final Method localPort;
     private final Method remoteAddress;
@@ -48,7 +47,6 @@ final class LibertyApi {
 
     private LibertyApi(ClassLoader cl) throws ReflectiveOperationException {
         tcpConnLink = load(cl, "com.ibm.ws.tcpchannel.internal.TCPBaseRequestContext").getMethod("getTCPConnLink");
-        virtualConnection = load(cl, "com.ibm.wsspi.channelfw.ConnectionLink").getMethod("getVirtualConnection");
         Class<?> conn = load(cl, "com.ibm.ws.tcpchannel.internal.TCPConnLink");
         localAddress = conn.getMethod("getLocalAddress");
         localPort = conn.getMethod("getLocalPort");
@@ -67,10 +65,6 @@ final class LibertyApi {
     /** The TCP connection a read context belongs to. */
     Object connection(Object readContext) throws ReflectiveOperationException {
         return tcpConnLink.invoke(readContext);
-    }
-
-    Object virtualConnection(Object tcpConnection) throws ReflectiveOperationException {
-        return virtualConnection.invoke(tcpConnection);
     }
 
     InetSocketAddress local(Object tcpConnection) throws ReflectiveOperationException {

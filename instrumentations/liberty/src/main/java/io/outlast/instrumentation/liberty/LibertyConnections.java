@@ -118,7 +118,7 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
             return null;
         }
         Object tcp = api.connection(readContext);
-        Object vc = tcp == null ? null : api.virtualConnection(tcp);
+        Object vc = tcp == null ? null : LibertyApi.virtualConnectionOf(tcp);
         if (vc == null) {
             return null;
         }
