@@ -68,13 +68,20 @@ public abstract class TomcatHooks {
     }
 
     /**
-     * Entry of {@code SocketWrapperBase.close()}, with what the advice read from Tomcat directly: whether its
+     * Entry of the first {@code SocketWrapperBase.close()}, with what the advice read from Tomcat directly: whether its
      * endpoint stops (not running, or paused), the socket's error, its current processor, its last write
      * (NIO; else -1) and its {@code keepAliveLeft} (counted down from {@code maxKeepAliveRequests} as each
      * request arrives, where that is above 1).
      */
     public void closing(Object socketWrapper, boolean stopping, Throwable error, Object processor, long lastWrite,
                         int keepAliveLeft) {
+    }
+
+    /**
+     * Exit of every {@code SocketWrapperBase.close()}: the connection is closed (Tomcat's flag is set), and a state
+     * made for it since {@link #closing} is not a connection to report.
+     */
+    public void closed(Object socketWrapper) {
     }
 
     /** Exit of {@code Http2Protocol.getKeepAliveTimeout()}: HTTP/2's idle between streams, to use instead. */

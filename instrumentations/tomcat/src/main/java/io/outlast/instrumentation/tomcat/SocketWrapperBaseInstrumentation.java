@@ -10,6 +10,8 @@ import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -61,17 +63,29 @@ final class SocketWrapperBaseInstrumentation implements TypeInstrumentation {
     /**
      * Once per connection: Tomcat's own calls, inlined into Tomcat's class, instead of reflective ones in the
      * hook. Parameters stay {@code Object}: the agent's loader, which reads this advice, cannot see Tomcat.
+     * Tomcat calls close more than once (its flag makes the later calls do nothing): only the first is the close.
+     * At the exit, a state a concurrent hook made for the connection while its close was under way (the poller's
+     * timeout pass meets it as one open before the agent) is dropped, never reported.
      */
     public static final class CloseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object socketWrapper, @Advice.FieldValue("endpoint") Object endpoint,
-                                 @Advice.FieldValue("keepAliveLeft") int keepAliveLeft) {
+                                 @Advice.FieldValue("keepAliveLeft") int keepAliveLeft,
+                                 @Advice.FieldValue("closed") AtomicBoolean closed) {
+            if (closed.get()) {
+                return;
+            }
             AbstractEndpoint<?, ?> e = (AbstractEndpoint<?, ?>) endpoint;
             SocketWrapperBase<?> w = (SocketWrapperBase<?>) socketWrapper;
             boolean nio = socketWrapper instanceof NioEndpoint.NioSocketWrapper;
             TomcatHooks.get().closing(socketWrapper, !e.isRunning() || e.isPaused(), w.getError(),
                     w.getCurrentProcessor(), nio ? ((NioEndpoint.NioSocketWrapper) socketWrapper).getLastWrite() : -1,
                     keepAliveLeft);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object socketWrapper) {
+            TomcatHooks.get().closed(socketWrapper);
         }
     }
 }

@@ -343,6 +343,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
         }
     }
 
+    @Override
+    public void closed(Object wrapper) {
+        registry.remove(wrapper);
+    }
+
     /** Tomcat keeps a close's cause in the socket's error; none is the server closing after a response. */
     private static String unmarkedCloser(TomcatApi api, Object wrapper, Throwable error, Object processor)
             throws ReflectiveOperationException {
@@ -530,6 +535,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
             return fresh;
         }
         s = (TomcatConnection) registry.putIfAbsent(wrapper, fresh);
+        if (api.closed(wrapper)) {
+            // its close began as it was met: the close's exit may have passed already, so nothing else drops it
+            registry.remove(wrapper);
+            return s;
+        }
         if (waiting && timeouts().idleMs > 0) {
             api.setReadTimeout(wrapper, timeouts().idleMs);
         }
