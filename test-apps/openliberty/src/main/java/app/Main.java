@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * ({@code com.ibm.wsspi.kernel.embeddable}, on the class path by {@code ws-server.jar}), with a server that answers "ok"
  * on every path from a WAR at the root (its servlet, {@code app.web.OkServlet}, kept in the jar as
  * bytes that no loader of this JVM reads, copied into the WAR's classes). -Dapp.idle=MS sets its own idle (the HTTP channel's {@code persistTimeout}, and
- * the TCP channel's {@code inactivityTimeout} for a new connection's first request). Driven through {@link AppControl}.
+ * the TCP channel's {@code inactivityTimeout} for a new connection's first request). With -Dapp.tls.keystore it serves
+ * TLS only (its SSL channel, {@code transportSecurity-1.0}). HTTP/2 is on, as servlet-4.0 ships it (h2c by Upgrade or
+ * prior knowledge, h2 by ALPN). Driven through {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -43,8 +45,14 @@ public final class Main {
         long idleMs = AppControl.ownIdleMs();
         String idle = idleMs > 0 ? " persistTimeout=\"" + idleMs + "ms\"" : "";
         String tcp = idleMs > 0 ? "<tcpOptions inactivityTimeout=\"" + idleMs + "ms\"/>" : "";
-        String xml = "<server><featureManager><feature>servlet-4.0</feature></featureManager>"
-                + "<httpEndpoint id=\"defaultHttpEndpoint\" host=\"127.0.0.1\" httpPort=\"" + port + "\" httpsPort=\"-1\">"
+        String keyStore = System.getProperty("app.tls.keystore");
+        boolean tls = keyStore != null;
+        String xml = "<server><featureManager><feature>servlet-4.0</feature>"
+                + (tls ? "<feature>transportSecurity-1.0</feature>" : "") + "</featureManager>"
+                + (tls ? "<keyStore id=\"defaultKeyStore\" location=\"" + keyStore + "\" type=\"PKCS12\" password=\""
+                        + System.getProperty("app.tls.password") + "\"/>" : "")
+                + "<httpEndpoint id=\"defaultHttpEndpoint\" host=\"127.0.0.1\" httpPort=\"" + (tls ? -1 : port)
+                + "\" httpsPort=\"" + (tls ? port : -1) + "\">"
                 + "<httpOptions" + idle + "/>" + tcp + "</httpEndpoint>"
                 + "<webApplication location=\"ok.war\" contextRoot=\"/\"/>"
                 + "<applicationMonitor updateTrigger=\"disabled\" dropinsEnabled=\"false\"/>"
@@ -65,9 +73,25 @@ public final class Main {
                 .invoke(result)) {
             throw new IllegalStateException("Liberty did not start: " + result);
         }
+        // an HTTPS endpoint opens once the SSL channel has its key, after the start is reported
+        awaitListening(port, 60_000);
         AppControl.readyUntilStopped(port, Main.class);
         ((Future<?>) serverType.getMethod("stop", String[].class).invoke(liberty, (Object) new String[0]))
                 .get(60, TimeUnit.SECONDS);
         AppControl.stopped();
+    }
+
+    private static void awaitListening(int port, long maxMs) throws InterruptedException {
+        long end = System.currentTimeMillis() + maxMs;
+        while (true) {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException notYet) {
+                if (System.currentTimeMillis() > end) {
+                    throw new IllegalStateException("Liberty's endpoint did not open on port " + port);
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 }

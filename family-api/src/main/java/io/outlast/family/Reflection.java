@@ -66,6 +66,19 @@ public final class Reflection {
         }
     }
 
+    /**
+     * A public method without parameters, looked up once per class that asks (null for a class without it): for
+     * objects of many classes, each resolved at its first call.
+     */
+    public static ClassValue<Method> publicMethodPerClass(String name) {
+        return new ClassValue<Method>() {
+            @Override
+            protected Method computeValue(Class<?> type) {
+                return optional(type, name);
+            }
+        };
+    }
+
     /** The first of these public methods without parameters that the type has: a name that changed between lines. */
     public static Method first(Class<?> type, String... names) throws NoSuchMethodException {
         for (String n : names) {

@@ -44,7 +44,8 @@ class TlsTest {
                 Arguments.of("helidon-4@tls", Family.HELIDON),
                 Arguments.of("grizzly-4@tls", Family.GRIZZLY),
                 Arguments.of("pekko-http-1.x@tls", Family.PEKKO),
-                Arguments.of("akka-http-10.2@tls", Family.AKKA));
+                Arguments.of("akka-http-10.2@tls", Family.AKKA),
+                Arguments.of("openliberty@tls", Family.LIBERTY));
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -60,7 +61,7 @@ class TlsTest {
     static Stream<Arguments> attachedApps() {
         return Jdk.only(apps(), Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "tomcat-10.1@nio2@tls", "netty-4.2@tls",
                 "undertow-2.3@tls", "undertow-2.3@h2@tls", "wildfly@tls", "jdk-httpserver@tls", "reactor-netty-1.2@tls",
-                "vertx-5.0@tls", "armeria-1.x@tls", "helidon-4@tls", "grizzly-4@tls", "pekko-http-1.x@tls"));
+                "vertx-5.0@tls", "armeria-1.x@tls", "helidon-4@tls", "grizzly-4@tls", "pekko-http-1.x@tls", "openliberty@tls"));
     }
 
     @ParameterizedTest(name = "{0} on {2}, -javaagent")
@@ -90,7 +91,7 @@ class TlsTest {
         return Jdk.onJdks(Jdk.only(apps(), Set.of("jetty-9.4@tls", "jetty-12.1@tls", "tomcat-9.0@tls", "tomcat-11.0@tls",
                         "tomcat-10.1@nio2@tls", "netty-4.1@tls", "netty-4.2@tls", "vertx-5.0@tls", "armeria-1.x@tls",
                         "undertow-2.2@tls", "undertow-2.3@h2@tls", "wildfly@tls", "jdk-httpserver@tls", "helidon-4@tls",
-                        "grizzly-4@tls", "pekko-http-1.x@tls")),
+                        "grizzly-4@tls", "pekko-http-1.x@tls", "openliberty@tls")),
                 Set.of("jetty-12.1@tls", "tomcat-11.0@tls", "netty-4.2@tls", "undertow-2.3@h2@tls", "jdk-httpserver@tls",
                         "grizzly-4@tls", "pekko-http-1.x@tls"));
     }

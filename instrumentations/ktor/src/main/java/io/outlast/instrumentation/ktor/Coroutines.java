@@ -1,5 +1,7 @@
 package io.outlast.instrumentation.ktor;
 
+import io.outlast.family.Reflection;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -18,16 +20,7 @@ final class Coroutines {
             }
         }
     };
-    private static final ClassValue<Method> COMPLETION = new ClassValue<Method>() {
-        @Override
-        protected Method computeValue(Class<?> type) {
-            try {
-                return type.getMethod("getCompletion");
-            } catch (NoSuchMethodException e) {
-                return null;
-            }
-        }
-    };
+    private static final ClassValue<Method> COMPLETION = Reflection.publicMethodPerClass("getCompletion");
 
     private final ClassLoader loader;
     private final Class<?> function1;

@@ -16,16 +16,27 @@ import static io.outlast.family.Reflection.load;
  */
 final class LibertyApi {
     private static final ApiCache<LibertyApi> CACHE = new ApiCache<>(LibertyApi::new);
-    private static final ClassValue<Method> VIRTUAL_CONNECTION = new ClassValue<Method>() {
+    private static final ClassValue<Method> VIRTUAL_CONNECTION = Reflection.publicMethodPerClass("getVirtualConnection");
+
+    /** An SSL channel read context's link (a protected method of its base), per context class; null for others. */
+    private static final ClassValue<Method> SSL_LINK = new ClassValue<Method>() {
         @Override
-        protected Method computeValue(Class<?> link) {
-            try {
-                return link.getMethod("getVirtualConnection");
-            } catch (NoSuchMethodException e) {
-                return null;
+        protected Method computeValue(Class<?> context) {
+            for (Class<?> c = context; c != null; c = c.getSuperclass()) {
+                if (c.getName().equals("com.ibm.ws.channel.ssl.internal.SSLBaseServiceContext")) {
+                    try {
+                        Method m = c.getDeclaredMethod("getConnLink");
+                        m.setAccessible(true);
+                        return m;
+                    } catch (NoSuchMethodException | RuntimeException e) {
+                        return null;
+                    }
+                }
             }
+            return null;
         }
     };
+    private static final ClassValue<Method> DEVICE_READ = Reflection.publicMethodPerClass("getDeviceReadInterface");
 
     private final Method tcpConnLink;
     private final Method localAddress;
@@ -73,6 +84,25 @@ final class LibertyApi {
 
     InetSocketAddress remote(Object tcpConnection) throws ReflectiveOperationException {
         return new InetSocketAddress((InetAddress) remoteAddress.invoke(tcpConnection), (Integer) remotePort.invoke(tcpConnection));
+    }
+
+    /** Whether a read context is the SSL channel's (a TLS connection's, read by the channel above it). */
+    static boolean isSsl(Object readContext) {
+        return SSL_LINK.get(readContext.getClass()) != null;
+    }
+
+    /**
+     * The TCP channel's read context under a read context: an SSL channel's reads go on through its link's device
+     * read context (the TCP one); any other is the TCP one already. Null where the SSL link has none.
+     */
+    static Object tcpReadContext(Object readContext) throws ReflectiveOperationException {
+        Method link = SSL_LINK.get(readContext.getClass());
+        if (link == null) {
+            return readContext;
+        }
+        Object sslLink = link.invoke(readContext);
+        Method device = sslLink == null ? null : DEVICE_READ.get(sslLink.getClass());
+        return device == null ? null : device.invoke(sslLink);
     }
 
     /** Any link's virtual connection (an HTTP link's is the one its TCP connection has), or null. */

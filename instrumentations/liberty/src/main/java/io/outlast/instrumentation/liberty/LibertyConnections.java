@@ -31,16 +31,21 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
     static final String FAMILY = "liberty";
     private static final String FIRST_READ = "com.ibm.ws.tcpchannel.internal.NewConnectionInitialReadCallback";
     private static final String HTTP_READ = "com.ibm.ws.http.channel.internal.inbound.HttpICLReadCallback";
+    /** A TLS handshake's reads (of the TCP channel, for the SSL channel). */
+    private static final String HANDSHAKE_READ = "com.ibm.ws.channel.ssl.internal.SSLHandshakeIOCallback";
+    /** The SSL channel's read once its handshake is done: the wait for the connection's first request. */
+    private static final String TLS_FIRST_READ = "com.ibm.ws.channel.ssl.internal.SSLConnectionLink$MyReadCompletedCallback";
     /** Liberty's read timeout meaning "the channel's own". */
     private static final int CHANNEL_TIMEOUT = 0;
 
-    private enum Kind { FIRST, HTTP, OTHER }
+    private enum Kind { FIRST, TLS_FIRST, HANDSHAKE, HTTP, OTHER }
 
     private static final ClassValue<Kind> KINDS = new ClassValue<Kind>() {
         @Override
         protected Kind computeValue(Class<?> callback) {
             String name = callback.getName();
-            return name.equals(FIRST_READ) ? Kind.FIRST : name.equals(HTTP_READ) ? Kind.HTTP : Kind.OTHER;
+            return name.equals(FIRST_READ) ? Kind.FIRST : name.equals(HTTP_READ) ? Kind.HTTP
+                    : name.equals(HANDSHAKE_READ) ? Kind.HANDSHAKE : name.equals(TLS_FIRST_READ) ? Kind.TLS_FIRST : Kind.OTHER;
         }
     };
     private static final ClassValue<String> VERSIONS = new ClassValue<String>() {
@@ -68,7 +73,8 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
             if (kind == Kind.OTHER) {
                 return timeout;
             }
-            LibertyConnection s = state(readContext);
+            Object tcp = LibertyApi.tcpReadContext(readContext);
+            LibertyConnection s = tcp == null ? null : state(tcp);
             if (s == null) {
                 return timeout;
             }
@@ -80,7 +86,8 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
                         ? 1 : timeout;
             }
             long now = System.currentTimeMillis();
-            boolean waits = kind == Kind.FIRST ? !s.firstReadIssued : forceQueue;
+            boolean waits = kind == Kind.FIRST ? !s.firstReadIssued
+                    : kind == Kind.TLS_FIRST || kind == Kind.HTTP && forceQueue;
             if (kind == Kind.FIRST) {
                 s.firstReadIssued = true;
             }
@@ -93,7 +100,7 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
                 s.waitingSinceMillis = now;
                 return t.idleMs > 0 ? (int) Math.min(Integer.MAX_VALUE, t.idleMs) : timeout;
             }
-            // more of a head: its first bytes came with the read that ended the wait
+            // more of a head (or of a handshake): its first bytes came with the read that ended the wait
             if (s.headerStartMillis == 0) {
                 s.headerStartMillis = now;
             }
@@ -173,10 +180,17 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
         }
     }
 
-    /** Liberty's NIO read reports the peer's FIN as an IOException that says so (no type of its own). */
+    /**
+     * Liberty's NIO read reports the peer's FIN as an IOException that says so (no type of its own), and its SSL channel
+     * a peer's close_notify as one that says the peer closed.
+     */
     private static boolean endOfStream(IOException failure) {
         String message = failure.getMessage();
-        return message != null && message.toLowerCase(java.util.Locale.ROOT).contains("end of stream");
+        if (message == null) {
+            return false;
+        }
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("end of stream") || m.contains("closed by peer");
     }
 
     @Override

@@ -17,9 +17,12 @@ public final class LibertyInstrumentationModule extends FamilyModule {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return Arrays.asList(new ReadInstrumentation(), new HttpLinkInstrumentation(),
+        return Arrays.asList(new ReadInstrumentation(ReadInstrumentation.TCP),
+                new ReadInstrumentation(ReadInstrumentation.SSL), new HttpLinkInstrumentation(),
                 new ReadFailureInstrumentation("com.ibm.ws.http.channel.internal.inbound.HttpICLReadCallback"),
                 new ReadFailureInstrumentation("com.ibm.ws.tcpchannel.internal.NewConnectionInitialReadCallback"),
+                new ReadFailureInstrumentation("com.ibm.ws.channel.ssl.internal.SSLHandshakeIOCallback"),
+                new ReadFailureInstrumentation("com.ibm.ws.channel.ssl.internal.SSLConnectionLink$MyReadCompletedCallback"),
                 new CloseInstrumentation());
     }
 

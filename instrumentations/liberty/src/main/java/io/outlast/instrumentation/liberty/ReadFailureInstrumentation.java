@@ -26,7 +26,9 @@ final class ReadFailureInstrumentation implements TypeInstrumentation {
 
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
+        // a read's: the handshake's callback is told of its writes' failures too
         return builder.visit(Advice.to(ErrorAdvice.class).on(named("error").and(takesArguments(3))
+                .and(takesArgument(1, named("com.ibm.wsspi.tcpchannel.TCPReadRequestContext")))
                 .and(takesArgument(2, IOException.class))));
     }
 

@@ -9,11 +9,23 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** Every asynchronous read of Liberty's TCP channel, with the timeout its caller gives it. */
+/**
+ * Every asynchronous read of a connection, with the timeout its caller gives it: of Liberty's TCP channel, and of its
+ * SSL channel (a TLS connection's HTTP reads, which pass their timeout on to the TCP read under them).
+ */
 final class ReadInstrumentation implements TypeInstrumentation {
+    static final String TCP = "com.ibm.ws.tcpchannel.internal.TCPReadRequestContextImpl";
+    static final String SSL = "com.ibm.ws.channel.ssl.internal.SSLReadServiceContext";
+
+    private final String context;
+
+    ReadInstrumentation(String context) {
+        this.context = context;
+    }
+
     @Override
     public String typeName() {
-        return "com.ibm.ws.tcpchannel.internal.TCPReadRequestContextImpl";
+        return context;
     }
 
     @Override

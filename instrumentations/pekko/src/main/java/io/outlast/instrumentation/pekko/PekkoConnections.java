@@ -7,6 +7,7 @@ import io.outlast.family.ConnectionTracker;
 import io.outlast.family.EndpointReport;
 import io.outlast.family.HeaderPhase;
 import io.outlast.family.LiveFamily;
+import io.outlast.family.Reflection;
 import io.outlast.family.Timeouts;
 
 import java.lang.reflect.Method;
@@ -37,16 +38,7 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
     private static final long NEVER_NANOS = TimeUnit.DAYS.toNanos(1);
     /** How far a header under way holds the idle stage's deadline: beyond its next look (a second at most). */
     private static final long HOLD_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final ClassValue<Method> CLOSED_EVENT = new ClassValue<Method>() {
-        @Override
-        protected Method computeValue(Class<?> type) {
-            try {
-                return type.getMethod("closedEvent");
-            } catch (NoSuchMethodException e) {
-                return null;
-            }
-        }
-    };
+    private static final ClassValue<Method> CLOSED_EVENT = Reflection.publicMethodPerClass("closedEvent");
 
     private final ConnectionTracker tracker;
     /** HTTP connections, by their TCP actor. */
