@@ -35,6 +35,22 @@ public abstract class LibertyHooks {
     public void readFailed(Object connection, IOException failure) {
     }
 
+    /**
+     * Entry of {@code H2InboundLink.close(VirtualConnection, null)}: a stream of the HTTP/2 connection ended (the link
+     * arms its idle close if none is open), with the connection's own {@code VirtualConnection}.
+     */
+    public void h2StreamEnded(Object h2Link, Object connection) {
+    }
+
+    /**
+     * Entry of {@code H2MuxTCPReadCallback.error(VirtualConnection, TCPReadRequestContext, IOException)}: an HTTP/2
+     * connection's read of frames failed. True where the hook read on instead (a timeout before the connection's idle
+     * ran out): Liberty's handling, a GOAWAY and the close, is skipped then.
+     */
+    public boolean h2ReadFailed(Object h2Link, Object connection, Object readContext, IOException failure) {
+        return false;
+    }
+
     /** Entry of {@code TCPConnLink.close(VirtualConnection, Exception)}: the socket's end. */
     public void closing(Object tcpConnection, Object connection, Exception cause) {
     }

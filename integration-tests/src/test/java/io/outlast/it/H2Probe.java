@@ -100,12 +100,17 @@ final class H2Probe implements AutoCloseable {
 
     /** A GET on the next stream; returns once its response has ended. */
     void get() throws IOException {
+        get("/");
+    }
+
+    /** A GET of {@code path} on the next stream (the Upgrade's is of /); returns once its response has ended. */
+    void get(String path) throws IOException {
         int stream = nextStream;
         nextStream += 2;
         if (upgraded) {
             upgraded = false; // the Upgrade's GET is stream 1, answered now
         } else {
-            headers(stream);
+            headers(stream, path);
         }
         while (true) {
             Frame f = read();
@@ -122,18 +127,27 @@ final class H2Probe implements AutoCloseable {
     }
 
     /** A GET's HEADERS frame on {@code stream}, flushed. */
-    private void headers(int stream) throws IOException {
-        byte[] authority = "probe".getBytes(StandardCharsets.US_ASCII);
-        // HPACK: :method GET, :scheme, :path / from the static table; :authority a literal, not indexed
-        byte[] block = new byte[4 + 1 + authority.length];
-        block[0] = (byte) 0x82;
-        block[1] = (byte) (tls ? 0x87 : 0x86);
-        block[2] = (byte) 0x84;
-        block[3] = 0x01;
-        block[4] = (byte) authority.length;
-        System.arraycopy(authority, 0, block, 5, authority.length);
-        frame(HEADERS, 0x4 | END_STREAM, stream, block);
+    private void headers(int stream, String path) throws IOException {
+        java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+        // HPACK: :method GET, :scheme from the static table; :path / too, another a literal of its indexed name (4);
+        // :authority a literal, not indexed (short strings: a one-byte length)
+        block.write(0x82);
+        block.write(tls ? 0x87 : 0x86);
+        if (path.equals("/")) {
+            block.write(0x84);
+        } else {
+            literal(block, 0x04, path);
+        }
+        literal(block, 0x01, "probe");
+        frame(HEADERS, 0x4 | END_STREAM, stream, block.toByteArray());
         out.flush();
+    }
+
+    private static void literal(java.io.ByteArrayOutputStream block, int nameIndex, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        block.write(nameIndex);
+        block.write(bytes.length);
+        block.write(bytes, 0, bytes.length);
     }
 
     /**
@@ -189,7 +203,7 @@ final class H2Probe implements AutoCloseable {
                         | (f.payload[7] & 0xff);
                 if (first && streamInFlight) {
                     try {
-                        headers(nextStream);
+                        headers(nextStream, "/");
                         nextStream += 2;
                     } catch (SocketException e) {
                         return new Ended(goAwayMs, last, code, elapsedMs(startNanos), true); // met a reset

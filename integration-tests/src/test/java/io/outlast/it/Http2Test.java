@@ -29,12 +29,12 @@ class Http2Test {
                 "reactor-netty-1.2@h2", "reactor-netty-1.1@h2@tls", "reactor-netty-1.2@h2@tls", "grpc-java",
                 "grpc-java@tls", "undertow-2.2@h2", "undertow-2.3@h2", "undertow-2.2@h2@tls", "undertow-2.3@h2@tls",
                 "armeria-1.x@h2", "armeria-1.x@h2@tls", "helidon-4@h2", "helidon-4@h2@tls", "pekko-http-1.x@h2",
-                "pekko-http-1.x@h2@tls", "akka-http-10.2@h2@tls",
+                "pekko-http-1.x@h2@tls", "akka-http-10.2@h2@tls", "openliberty@h2", "openliberty@h2@tls",
                 // WildFly's HTTPS listener as it ships: HTTP/2 by ALPN
                 "wildfly@h2@tls",
                 // h2c by an HTTP/1.1 Upgrade: one connection, two protocols, one close event
                 "tomcat-10.1@h2@upgrade", "jetty-9.4@h2@upgrade", "jetty-12.0@h2@upgrade", "reactor-netty-1.2@h2@upgrade",
-                "undertow-2.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade", "helidon-4@h2@upgrade");
+                "undertow-2.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade", "helidon-4@h2@upgrade", "openliberty@h2@upgrade");
     }
 
     static Stream<Arguments> appsOnJdks() {
@@ -61,7 +61,7 @@ class Http2Test {
                 "jetty-12.1@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls", "grpc-java", "grpc-java@tls",
                 "undertow-2.3@h2", "undertow-2.3@h2@tls", "wildfly@h2@tls", "armeria-1.x@h2", "armeria-1.x@h2@tls",
                 "helidon-4@h2", "helidon-4@h2@tls", "pekko-http-1.x@h2", "pekko-http-1.x@h2@tls",
-                "tomcat-10.1@h2@upgrade", "jetty-12.0@h2@upgrade",
+                "openliberty@h2", "openliberty@h2@tls", "tomcat-10.1@h2@upgrade", "jetty-12.0@h2@upgrade",
                 "reactor-netty-1.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade", "helidon-4@h2@upgrade"));
     }
 

@@ -86,6 +86,73 @@ final class LibertyApi {
         return new InetSocketAddress((InetAddress) remoteAddress.invoke(tcpConnection), (Integer) remotePort.invoke(tcpConnection));
     }
 
+    private static final ApiCache<Http2> HTTP2 = new ApiCache<>(Http2::new);
+    /** An HTTP/2 read callback's link, per callback class. */
+    private static final ClassValue<Field> READ_LINK = new ClassValue<Field>() {
+        @Override
+        protected Field computeValue(Class<?> callback) {
+            try {
+                return Reflection.field(callback, "connLink");
+            } catch (NoSuchFieldException | RuntimeException e) {
+                return null;
+            }
+        }
+    };
+
+    /** The HTTP/2 link an HTTP/2 read callback reads for, or null. */
+    static Object h2Link(Object readCallback) throws IllegalAccessException {
+        Field f = READ_LINK.get(readCallback.getClass());
+        return f == null ? null : f.get(readCallback);
+    }
+
+    /** Liberty's HTTP/2 link ({@code H2InboundLink}) as the HTTP channel's bundle sees it, or null where it is not all there. */
+    static Http2 http2(Class<?> h2LinkClass) {
+        return HTTP2.get(h2LinkClass);
+    }
+
+    static String http2Missing(Class<?> h2LinkClass) {
+        return HTTP2.missing(h2LinkClass);
+    }
+
+    /** What the agent reads and calls of an HTTP/2 link. */
+    static final class Http2 {
+        private final Field connection;
+        private final Method activeStreams;
+        private final Method highestClientStream;
+        private final Method notReading;
+        private final Method readOn;
+
+        private Http2(ClassLoader cl) throws ReflectiveOperationException {
+            Class<?> link = load(cl, "com.ibm.ws.http.channel.h2internal.H2InboundLink");
+            connection = Reflection.field(link, "initialVC");
+            activeStreams = link.getMethod("getActiveClientStreams");
+            highestClientStream = link.getMethod("getHighestClientStreamId");
+            notReading = Reflection.method(link, "setReadLinkStatusToNotReadingAndNotify");
+            readOn = link.getMethod("processRead", load(cl, "com.ibm.wsspi.channelfw.VirtualConnection"),
+                    load(cl, "com.ibm.wsspi.tcpchannel.TCPReadRequestContext"), int.class);
+        }
+
+        /** The link's connection ({@code initialVC}: its own {@code getVirtualConnection} may be a stream's). */
+        Object connection(Object link) throws IllegalAccessException {
+            return connection.get(link);
+        }
+
+        int activeStreams(Object link) throws ReflectiveOperationException {
+            return (Integer) activeStreams.invoke(link);
+        }
+
+        /** Streams a client opened (a client's are odd). */
+        long streams(Object link) throws ReflectiveOperationException {
+            return ((Integer) highestClientStream.invoke(link) + 1) / 2;
+        }
+
+        /** Reads on with a new timeout, as Liberty itself does after a timed-out read where writes went on. */
+        void readOn(Object link, Object connection, Object readContext, int timeoutMs) throws ReflectiveOperationException {
+            notReading.invoke(link);
+            readOn.invoke(link, connection, readContext, timeoutMs);
+        }
+    }
+
     /** Whether a read context is the SSL channel's (a TLS connection's, read by the channel above it). */
     static boolean isSsl(Object readContext) {
         return SSL_LINK.get(readContext.getClass()) != null;

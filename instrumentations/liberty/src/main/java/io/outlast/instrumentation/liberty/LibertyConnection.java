@@ -11,8 +11,12 @@ final class LibertyConnection extends ConnectionState {
     /** The accept's first read was issued: a later one of its kind reads more of a head. */
     volatile boolean firstReadIssued;
     volatile long requests;
+    /** The TCP channel's own inactivity timeout, as the accept's first read was given it (ms); 0 if not seen. */
+    volatile int ownInactivityMs;
     /** Its endpoint was looked at for the report (once per connection: a report's address is a string to make). */
     boolean reported;
+    /** Its endpoint's HTTP/2 idle was looked at for the report. */
+    boolean h2Reported;
     /** Liberty's version where the connection was met. */
     final String version;
 

@@ -35,17 +35,22 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
     private static final String HANDSHAKE_READ = "com.ibm.ws.channel.ssl.internal.SSLHandshakeIOCallback";
     /** The SSL channel's read once its handshake is done: the wait for the connection's first request. */
     private static final String TLS_FIRST_READ = "com.ibm.ws.channel.ssl.internal.SSLConnectionLink$MyReadCompletedCallback";
+    /** An HTTP/2 connection's reads of frames, one always pending, streams open or not. */
+    private static final String H2_READ = "com.ibm.ws.http.channel.h2internal.H2MuxTCPReadCallback";
+    /** A timed-out HTTP/2 read this close to the idle's end ends the connection: Liberty's timer ticks by the second. */
+    private static final long H2_IDLE_TOLERANCE_MS = 100;
     /** Liberty's read timeout meaning "the channel's own". */
     private static final int CHANNEL_TIMEOUT = 0;
 
-    private enum Kind { FIRST, TLS_FIRST, HANDSHAKE, HTTP, OTHER }
+    private enum Kind { FIRST, TLS_FIRST, HANDSHAKE, HTTP, H2, OTHER }
 
     private static final ClassValue<Kind> KINDS = new ClassValue<Kind>() {
         @Override
         protected Kind computeValue(Class<?> callback) {
             String name = callback.getName();
             return name.equals(FIRST_READ) ? Kind.FIRST : name.equals(HTTP_READ) ? Kind.HTTP
-                    : name.equals(HANDSHAKE_READ) ? Kind.HANDSHAKE : name.equals(TLS_FIRST_READ) ? Kind.TLS_FIRST : Kind.OTHER;
+                    : name.equals(HANDSHAKE_READ) ? Kind.HANDSHAKE : name.equals(TLS_FIRST_READ) ? Kind.TLS_FIRST
+                    : name.equals(H2_READ) ? Kind.H2 : Kind.OTHER;
         }
     };
     private static final ClassValue<String> VERSIONS = new ClassValue<String>() {
@@ -79,6 +84,9 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
                 return timeout;
             }
             Timeouts t = timeouts();
+            if (kind == Kind.H2) {
+                return h2ReadTimeout(s, t, callback, timeout);
+            }
             if (s.closer() != null) {
                 // a new connection's wait ran out: Liberty hands it to HTTP all the same, which reads for a head again
                 // (its readTimeout, 60 s) before it answers 408 and closes. Under the agent's idle that read ends now.
@@ -88,13 +96,14 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
             long now = System.currentTimeMillis();
             boolean waits = kind == Kind.FIRST ? !s.firstReadIssued
                     : kind == Kind.TLS_FIRST || kind == Kind.HTTP && forceQueue;
-            if (kind == Kind.FIRST) {
+            if (kind == Kind.FIRST && !s.firstReadIssued) {
                 s.firstReadIssued = true;
+                s.ownInactivityMs = timeout;
             }
             if (waits) {
                 if (kind == Kind.HTTP && !s.reported) {
                     s.reported = true;
-                    report(s, timeout);
+                    report(s, "endpoint", timeout, timeouts().headerMs);
                 }
                 s.headerStartMillis = 0;
                 s.waitingSinceMillis = now;
@@ -114,6 +123,86 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
             tracker.failed(e);
             return timeout;
         }
+    }
+
+    /**
+     * An HTTP/2 connection's read of frames, always pending, streams open or not: Liberty gives it none (its HTTP/2
+     * connections have no idle of their own). With the agent's idle, what is left of it since the last stream ended (the
+     * whole idle while one is open); at its end {@link #h2ReadFailed} reads on or lets Liberty close.
+     */
+    private int h2ReadTimeout(LibertyConnection s, Timeouts t, Object callback, int timeout)
+            throws ReflectiveOperationException {
+        s.protocol = "h2";
+        if (t.idleMs <= 0) {
+            return timeout;
+        }
+        Object link = LibertyApi.h2Link(callback);
+        LibertyApi.Http2 h2 = link == null ? null : LibertyApi.http2(link.getClass());
+        if (h2 == null) {
+            if (link != null) {
+                tracker.warnOnce("Open Liberty's HTTP/2 link is not one outlast knows; its connections keep Liberty's"
+                        + " behaviour (" + LibertyApi.http2Missing(link.getClass()) + ")");
+            }
+            return timeout;
+        }
+        long now = System.currentTimeMillis();
+        if (h2.activeStreams(link) > 0) {
+            return (int) Math.min(Integer.MAX_VALUE, t.idleMs);
+        }
+        if (s.waitingSinceMillis == 0) {
+            // a connection that has served no stream yet waits from its first read of frames
+            s.waitingSinceMillis = now;
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, s.waitingSinceMillis + t.idleMs - now));
+    }
+
+    @Override
+    public void h2StreamEnded(Object h2Link, Object connection) {
+        try {
+            LibertyConnection s = connection == null ? null : (LibertyConnection) tracker.registry().find(connection);
+            LibertyApi.Http2 h2 = s == null ? null : LibertyApi.http2(h2Link.getClass());
+            if (h2 == null) {
+                return;
+            }
+            s.protocol = "h2";
+            s.requests = h2.streams(h2Link);
+            s.headerStartMillis = 0;
+            s.waitingSinceMillis = System.currentTimeMillis();
+            if (!s.h2Reported) {
+                s.h2Reported = true;
+                // a stream's head is not timed: Liberty reads HTTP/2 frames whole, each its own
+                report(s, "h2 endpoint", -1, -1);
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    /**
+     * An HTTP/2 read timed out: with a stream open, or before the idle since the last stream's end is over, it reads on
+     * (as Liberty does where writes went on); else the connection's idle is over, and Liberty ends it (a GOAWAY, then
+     * the close).
+     */
+    @Override
+    public boolean h2ReadFailed(Object h2Link, Object connection, Object readContext, IOException failure) {
+        try {
+            LibertyConnection s = connection == null ? null : (LibertyConnection) tracker.registry().find(connection);
+            long idleMs = timeouts().idleMs;
+            LibertyApi.Http2 h2 = s == null || h2Link == null ? null : LibertyApi.http2(h2Link.getClass());
+            if (h2 != null && idleMs > 0 && failure instanceof SocketTimeoutException) {
+                long now = System.currentTimeMillis();
+                long waiting = s.waitingSinceMillis;
+                long left = h2.activeStreams(h2Link) > 0 ? idleMs : waiting == 0 ? 0 : waiting + idleMs - now;
+                if (left > H2_IDLE_TOLERANCE_MS) {
+                    h2.readOn(h2Link, connection, readContext, (int) Math.min(Integer.MAX_VALUE, left));
+                    return true;
+                }
+            }
+            readFailed(connection, failure);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+        return false;
     }
 
     /** The read's connection's state: registered at its first read the agent meets (open before it, too). */
@@ -210,15 +299,18 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
         }
     }
 
-    /** An endpoint is reported at the first read after a response on it: its timeout is the HTTP channel's idle. */
-    private void report(LibertyConnection s, int ownIdleMs) {
+    /**
+     * An endpoint is reported at the first read after a response on it (its timeout is the HTTP channel's idle), and its
+     * HTTP/2 idle at the end of a first stream on it.
+     */
+    private void report(LibertyConnection s, String what, long ownIdleMs, long headerMs) {
         String address = Addresses.format(s.localPacked(), s.local());
-        if (endpoints.putIfAbsent(address, Boolean.TRUE) != null) {
+        if (endpoints.putIfAbsent(what + " " + address, Boolean.TRUE) != null) {
             return;
         }
         long idleMs = timeouts().idleMs;
-        tracker.report(new EndpointReport(FAMILY, s.version, "endpoint", address, ownIdleMs,
-                idleMs > 0 ? idleMs : ownIdleMs, -1, timeouts().headerMs));
+        tracker.report(new EndpointReport(FAMILY, s.version, what, address, ownIdleMs,
+                idleMs > 0 ? idleMs : ownIdleMs, -1, headerMs));
     }
 
     /**

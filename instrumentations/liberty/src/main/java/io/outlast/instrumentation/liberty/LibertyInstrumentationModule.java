@@ -23,7 +23,7 @@ public final class LibertyInstrumentationModule extends FamilyModule {
                 new ReadFailureInstrumentation("com.ibm.ws.tcpchannel.internal.NewConnectionInitialReadCallback"),
                 new ReadFailureInstrumentation("com.ibm.ws.channel.ssl.internal.SSLHandshakeIOCallback"),
                 new ReadFailureInstrumentation("com.ibm.ws.channel.ssl.internal.SSLConnectionLink$MyReadCompletedCallback"),
-                new CloseInstrumentation());
+                new Http2LinkInstrumentation(), new Http2ReadFailureInstrumentation(), new CloseInstrumentation());
     }
 
     @Override
