@@ -34,14 +34,16 @@ class Http2Test {
                 "wildfly@h2@tls",
                 // h2c by an HTTP/1.1 Upgrade: one connection, two protocols, one close event
                 "tomcat-10.1@h2@upgrade", "jetty-9.4@h2@upgrade", "jetty-12.0@h2@upgrade", "reactor-netty-1.2@h2@upgrade",
-                "undertow-2.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade", "helidon-4@h2@upgrade", "openliberty@h2@upgrade");
+                "undertow-2.2@h2@upgrade", "undertow-2.3@h2@upgrade", "armeria-1.x@h2@upgrade", "helidon-4@h2@upgrade", "openliberty@h2@upgrade",
+                // WildFly's HTTP listener as it ships (enable-http2): h2c by Upgrade
+                "wildfly@h2@upgrade");
     }
 
     static Stream<Arguments> appsOnJdks() {
         return Jdk.onJdks(apps().map(Arguments::of), Set.of("tomcat-11.0@h2", "tomcat-11.0@h2@tls", "jetty-12.1@h2",
                 "jetty-12.1@h2@tls", "reactor-netty-1.2@h2", "reactor-netty-1.2@h2@tls", "grpc-java@tls",
                 "undertow-2.3@h2", "undertow-2.3@h2@tls", "armeria-1.x@h2@tls", "jetty-12.0@h2@upgrade",
-                "pekko-http-1.x@h2@tls"));
+                "pekko-http-1.x@h2@tls", "wildfly@h2@upgrade"));
     }
 
     @ParameterizedTest(name = "{0} on {1}, -javaagent")

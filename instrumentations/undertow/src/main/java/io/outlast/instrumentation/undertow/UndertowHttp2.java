@@ -5,9 +5,11 @@ import io.outlast.family.ApiCache;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
+import static io.outlast.family.Reflection.accessible;
 import static io.outlast.family.Reflection.field;
 import static io.outlast.family.Reflection.load;
 
@@ -18,6 +20,8 @@ import static io.outlast.family.Reflection.load;
 final class UndertowHttp2 {
     private static final String CHANNEL = "io.undertow.protocols.http2.Http2Channel";
     private static final ApiCache<UndertowHttp2> CACHE = new ApiCache<>(UndertowHttp2::new);
+    /** How deep merged close listeners are looked into (each merge holds two; WildFly sets two or three). */
+    private static final int MERGED_LISTENERS_DEPTH = 4;
 
     private final Field readChannelDone;
     private final Field readData;
@@ -67,9 +71,33 @@ final class UndertowHttp2 {
      * an Upgrade): the socket's close listener is still that connection's. Null for h2 by ALPN.
      */
     Object handedOverBy(Object channel) throws ReflectiveOperationException {
-        Object listener = closeListener.invoke(socket.get(channel));
-        return listener != null && listener.getClass() == closeSetterOwner.getDeclaringClass()
-                ? closeSetterOwner.get(listener) : null;
+        return closeSetterOwner(closeListener.invoke(socket.get(channel)), MERGED_LISTENERS_DEPTH);
+    }
+
+    /**
+     * The connection whose close setter the listener is, or holds: XNIO merges a socket's close listeners into one (a
+     * lambda holding both) where more than one is set, as WildFly does.
+     */
+    private Object closeSetterOwner(Object listener, int depth) throws IllegalAccessException {
+        if (listener == null) {
+            return null;
+        }
+        Class<?> type = listener.getClass();
+        if (type == closeSetterOwner.getDeclaringClass()) {
+            return closeSetterOwner.get(listener);
+        }
+        if (depth == 0 || !type.isSynthetic()) {
+            return null;
+        }
+        for (Field captured : type.getDeclaredFields()) {
+            if (!Modifier.isStatic(captured.getModifiers())) {
+                Object found = closeSetterOwner(accessible(captured).get(listener), depth - 1);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     /** Streams the peer opened: the highest one's number (a client's are odd; an Upgrade's request is stream 1). */
