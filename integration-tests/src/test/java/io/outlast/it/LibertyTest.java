@@ -46,6 +46,22 @@ class LibertyTest extends ServerFamilyTest {
         }
     }
 
+    /**
+     * Liberty's timer looks at a read's timeout only when its selector wakes with no bytes for it: a head trickled a
+     * byte every 300 ms, alone on the server, would be read on past the deadline. The agent's backstop cuts it.
+     */
+    @Test
+    void aHeadTrickledToAQuietServerIsCutAtTheDeadline() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "openliberty", "header=2s");
+             Probe probe = Probe.to(server)) {
+            int mark = server.mark();
+            long closedMs = probe.slowHeaderClosedAfter(300, 10_000);
+            Measurements.assertTiming("header trickled to a quiet server", closedMs, 2000, Family.LIBERTY.headerLateMs(),
+                    server);
+            assertEquals("server-header", server.closeEvent(probe.localPort(), mark).get("closer"), server.output());
+        }
+    }
+
     /** Liberty gives each read its timeout as it is issued; the agent's applies from the next (docs/liberty.md). */
     @Override
     boolean armsEachWaitAsItBegins(String app) {

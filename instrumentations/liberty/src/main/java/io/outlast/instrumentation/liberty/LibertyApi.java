@@ -38,7 +38,11 @@ final class LibertyApi {
     };
     private static final ClassValue<Method> DEVICE_READ = Reflection.publicMethodPerClass("getDeviceReadInterface");
 
+    /** Liberty's TCP read context constant that times out the read pending on a connection at once. */
+    private static final int IMMED_TIMEOUT = -2;
+
     private final Method tcpConnLink;
+    private final Method syncRead;
     private final Method localAddress;
     private final Method localPort;
     private final Method remoteAddress;
@@ -58,6 +62,8 @@ final class LibertyApi {
 
     private LibertyApi(ClassLoader cl) throws ReflectiveOperationException {
         tcpConnLink = load(cl, "com.ibm.ws.tcpchannel.internal.TCPBaseRequestContext").getMethod("getTCPConnLink");
+        syncRead = load(cl, "com.ibm.ws.tcpchannel.internal.TCPReadRequestContextImpl").getMethod("read", long.class,
+                int.class);
         Class<?> conn = load(cl, "com.ibm.ws.tcpchannel.internal.TCPConnLink");
         localAddress = conn.getMethod("getLocalAddress");
         localPort = conn.getMethod("getLocalPort");
@@ -71,6 +77,14 @@ final class LibertyApi {
     boolean stopping(Object tcpConnection) throws ReflectiveOperationException {
         Object c = channel.invoke(tcpConnection);
         return c != null && stopFlag.getBoolean(c);
+    }
+
+    /**
+     * Times out the read pending on the connection of a TCP read context now, as Liberty's own timer would (its
+     * supported "immediate timeout": the read's timeout moved into the past and its selector woken).
+     */
+    void timeOutPendingRead(Object tcpReadContext) throws ReflectiveOperationException {
+        syncRead.invoke(tcpReadContext, 1L, IMMED_TIMEOUT);
     }
 
     /** The TCP connection a read context belongs to. */

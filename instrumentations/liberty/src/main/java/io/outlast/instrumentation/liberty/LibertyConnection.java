@@ -17,6 +17,13 @@ final class LibertyConnection extends ConnectionState {
     boolean reported;
     /** Its endpoint's HTTP/2 idle was looked at for the report. */
     boolean h2Reported;
+    /**
+     * Its TCP channel's read context, for the header sweep's backstop; weak: the registry's key (the connection) must
+     * stay collectable through its state.
+     */
+    volatile java.lang.ref.WeakReference<Object> tcpRead;
+    /** The header sweep has timed out its read: once. */
+    volatile boolean headerCut;
     /** Liberty's version where the connection was met. */
     final String version;
 

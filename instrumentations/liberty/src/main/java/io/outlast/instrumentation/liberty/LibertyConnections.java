@@ -12,6 +12,7 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.security.CodeSource;
@@ -39,6 +40,10 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
     private static final String H2_READ = "com.ibm.ws.http.channel.h2internal.H2MuxTCPReadCallback";
     /** A timed-out HTTP/2 read this close to the idle's end ends the connection: Liberty's timer ticks by the second. */
     private static final long H2_IDLE_TOLERANCE_MS = 100;
+    /** How long after a head's deadline the sweep times out its read, Liberty's own timer not having done so. */
+    static final long HEADER_BACKSTOP_MS = 250;
+    /** How often the header sweep looks, while a header deadline is set. */
+    static final long HEADER_SWEEP_MS = 250;
     /** Liberty's read timeout meaning "the channel's own". */
     private static final int CHANNEL_TIMEOUT = 0;
 
@@ -82,6 +87,9 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
             LibertyConnection s = tcp == null ? null : state(tcp);
             if (s == null) {
                 return timeout;
+            }
+            if (s.tcpRead == null) {
+                s.tcpRead = new WeakReference<>(tcp);
             }
             Timeouts t = timeouts();
             if (kind == Kind.H2) {
@@ -203,6 +211,38 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
             tracker.failed(t);
         }
         return false;
+    }
+
+    /**
+     * The header deadline's backstop. Liberty looks at a read's timeout only when its selector wakes with no bytes for
+     * that read: a head trickled faster than once a second to an otherwise quiet server reads on past the deadline
+     * (seen: 15 s for 3 s). A head still under way {@link #HEADER_BACKSTOP_MS} after its deadline has its pending read
+     * timed out at once, which Liberty answers as its own timeout (408, the close).
+     */
+    void sweepHeaders() {
+        long headerMs = timeouts().headerMs;
+        if (headerMs <= 0) {
+            return;
+        }
+        long due = System.currentTimeMillis() - headerMs - HEADER_BACKSTOP_MS;
+        tracker.registry().forEach((connection, state) -> {
+            LibertyConnection s = (LibertyConnection) state;
+            long start = s.headerStartMillis;
+            WeakReference<Object> read = s.tcpRead;
+            Object tcp = read == null ? null : read.get();
+            if (start == 0 || start > due || s.headerCut || tcp == null) {
+                return;
+            }
+            try {
+                LibertyApi api = LibertyApi.of(tcp.getClass());
+                if (api != null) {
+                    s.headerCut = true;
+                    api.timeOutPendingRead(tcp);
+                }
+            } catch (Throwable t) {
+                tracker.failed(t);
+            }
+        });
     }
 
     /** The read's connection's state: registered at its first read the agent meets (open before it, too). */

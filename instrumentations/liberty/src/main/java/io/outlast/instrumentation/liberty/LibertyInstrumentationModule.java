@@ -30,6 +30,7 @@ public final class LibertyInstrumentationModule extends FamilyModule {
     protected LiveFamily install(ConnectionTracker tracker) {
         LibertyConnections connections = new LibertyConnections(tracker);
         LibertyHooks.set(connections);
+        tracker.sweepConnections(t -> t.headerMs > 0 ? LibertyConnections.HEADER_SWEEP_MS : -1, connections::sweepHeaders);
         return connections;
     }
 
