@@ -3,8 +3,10 @@ package app;
 import app.control.AppControl;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,9 +86,9 @@ public final class Main {
     private static void awaitListening(int port, long maxMs) throws InterruptedException {
         long end = System.currentTimeMillis() + maxMs;
         while (true) {
-            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
                 return;
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 if (System.currentTimeMillis() > end) {
                     throw new IllegalStateException("Liberty's endpoint did not open on port " + port);
                 }

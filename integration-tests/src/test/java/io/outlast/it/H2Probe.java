@@ -1,5 +1,6 @@
 package io.outlast.it;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -128,7 +129,7 @@ final class H2Probe implements AutoCloseable {
 
     /** A GET's HEADERS frame on {@code stream}, flushed. */
     private void headers(int stream, String path) throws IOException {
-        java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
         // HPACK: :method GET, :scheme from the static table; :path / too, another a literal of its indexed name (4);
         // :authority a literal, not indexed (short strings: a one-byte length)
         block.write(0x82);
@@ -143,7 +144,7 @@ final class H2Probe implements AutoCloseable {
         out.flush();
     }
 
-    private static void literal(java.io.ByteArrayOutputStream block, int nameIndex, String value) {
+    private static void literal(ByteArrayOutputStream block, int nameIndex, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
         block.write(nameIndex);
         block.write(bytes.length);

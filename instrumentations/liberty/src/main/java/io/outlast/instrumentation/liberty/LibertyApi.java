@@ -12,7 +12,8 @@ import static io.outlast.family.Reflection.load;
 
 /**
  * Liberty's channel framework as its TCP channel's bundle sees it: a read's connection and its addresses, resolved
- * once per loader; and any link's virtual connection (what every channel of the chain shares, the key here).
+ * once per loader; any link's virtual connection (what every channel of the chain shares, the key here); the TCP read
+ * context under an SSL channel's; and an HTTP/2 connection's link ({@link Http2}, as the HTTP channel's bundle sees it).
  */
 final class LibertyApi {
     private static final ApiCache<LibertyApi> CACHE = new ApiCache<>(LibertyApi::new);
@@ -38,6 +39,18 @@ final class LibertyApi {
     };
     private static final ClassValue<Method> DEVICE_READ = Reflection.publicMethodPerClass("getDeviceReadInterface");
 
+    private static final ApiCache<Http2> HTTP2 = new ApiCache<>(Http2::new);
+    /** An HTTP/2 read callback's link, per callback class. */
+    private static final ClassValue<Field> READ_LINK = new ClassValue<Field>() {
+        @Override
+        protected Field computeValue(Class<?> callback) {
+            try {
+                return Reflection.field(callback, "connLink");
+            } catch (NoSuchFieldException | RuntimeException e) {
+                return null;
+            }
+        }
+    };
     /** Liberty's TCP read context constant that times out the read pending on a connection at once. */
     private static final int IMMED_TIMEOUT = -2;
 
@@ -100,19 +113,6 @@ final class LibertyApi {
         return new InetSocketAddress((InetAddress) remoteAddress.invoke(tcpConnection), (Integer) remotePort.invoke(tcpConnection));
     }
 
-    private static final ApiCache<Http2> HTTP2 = new ApiCache<>(Http2::new);
-    /** An HTTP/2 read callback's link, per callback class. */
-    private static final ClassValue<Field> READ_LINK = new ClassValue<Field>() {
-        @Override
-        protected Field computeValue(Class<?> callback) {
-            try {
-                return Reflection.field(callback, "connLink");
-            } catch (NoSuchFieldException | RuntimeException e) {
-                return null;
-            }
-        }
-    };
-
     /** The HTTP/2 link an HTTP/2 read callback reads for, or null. */
     static Object h2Link(Object readCallback) throws IllegalAccessException {
         Field f = READ_LINK.get(readCallback.getClass());
@@ -165,11 +165,6 @@ final class LibertyApi {
             notReading.invoke(link);
             readOn.invoke(link, connection, readContext, timeoutMs);
         }
-    }
-
-    /** Whether a read context is the SSL channel's (a TLS connection's, read by the channel above it). */
-    static boolean isSsl(Object readContext) {
-        return SSL_LINK.get(readContext.getClass()) != null;
     }
 
     /**

@@ -40,10 +40,10 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
     private static final String H2_READ = "com.ibm.ws.http.channel.h2internal.H2MuxTCPReadCallback";
     /** A timed-out HTTP/2 read this close to the idle's end ends the connection: Liberty's timer ticks by the second. */
     private static final long H2_IDLE_TOLERANCE_MS = 100;
-    /** How long after a head's deadline the sweep times out its read, Liberty's own timer not having done so. */
-    static final long HEADER_BACKSTOP_MS = 250;
-    /** How often the header sweep looks, while a header deadline is set. */
-    static final long HEADER_SWEEP_MS = 250;
+    /** How long after a wait's idle or a head's deadline the sweep times out its read, Liberty's timer not having. */
+    static final long BACKSTOP_MS = 250;
+    /** How often the sweep looks, while an idle or a header deadline is set. */
+    static final long SWEEP_MS = 250;
     /** Liberty's read timeout meaning "the channel's own". */
     private static final int CHANNEL_TIMEOUT = 0;
 
@@ -97,16 +97,19 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
             }
             if (s.closer() != null) {
                 // a new connection's wait ran out: Liberty hands it to HTTP all the same, which reads for a head again
-                // (its readTimeout, 60 s) before it answers 408 and closes. Under the agent's idle that read ends now.
-                return kind == Kind.HTTP && !forceQueue && t.idleMs > 0 && CloseEvent.SERVER_IDLE.equals(s.closer())
-                        ? 1 : timeout;
+                // (its readTimeout, 60 s) before it answers 408 and closes. Under the agent's idle that read ends now:
+                // at once by the sweep, not a tick of Liberty's timer later
+                if (kind == Kind.HTTP && !forceQueue && t.idleMs > 0 && CloseEvent.SERVER_IDLE.equals(s.closer())) {
+                    s.endReadNow = true;
+                    return 1;
+                }
+                return timeout;
             }
             long now = System.currentTimeMillis();
             boolean waits = kind == Kind.FIRST ? !s.firstReadIssued
                     : kind == Kind.TLS_FIRST || kind == Kind.HTTP && forceQueue;
-            if (kind == Kind.FIRST && !s.firstReadIssued) {
+            if (kind == Kind.FIRST) {
                 s.firstReadIssued = true;
-                s.ownInactivityMs = timeout;
             }
             if (waits) {
                 if (kind == Kind.HTTP && !s.reported) {
@@ -214,33 +217,41 @@ final class LibertyConnections extends LibertyHooks implements LiveFamily {
     }
 
     /**
-     * The header deadline's backstop. Liberty looks at a read's timeout only when its selector wakes with no bytes for
-     * that read: a head trickled faster than once a second to an otherwise quiet server reads on past the deadline
-     * (seen: 15 s for 3 s). A head still under way {@link #HEADER_BACKSTOP_MS} after its deadline has its pending read
-     * timed out at once, which Liberty answers as its own timeout (408, the close).
+     * The backstop of Liberty's timer, which ticks by the second and looks at a read's timeout only when its selector
+     * wakes with no bytes for that read: a head trickled faster than once a second to an otherwise quiet server was read
+     * on past the deadline (15 s for 3 s), and a new connection's expired wait took two ticks to close (its wait's, then
+     * its 408 read's: 2 s late once in CI). A wait or a head {@link #BACKSTOP_MS} past its end, not yet timed out, and a
+     * 408 read given its 1 ms, have their pending read timed out at once, which Liberty answers as its own timeout.
+     * HTTP/2 connections are timed by their reads of frames ({@link #h2ReadFailed}).
      */
-    void sweepHeaders() {
-        long headerMs = timeouts().headerMs;
-        if (headerMs <= 0) {
-            return;
-        }
-        long due = System.currentTimeMillis() - headerMs - HEADER_BACKSTOP_MS;
+    void sweep() {
+        Timeouts t = timeouts();
+        long now = System.currentTimeMillis();
         tracker.registry().forEach((connection, state) -> {
             LibertyConnection s = (LibertyConnection) state;
-            long start = s.headerStartMillis;
+            boolean due;
+            if (s.endReadNow) {
+                s.endReadNow = false;
+                due = true;
+            } else {
+                long header = s.headerStartMillis;
+                long waiting = s.waitingSinceMillis;
+                due = s.closer() == null && !"h2".equals(s.protocol)
+                        && (t.headerMs > 0 && header != 0 && now - header >= t.headerMs + BACKSTOP_MS
+                        || t.idleMs > 0 && header == 0 && waiting != 0 && now - waiting >= t.idleMs + BACKSTOP_MS);
+            }
             WeakReference<Object> read = s.tcpRead;
-            Object tcp = read == null ? null : read.get();
-            if (start == 0 || start > due || s.headerCut || tcp == null) {
+            Object tcp = !due || read == null ? null : read.get();
+            if (tcp == null) {
                 return;
             }
             try {
                 LibertyApi api = LibertyApi.of(tcp.getClass());
                 if (api != null) {
-                    s.headerCut = true;
                     api.timeOutPendingRead(tcp);
                 }
-            } catch (Throwable t) {
-                tracker.failed(t);
+            } catch (Throwable e) {
+                tracker.failed(e);
             }
         });
     }

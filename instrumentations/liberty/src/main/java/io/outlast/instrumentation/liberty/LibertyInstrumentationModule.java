@@ -30,7 +30,8 @@ public final class LibertyInstrumentationModule extends FamilyModule {
     protected LiveFamily install(ConnectionTracker tracker) {
         LibertyConnections connections = new LibertyConnections(tracker);
         LibertyHooks.set(connections);
-        tracker.sweepConnections(t -> t.headerMs > 0 ? LibertyConnections.HEADER_SWEEP_MS : -1, connections::sweepHeaders);
+        tracker.sweepConnections(t -> t.headerMs > 0 || t.idleMs > 0 ? LibertyConnections.SWEEP_MS : -1,
+                connections::sweep);
         return connections;
     }
 
