@@ -72,8 +72,11 @@ public abstract class PekkoHooks {
     public void handshakeDone(Object tlsActor) {
     }
 
-    /** Exit of {@code TLSActor.doWrap}: the server's close_notify is wrapped, the peer's side still open. */
-    public void tlsClosing(Object tlsActor) {
+    /**
+     * Exit of {@code TLSActor.doWrap} once the engine's outbound is done: the server's close_notify is wrapped,
+     * {@code peerFirst} if the peer's had been read before it.
+     */
+    public void tlsClosing(Object tlsActor, boolean peerFirst) {
     }
 
     /** Exit of the constructor of an idle timeout stage's logic ({@code Timers$IdleTimeoutBidi}'s). */

@@ -91,9 +91,12 @@ public final class ConnectionTracker {
 
     private void close(ConnectionState s, String closer, long idleMs, long requests) {
         long now = System.currentTimeMillis();
+        idleMs = Math.max(0, idleMs);
+        // idle is timed on the nano clock, age on the wall clock (or from when the agent met the connection): a
+        // connection was open at least as long as it was idle
+        long ageMs = Math.max(idleMs, now - s.openedMillis);
         EventSink.get().close(new CloseEvent(now, family, s.local(), s.localPacked(), s.remote(), s.remotePacked(), closer,
-                Math.max(0, idleMs), requests,
-                Math.max(0, now - s.openedMillis), s.protocol));
+                idleMs, requests, ageMs, s.protocol));
     }
 
     public void warnOnce(String message) {

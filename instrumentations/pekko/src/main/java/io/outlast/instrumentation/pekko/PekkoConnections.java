@@ -326,9 +326,14 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
         }
     }
 
-    void tlsClosing(Object tlsActor) {
+    void tlsClosing(Object tlsActor, boolean peerFirst) {
         PekkoConnection s = (PekkoConnection) byTls.get(tlsActor);
-        if (s != null) {
+        if (s == null) {
+            return;
+        }
+        if (peerFirst) {
+            s.mark(CloseEvent.PEER, peerIdleMs(s));
+        } else {
             s.mark(CloseEvent.SERVER, idleMs(s));
         }
     }
@@ -402,14 +407,20 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
                 // the peer's FIN answers the server's close_notify: the server closed first
                 s.mark(CloseEvent.SERVER, idleMs(s));
             } else {
-                // the peer's own close_notify came just before its FIN: its wait is dated from the idle stage's
-                // last look (a second ago at most), which saw the bytes before it
-                long idleMs = idleMs(s);
-                long lookedMs = s.lastActivityNanos == 0 ? idleMs
-                        : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.lastActivityNanos);
-                s.mark(CloseEvent.PEER, idleMs < CLOSE_NOTIFY_MS ? lookedMs : idleMs);
+                s.mark(CloseEvent.PEER, peerIdleMs(s));
             }
         }
+    }
+
+    /**
+     * A peer's idle at its TLS close: its own close_notify came just before, so its wait is dated from the idle
+     * stage's last look (a second ago at most), which saw the bytes before it.
+     */
+    private long peerIdleMs(PekkoConnection s) {
+        long idleMs = idleMs(s);
+        long lookedMs = s.lastActivityNanos == 0 ? idleMs
+                : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.lastActivityNanos);
+        return idleMs < CLOSE_NOTIFY_MS ? lookedMs : idleMs;
     }
 
     void tcpStopping(Object self, Object closeInformation) {

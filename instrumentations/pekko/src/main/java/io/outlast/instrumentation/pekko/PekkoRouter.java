@@ -152,10 +152,10 @@ final class PekkoRouter extends PekkoHooks {
     }
 
     @Override
-    public void tlsClosing(Object tlsActor) {
+    public void tlsClosing(Object tlsActor, boolean peerFirst) {
         PekkoConnections family = of(tlsActor);
         if (family != null) {
-            family.tlsClosing(tlsActor);
+            family.tlsClosing(tlsActor, peerFirst);
         }
     }
 

@@ -13,7 +13,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 /**
  * A TLS handshake's end (timed as a header from the accept until then), and the server's close_notify: wrapped while
  * the peer's side is open, the close is the server's, though the peer's FIN that answers it may reach the TCP actor
- * before the stage asks it to close.
+ * before the stage asks it to close; wrapped after the peer's, the close is the peer's.
  */
 final class TlsActorInstrumentation implements TypeInstrumentation {
     private final Lineage lineage;
@@ -42,12 +42,16 @@ final class TlsActorInstrumentation implements TypeInstrumentation {
     }
 
 
-    /** After each record wrapped: the close_notify is the one after which the engine's outbound is done. */
+    /**
+     * After each record wrapped: the close_notify is the one after which the engine's outbound is done. A peer's
+     * close_notify read before it (a JDK client's TLS 1.3 close) makes the stage close the connection itself, so that
+     * the TCP actor may never read the peer's FIN: the close is the peer's all the same.
+     */
     public static final class WrapAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.FieldValue("self") Object self, @Advice.FieldValue("engine") SSLEngine engine) {
-            if (engine.isOutboundDone() && !engine.isInboundDone()) {
-                PekkoHooks.get().tlsClosing(self);
+            if (engine.isOutboundDone()) {
+                PekkoHooks.get().tlsClosing(self, engine.isInboundDone());
             }
         }
     }
