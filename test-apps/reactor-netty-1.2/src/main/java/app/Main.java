@@ -18,6 +18,7 @@ import java.time.Duration;
  * A Reactor Netty HttpServer (test-apps reactor-netty-1.1 and 1.2 build this one source) answering "ok".
  * Reactor Netty's idle timeout is none by default; -Dapp.idle=MS sets it. With the tests' key, it serves TLS ({@code secure()});
  * -Dapp.h2=true adds HTTP/2: {@code H2C} (prior knowledge or upgrade) beside HTTP/1.1, or {@code H2} by ALPN over TLS.
+ * Its "traffic" command makes it a client of another server ({@link ClientTraffic}).
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -35,6 +36,9 @@ public final class Main {
         if (AppControl.ownIdleMs() > 0) {
             server = server.idleTimeout(Duration.ofMillis(AppControl.ownIdleMs()));
         }
+        // the app is a client too, as a gateway is: of an upstream the test names
+        AppControl.command("traffic", ClientTraffic::run);
+        AppControl.command("bench", ClientTraffic::bench);
         DisposableServer running = server.bindNow();
         AppControl.readyUntilStopped(running.port(), Main.class);
         running.disposeNow(Duration.ofSeconds(5));

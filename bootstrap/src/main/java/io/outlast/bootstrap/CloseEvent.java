@@ -1,6 +1,9 @@
 package io.outlast.bootstrap;
 
-/** One closed connection, as it is logged. Built on the server's thread, formatted on the agent's. */
+/**
+ * One closed connection, as it is logged. Built on the server's (or client's) thread, formatted on the agent's. A
+ * server's connection names its family as {@code server=}; a client pool's, as {@code client=}.
+ */
 public final class CloseEvent {
     public static final String SERVER_IDLE = "server-idle";
     public static final String SERVER_HEADER = "server-header";
@@ -8,6 +11,10 @@ public final class CloseEvent {
     public static final String ERROR = "error";
     public static final String SHUTDOWN = "shutdown";
     public static final String SERVER = "server";
+    /** A client's pool retired the connection for its idle (the agent's limit or the pool's own). */
+    public static final String CLIENT_IDLE = "client-idle";
+    /** A client closed its connection for another reason of its own (a {@code Connection: close}, its lifetime). */
+    public static final String CLIENT = "client";
 
     public final long timeMillis;
     public final String server;
@@ -23,6 +30,13 @@ public final class CloseEvent {
     public final long ageMs;
     /** The protocol where not HTTP/1.1 ({@code h2}), else null; {@code requests} then counts its streams. */
     public final String protocol;
+    /** A client pool's connection: {@link #server} is then the client's family, the remote its upstream. */
+    public final boolean client;
+    /**
+     * A client's request that failed because the upstream closed the connection under it, reused after this
+     * idle gap (ms): the race outlast prevents. -1 when no request failed.
+     */
+    public final long failedAfterIdleMs;
 
     public CloseEvent(long timeMillis, String server, Object local, Object remote, String closer,
                       long idleMs, long requests, long ageMs) {
@@ -36,8 +50,15 @@ public final class CloseEvent {
 
     public CloseEvent(long timeMillis, String server, Object local, long localPacked, Object remote,
                       long remotePacked, String closer, long idleMs, long requests, long ageMs, String protocol) {
+        this(timeMillis, server, local, localPacked, remote, remotePacked, closer, idleMs, requests, ageMs, protocol,
+                false, -1);
+    }
+
+    private CloseEvent(long timeMillis, String family, Object local, long localPacked, Object remote,
+                       long remotePacked, String closer, long idleMs, long requests, long ageMs, String protocol,
+                       boolean client, long failedAfterIdleMs) {
         this.timeMillis = timeMillis;
-        this.server = server;
+        this.server = family;
         this.local = local;
         this.remote = remote;
         this.localPacked = localPacked;
@@ -47,10 +68,26 @@ public final class CloseEvent {
         this.requests = requests;
         this.ageMs = ageMs;
         this.protocol = protocol;
+        this.client = client;
+        this.failedAfterIdleMs = failedAfterIdleMs;
     }
 
-    /** Closes the server decided on, as opposed to the peer's or a failure's. */
+    /** A client pool's connection closed; {@code failedAfterIdleMs} -1 unless a reused connection's request failed. */
+    public static CloseEvent ofClient(long timeMillis, String family, long localPacked, Object local,
+                                      long remotePacked, Object remote, String closer, long idleMs, long requests,
+                                      long ageMs, long failedAfterIdleMs) {
+        return new CloseEvent(timeMillis, family, local, localPacked, remote, remotePacked, closer, idleMs, requests,
+                ageMs, null, true, failedAfterIdleMs);
+    }
+
+    /**
+     * Closes a server decided on, as opposed to its peer's or a failure's; for a client's connection, the upstream
+     * server's closes ({@code peer}).
+     */
     public boolean serverInitiated() {
+        if (client) {
+            return PEER.equals(closer);
+        }
         return !PEER.equals(closer) && !ERROR.equals(closer);
     }
 }

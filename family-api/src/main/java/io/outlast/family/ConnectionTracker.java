@@ -1,6 +1,7 @@
 package io.outlast.family;
 
 
+import io.outlast.bootstrap.ClientConnectionState;
 import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
@@ -97,6 +98,17 @@ public final class ConnectionTracker {
         long ageMs = Math.max(idleMs, now - s.openedMillis);
         EventSink.get().close(new CloseEvent(now, family, s.local(), s.localPacked(), s.remote(), s.remotePacked(), closer,
                 idleMs, requests, ageMs, s.protocol));
+    }
+
+    /**
+     * The close event of a client pool's connection ({@code failedAfterIdleMs}: the idle gap before a request the
+     * close failed, or -1).
+     */
+    public void closedClient(ClientConnectionState s, String closer, long idleMs, long failedAfterIdleMs) {
+        long now = System.currentTimeMillis();
+        idleMs = Math.max(0, idleMs);
+        EventSink.get().close(CloseEvent.ofClient(now, family, s.localPacked(), s.local(), s.remotePacked(), s.remote(),
+                closer, idleMs, s.requests, Math.max(idleMs, now - s.openedMillis), failedAfterIdleMs));
     }
 
     public void warnOnce(String message) {

@@ -10,14 +10,45 @@ public final class Timeouts {
 
     public final long idleMs;
     public final long headerMs;
+    /** The idle after which a client's pooled connection is retired, or -1 for the pool's own. */
+    public final long clientIdleMs;
+    /** How much before an upstream's idle a pooled connection is retired (the {@code margin} setting). */
+    public final long marginMs;
 
     public Timeouts(long idleMs, long headerMs) {
+        this(idleMs, headerMs, -1, 5000);
+    }
+
+    public Timeouts(long idleMs, long headerMs, long clientIdleMs, long marginMs) {
         this.idleMs = idleMs;
         this.headerMs = headerMs;
+        this.clientIdleMs = clientIdleMs;
+        this.marginMs = marginMs;
     }
 
     /** The grace between an idle HTTP/2 connection's GOAWAY and its close: 1 s, half the idle at most. */
     public long h2CloseGraceMs() {
         return Math.max(1, Math.min(H2_CLOSE_GRACE_MS, idleMs / 2));
+    }
+
+    /**
+     * The idle a client retires a connection to an upstream that keeps it {@code upstreamMs}: the margin before, and
+     * never more than half of it (an upstream of 2 s: 1 s), so that a short upstream idle still leaves one.
+     */
+    public static long retireBefore(long upstreamMs, long marginMs) {
+        return upstreamMs - Math.min(marginMs, upstreamMs / 2);
+    }
+
+    /**
+     * The idle after which a pooled connection is retired, given the idle its upstream announced on it
+     * ({@code Keep-Alive: timeout=}, ms; -1 if none): the client idle in force, and never past the announced one;
+     * -1 leaves the pool's own.
+     */
+    public long clientRetireMs(long announcedMs) {
+        if (announcedMs < 0) {
+            return clientIdleMs;
+        }
+        long announced = retireBefore(announcedMs, marginMs);
+        return clientIdleMs < 0 ? announced : Math.min(clientIdleMs, announced);
     }
 }

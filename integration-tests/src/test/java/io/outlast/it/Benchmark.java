@@ -58,6 +58,11 @@ public final class Benchmark {
         if (only.isEmpty() || only.contains("memory")) {
             memory("jetty-12.0", 2000, 100_000);
         }
+        if (only.contains("client")) {
+            for (String app : System.getProperty("bench.clients", "reactor-netty-1.2").split(",")) {
+                client(app);
+            }
+        }
         if (only.contains("scale")) {
             // long (minutes per family and count): only when asked
             int stalled = Integer.getInteger("bench.scale.stalled", 1000);
@@ -135,6 +140,78 @@ public final class Benchmark {
             p.destroyForcibly();
             p.waitFor();
         }
+    }
+
+    // --- a client's pooled requests ---
+
+    /**
+     * A client's cost per pooled request: two client JVMs on one core (outlast.server.cpus), one with the agent
+     * ({@code upstream=60s}: its limit checked at every acquire), GETting from one upstream (a Netty server without
+     * the agent, on the other cores) through a pool of 4 kept-alive connections, at the same time; each window
+     * compares their process CPU time per request. Pairs and windows as {@link #throughput}; the goal is 0.99.
+     */
+    static void client(String app) throws Exception {
+        int pairs = Integer.getInteger("bench.pairs", 3);
+        int windows = Integer.getInteger("bench.windows", 8);
+        int seconds = Integer.getInteger("bench.seconds", 3);
+        int warmup = Integer.getInteger("bench.warmup", 30);
+        String clientCpus = System.getProperty("outlast.server.cpus");
+        System.setProperty("outlast.server.cpus", System.getProperty("bench.upstream.cpus", "1"));
+        List<Double> cpu = new ArrayList<>();
+        List<double[]> perRequest = new ArrayList<>();
+        try (ServerProcess upstream = ServerProcess.start(Jdk.JDK17, "netty-4.1", null)) {
+            if (clientCpus == null) {
+                System.clearProperty("outlast.server.cpus");
+            } else {
+                System.setProperty("outlast.server.cpus", clientCpus);
+            }
+            for (int pair = 0; pair < pairs; pair++) {
+                try (ServerProcess without = ServerProcess.start(Jdk.JDK17, app, null);
+                     ServerProcess with = ServerProcess.start(Jdk.JDK17, app, "upstream=60s,log.closes=none")) {
+                    String command = "bench " + upstream.port + " 4 ";
+                    benchBoth(without, with, command + warmup);
+                    for (int w = 0; w < windows; w++) {
+                        long[][] both = benchBoth(without, with, command + seconds);
+                        double a = (double) both[0][1] / both[0][0];
+                        double b = (double) both[1][1] / both[1][0];
+                        cpu.add(a / b);
+                        perRequest.add(new double[] {a / 1000, b / 1000, both[0][0], both[1][0]});
+                    }
+                }
+            }
+        }
+        List<Double> pairMedians = pairMedians(cpu, windows);
+        double m = mean(pairMedians);
+        double h = interval(pairMedians);
+        System.out.printf(Locale.ROOT, "client %s pooled GETs: without %.1f us CPU each (%.0f a window), with %.1f us"
+                        + " (%.0f); by CPU time, median of %d windows %.3f [%.3f..%.3f], each pair's median: %s; their"
+                        + " mean %.4f (95%% interval %.4f..%.4f) (goal >= 0.99)%n", app,
+                medianD(perRequest.stream().map(x -> x[0]).collect(java.util.stream.Collectors.toList())),
+                medianD(perRequest.stream().map(x -> x[2]).collect(java.util.stream.Collectors.toList())),
+                medianD(perRequest.stream().map(x -> x[1]).collect(java.util.stream.Collectors.toList())),
+                medianD(perRequest.stream().map(x -> x[3]).collect(java.util.stream.Collectors.toList())),
+                cpu.size(), medianD(cpu), quantile(cpu, 0.25), quantile(cpu, 0.75),
+                pairMedians.stream().map(p -> String.format(Locale.ROOT, "%.3f", p))
+                        .collect(java.util.stream.Collectors.joining(" ")), m, m - h, m + h);
+    }
+
+    /** The same bench command in both clients at once: each one's {requests, CPU ns}. */
+    private static long[][] benchBoth(ServerProcess a, ServerProcess b, String command) throws Exception {
+        int markA = a.mark();
+        int markB = b.mark();
+        a.send(command);
+        b.send(command);
+        long[][] out = new long[2][];
+        int i = 0;
+        for (ServerProcess p : List.of(a, b)) {
+            String line = p.await(p == a ? markA : markB, l -> l.startsWith("BENCH "), java.time.Duration.ofMinutes(5));
+            java.util.regex.Matcher r = Pattern.compile("requests=(\\d+) cpu_ns=(\\d+)").matcher(line);
+            if (!r.find()) {
+                throw new IllegalStateException(line);
+            }
+            out[i++] = new long[] {Long.parseLong(r.group(1)), Long.parseLong(r.group(2))};
+        }
+        return out;
     }
 
     // --- throughput ---

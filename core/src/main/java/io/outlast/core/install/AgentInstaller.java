@@ -329,7 +329,7 @@ public final class AgentInstaller implements EventLog.Listener {
         }
         OutlastTransformer t = transformer;
         return StatusReport.text(context.config(), stats.startedMillis, context.trackedConnections(), views,
-                t == null ? java.util.Collections.<String>emptyList() : t.ungovernedFound());
+                t == null ? java.util.Collections.<String>emptyList() : t.ungovernedFound(), stats.upstreams());
     }
 
     private List<Class<?>> loadedTargets(boolean relocationCheck) {

@@ -101,12 +101,27 @@ public final class BootstrapInjector {
             defineClass = legacy.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                     ClassLoader.class, java.security.ProtectionDomain.class);
         }
-        // a class before its nested classes (X before X$1), which extend it
-        List<String> names = new ArrayList<>(classes.keySet());
-        Collections.sort(names);
-        for (String name : names) {
-            byte[] b = classes.get(name);
-            defineClass.invoke(unsafe, name, b, 0, b.length, null, null);
+        // a class before its nested classes (X before X$1), which extend it; a subclass whose name sorts before its
+        // superclass's (ClientConnectionState) fails to resolve it and is defined in the next pass
+        List<String> pending = new ArrayList<>(classes.keySet());
+        Collections.sort(pending);
+        while (!pending.isEmpty()) {
+            List<String> later = new ArrayList<>();
+            for (String name : pending) {
+                byte[] b = classes.get(name);
+                try {
+                    defineClass.invoke(unsafe, name, b, 0, b.length, null, null);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    if (!(e.getCause() instanceof NoClassDefFoundError)) {
+                        throw e;
+                    }
+                    later.add(name);
+                }
+            }
+            if (later.size() == pending.size()) {
+                throw new IllegalStateException("cannot define " + later);
+            }
+            pending = later;
         }
     }
 

@@ -447,10 +447,11 @@ public final class EventLog extends EventSink implements Runnable {
             String body;
             if (o instanceof CloseEvent) {
                 CloseEvent e = (CloseEvent) o;
-                body = "\"event\":\"close\",\"server\":" + Json.str(e.server) + ",\"local\":" + Json.str(Addresses.format(e.localPacked, e.local))
+                body = "\"event\":\"close\",\"" + (e.client ? "client" : "server") + "\":" + Json.str(e.server) + ",\"local\":" + Json.str(Addresses.format(e.localPacked, e.local))
                         + ",\"remote\":" + Json.str(Addresses.format(e.remotePacked, e.remote)) + ",\"closer\":" + Json.str(e.closer)
                         + ",\"idle_ms\":" + e.idleMs + ",\"requests\":" + e.requests + ",\"age_ms\":" + e.ageMs
-                        + (e.protocol == null ? "" : ",\"protocol\":" + Json.str(e.protocol));
+                        + (e.protocol == null ? "" : ",\"protocol\":" + Json.str(e.protocol))
+                        + (e.failedAfterIdleMs < 0 ? "" : ",\"failed_after_idle_ms\":" + e.failedAfterIdleMs);
             } else if (o instanceof EndpointReport) {
                 body = endpointJson((EndpointReport) o);
             } else {
@@ -481,7 +482,7 @@ public final class EventLog extends EventSink implements Runnable {
     private static void text(StringBuilder b, Object o) {
         if (o instanceof CloseEvent) {
             CloseEvent e = (CloseEvent) o;
-            b.append("close server=").append(e.server).append(" local=");
+            b.append(e.client ? "close client=" : "close server=").append(e.server).append(" local=");
             Addresses.append(b, e.localPacked, e.local);
             b.append(" remote=");
             Addresses.append(b, e.remotePacked, e.remote);
@@ -489,6 +490,9 @@ public final class EventLog extends EventSink implements Runnable {
                     .append(" requests=").append(e.requests).append(" age_ms=").append(e.ageMs);
             if (e.protocol != null) {
                 b.append(" protocol=").append(e.protocol);
+            }
+            if (e.failedAfterIdleMs >= 0) {
+                b.append(" failed_after_idle_ms=").append(e.failedAfterIdleMs);
             }
         } else if (o instanceof EndpointReport) {
             b.append(endpointText((EndpointReport) o));

@@ -16,13 +16,17 @@ import java.util.Set;
 /**
  * The agent's settings, merged from three sources (agent arguments over system properties
  * {@code outlast.<key>} over environment {@code OUTLAST_<KEY>}) and derived: with a proxy and no
- * idle, idle = proxy + margin; with no header, header = idle + 1s.
+ * idle, idle = proxy + margin; with no header, header = idle + 1s. On the client side, with an upstream and no
+ * client idle, client idle = upstream - margin (the margin half the upstream's idle at most).
  */
 public final class Config {
     public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
-            "idle", "header", "proxy", "margin", "servers", "log", "log.format", "log.closes", "enabled"));
+            "idle", "header", "proxy", "margin", "servers", "log", "log.format", "log.closes", "enabled",
+            "upstream", "client.idle", "clients"));
     public static final List<String> FAMILIES = Collections.unmodifiableList(Arrays.asList(
             "jetty", "tomcat", "undertow", "netty", "jdk", "helidon", "grizzly", "pekko", "akka", "ktor", "liberty"));
+    /** The client families, by their {@code clients=} names. */
+    public static final List<String> CLIENT_FAMILIES = Collections.unmodifiableList(Arrays.asList("reactor-netty"));
 
     public static final long DEFAULT_MARGIN_MS = 5000;
     static final long HEADER_OVER_IDLE_MS = 1000;
@@ -40,6 +44,13 @@ public final class Config {
     public final long marginMs;
     /** Families to instrument; empty means all. */
     public final Set<String> servers;
+    /** The upstream's idle timeout, or -1 when not known. */
+    public final long upstreamMs;
+    /** The idle after which a client's pooled connection is retired, or -1 for the pool's own. */
+    public final long clientIdleMs;
+    /** Client families to instrument; empty means all; {@link #NO_CLIENTS} none. */
+    public final Set<String> clients;
+    static final Set<String> NO_CLIENTS = Collections.singleton("none");
     public final String log;
     public final boolean json;
     public final String logCloses;
@@ -110,8 +121,23 @@ public final class Config {
                     : -1;
         }
 
-        timeouts = new Timeouts(idleMs, headerMs);
-        servers = families(in.get("servers"));
+        Source upstream = in.get("upstream");
+        upstreamMs = upstream == null ? -1 : duration(upstream);
+        Source clientIdle = in.get("client.idle");
+        if (clientIdle != null) {
+            clientIdleMs = duration(clientIdle);
+            if (upstreamMs > 0 && clientIdleMs >= upstreamMs) {
+                warn.add("client.idle " + Durations.format(clientIdleMs) + " does not retire a pooled connection before"
+                        + " the upstream's idle (" + Durations.format(upstreamMs) + "): a request may be sent on one the"
+                        + " upstream is closing; use client.idle < " + Durations.format(upstreamMs));
+            }
+        } else {
+            clientIdleMs = upstreamMs > 0 ? Timeouts.retireBefore(upstreamMs, marginMs) : -1;
+        }
+        timeouts = new Timeouts(idleMs, headerMs, clientIdleMs, marginMs);
+        servers = families(in.get("servers"), FAMILIES, "server");
+        clients = in.containsKey("clients") && in.get("clients").value.trim().equalsIgnoreCase("none") ? NO_CLIENTS
+                : families(in.get("clients"), CLIENT_FAMILIES, "client");
         Source logSource = in.get("log");
         log = logSource == null ? "stderr" : nonEmpty(logSource, "stderr, stdout, app or a file path");
         json = "json".equals(oneOf(in.get("log.format"), "text", "text", "json"));
@@ -185,6 +211,9 @@ public final class Config {
 
     /** Whether the family is to be instrumented. */
     public boolean instruments(String family) {
+        if (CLIENT_FAMILIES.contains(family)) {
+            return clients.isEmpty() || clients.contains(family);
+        }
         return servers.isEmpty() || servers.contains(family);
     }
 
@@ -232,7 +261,7 @@ public final class Config {
         return s.value.trim();
     }
 
-    private static Set<String> families(Source s) throws ConfigException {
+    private static Set<String> families(Source s, List<String> known, String kind) throws ConfigException {
         Set<String> out = new LinkedHashSet<>();
         if (s == null || s.value.trim().equalsIgnoreCase("all")) {
             return out;
@@ -242,13 +271,14 @@ public final class Config {
             if (name.isEmpty()) {
                 continue;
             }
-            if (!FAMILIES.contains(name)) {
-                throw s.error("unknown server family '" + name + "'; valid: all, " + String.join(", ", FAMILIES));
+            if (!known.contains(name)) {
+                throw s.error("unknown " + kind + " family '" + name + "'; valid: all, "
+                        + (kind.equals("client") ? "none, " : "") + String.join(", ", known));
             }
             out.add(name);
         }
         if (out.isEmpty()) {
-            throw s.error("empty; valid: all, " + String.join(", ", FAMILIES));
+            throw s.error("empty; valid: all, " + (kind.equals("client") ? "none, " : "") + String.join(", ", known));
         }
         return Collections.unmodifiableSet(out);
     }
@@ -276,6 +306,9 @@ public final class Config {
     public String toString() {
         return "idle=" + Durations.format(idleMs) + " header=" + Durations.format(headerMs)
                 + (proxyMs > 0 ? " proxy=" + proxyName + "(" + Durations.format(proxyMs) + ")" : "")
-                + " servers=" + (servers.isEmpty() ? "all" : String.join(",", servers));
+                + " servers=" + (servers.isEmpty() ? "all" : String.join(",", servers))
+                + (upstreamMs > 0 ? " upstream=" + Durations.format(upstreamMs) : "")
+                + (clientIdleMs > 0 ? " client.idle=" + Durations.format(clientIdleMs) : "")
+                + (clients.isEmpty() ? "" : " clients=" + String.join(",", clients));
     }
 }

@@ -16,6 +16,10 @@ import java.util.function.LongSupplier;
  */
 public final class Stats {
     private final ConcurrentHashMap<Long, EndpointStats> endpoints = new ConcurrentHashMap<>();
+    /** A gateway may call thousands of hosts: beyond this many, the rest add up as one. */
+    static final int MAX_UPSTREAMS = 1000;
+    /** A client family's upstreams, by family and upstream address. */
+    private final ConcurrentHashMap<String, UpstreamStats> upstreams = new ConcurrentHashMap<>();
     private final LongSupplier proxyMs;
     /** The endpoint last recorded: a server usually has one, so a close finds it without the map. */
     private volatile EndpointStats last;
@@ -27,6 +31,21 @@ public final class Stats {
 
     /** On the closing server thread: a map lookup and a few atomic increments. */
     public void record(CloseEvent e) {
+        if (e.client) {
+            String address = Addresses.format(e.remotePacked, e.remote);
+            String key = e.server + ' ' + address;
+            UpstreamStats u = upstreams.get(key);
+            if (u == null && upstreams.size() >= MAX_UPSTREAMS) {
+                key = e.server + " (others)";
+                u = upstreams.get(key);
+            }
+            String upstream = key.substring(e.server.length() + 1);
+            if (u == null) {
+                u = upstreams.computeIfAbsent(key, k -> new UpstreamStats(e.server, upstream));
+            }
+            u.record(e);
+            return;
+        }
         int port = Addresses.port(e.localPacked, e.local);
         if (port < 0) {
             return;
@@ -50,6 +69,12 @@ public final class Stats {
         long key = ((long) family.hashCode() << 32) | (port & 0xffffffffL);
         EndpointStats s = endpoints.get(key);
         return s != null ? s : endpoints.computeIfAbsent(key, k -> new EndpointStats(family, port));
+    }
+
+    public List<UpstreamStats> upstreams() {
+        List<UpstreamStats> out = new ArrayList<>(upstreams.values());
+        out.sort((a, b) -> (a.family + ' ' + a.upstream).compareTo(b.family + ' ' + b.upstream));
+        return out;
     }
 
     public List<EndpointStats> endpoints() {

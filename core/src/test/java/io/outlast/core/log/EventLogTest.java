@@ -40,6 +40,21 @@ class EventLogTest {
                 .endsWith("\"age_ms\":70000,\"protocol\":\"h2\"}"));
     }
 
+    /** A client pool's connection names its family as client=, the remote its upstream; a request it failed, its gap. */
+    @Test
+    void aClientCloseNamesItsFamilyAndARaceItsGap() throws Exception {
+        CloseEvent e = CloseEvent.ofClient(0, "reactor-netty", 0, "127.0.0.1:40000", 0, "10.0.0.5:8080",
+                CloseEvent.PEER, 1950, 4, 9000, 1950);
+        assertEquals("outlast: close client=reactor-netty local=127.0.0.1:40000 remote=10.0.0.5:8080 closer=peer"
+                + " idle_ms=1950 requests=4 age_ms=9000 failed_after_idle_ms=1950",
+                new EventLog(Config.fromArguments(""), new StringWriter(), false).format(e));
+        assertTrue(new EventLog(Config.fromArguments("log.format=json"), new StringWriter(), false).format(e)
+                .contains("\"event\":\"close\",\"client\":\"reactor-netty\""));
+        assertTrue(e.serverInitiated(), "the upstream's close is a server's");
+        assertFalse(CloseEvent.ofClient(0, "reactor-netty", 0, "a", 0, "b", CloseEvent.CLIENT_IDLE, 1, 1, 1, -1)
+                .serverInitiated());
+    }
+
     @Test
     void fileLinesAreStamped() throws Exception {
         EventLog log = new EventLog(Config.fromArguments(""), new StringWriter(), true);

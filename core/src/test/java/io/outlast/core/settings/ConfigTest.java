@@ -196,4 +196,49 @@ class ConfigTest {
         assertEquals("24h", Durations.format(86_400_000));
         assertEquals("none", Durations.format(-1));
     }
+
+    @Test
+    void anUpstreamRetiresPooledConnectionsAMarginBefore() throws ConfigException {
+        Config c = args("upstream=60s");
+        assertEquals(60000, c.upstreamMs);
+        assertEquals(55000, c.clientIdleMs);
+        assertEquals(55000, c.timeouts.clientRetireMs(-1));
+        // a short upstream idle keeps half of it
+        assertEquals(1000, args("upstream=2s").clientIdleMs);
+        assertEquals(58000, args("upstream=60s,margin=2s").clientIdleMs);
+        assertEquals(30000, args("upstream=60s,client.idle=30s").clientIdleMs);
+        assertEquals(-1, args("").clientIdleMs);
+        assertTrue(args("upstream=60s").toString().endsWith(" upstream=60s client.idle=55s"), args("upstream=60s").toString());
+    }
+
+    @Test
+    void anAnnouncedKeepAliveBoundsTheClientIdle() throws ConfigException {
+        // nothing set: the pool's own, except never past what the upstream announced
+        assertEquals(-1, args("").timeouts.clientRetireMs(-1));
+        assertEquals(2500, args("").timeouts.clientRetireMs(5000));
+        assertEquals(55000, args("upstream=60s").timeouts.clientRetireMs(75000));
+        assertEquals(2500, args("upstream=60s").timeouts.clientRetireMs(5000));
+        assertEquals(0, args("").timeouts.clientRetireMs(0));
+    }
+
+    @Test
+    void aClientIdleThatDoesNotRetireBeforeTheUpstreamIsWarned() throws ConfigException {
+        Config c = args("upstream=60s,client.idle=60s");
+        assertEquals(1, c.warnings.size());
+        assertTrue(c.warnings.get(0).contains("does not retire a pooled connection before the upstream's idle (60s)"),
+                c.warnings.get(0));
+    }
+
+    @Test
+    void clientFamiliesAreChosenApartFromServers() throws ConfigException {
+        assertTrue(args("servers=jetty").instruments("reactor-netty"));
+        assertFalse(args("servers=jetty").instruments("netty"));
+        assertFalse(args("clients=none").instruments("reactor-netty"));
+        assertTrue(args("clients=none").instruments("jetty"));
+        assertTrue(args("clients=reactor-netty").instruments("reactor-netty"));
+        assertEquals("bad setting clients=okhttp3: unknown client family 'okhttp3'; valid: all, none, reactor-netty",
+                error("clients=okhttp3"));
+        assertEquals("bad setting upstream=soon: " + error("idle=soon").substring("bad setting idle=soon: ".length()),
+                error("upstream=soon"));
+    }
 }

@@ -1,0 +1,134 @@
+package io.outlast.it;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The race from the other side of the hop: a JVM that pools connections to an upstream (a gateway, a service calling
+ * others) reuses one the upstream has just closed, and the request fails. A real upstream (Undertow) keeps idle
+ * connections 2 s; a relay delays everything 50 ms each way, as a network does. A client test-app sends POSTs (not
+ * retried) from several pools at once, after idle gaps around the upstream's idle. Without the agent some must fail
+ * with the client's own exception (the test can fail); with the agent told the upstream's idle ({@code upstream=2s}),
+ * at start or attached, none do, and the pools retire connections themselves ({@code closer=client-idle}). With the
+ * agent and nothing set, the client keeps its own behaviour: the requests still fail, and each is logged and counted
+ * in {@code status} as the race.
+ */
+class ClientRaceTest {
+    static final String UPSTREAM = "undertow-2.3";
+    static final long UPSTREAM_IDLE_MS = 2000;
+    static final long RELAY_DELAY_MS = 50;
+    static final int LOOPS = 8;
+    static final int REQUESTS_PER_LOOP = 6;
+
+    /** Each client family's test-app, its JDK, the exception its race shows as, and the one of a reset. */
+    static Stream<Arguments> cases() {
+        Object[][] clients = {{"reactor-netty-1.1", Jdk.JDK17, "PrematureCloseException", "NativeIoException"},
+                {"reactor-netty-1.2", Jdk.JDK17, "PrematureCloseException", "NativeIoException"},
+                {"reactor-netty-1.2", Jdk.JDK25, "PrematureCloseException", "NativeIoException"}};
+        List<Arguments> out = new ArrayList<>();
+        for (Object[] c : clients) {
+            for (String mode : new String[] {"no agent", "-javaagent", "attached", "nothing set"}) {
+                if ((c[1] == Jdk.JDK25 || c[0].equals("reactor-netty-1.1")) && mode.equals("nothing set")
+                        || c[1] == Jdk.JDK25 && !mode.equals("-javaagent")) {
+                    continue;
+                }
+                out.add(Arguments.of(c[0], c[1], mode, c[2], c[3]));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} on {1}, {2}")
+    @MethodSource("cases")
+    void race(String app, Jdk jdk, String mode, String failure, String reset) throws Exception {
+        String agent = mode.equals("-javaagent") ? "upstream=" + UPSTREAM_IDLE_MS + "ms"
+                : mode.equals("nothing set") ? "" : null;
+        try (ServerProcess upstream = ServerProcess.start(Jdk.JDK17, UPSTREAM, null, "-Dapp.idle=" + UPSTREAM_IDLE_MS);
+             DelayingRelay relay = new DelayingRelay(upstream.port, RELAY_DELAY_MS);
+             ServerProcess client = ServerProcess.start(jdk, app, agent)) {
+            if (mode.equals("attached")) {
+                client.attach("upstream=" + UPSTREAM_IDLE_MS + "ms");
+            }
+            // the race window is the gaps that end while the upstream's FIN is in flight: just below its idle
+            long min = UPSTREAM_IDLE_MS - 2 * RELAY_DELAY_MS - 100;
+            long max = UPSTREAM_IDLE_MS + 50;
+            int mark = client.mark();
+            client.send("traffic " + relay.port() + " " + LOOPS + " " + REQUESTS_PER_LOOP + " " + min + " " + max);
+            Map<String, String> t = traffic(client.await(mark, l -> l.startsWith("TRAFFIC"), Duration.ofSeconds(90)));
+            System.out.println("client race " + app + " on " + jdk + ", " + mode + ": " + t);
+            assertEquals(LOOPS * REQUESTS_PER_LOOP, Integer.parseInt(t.get("requests")), t.toString());
+            int failed = Integer.parseInt(t.get("failed"));
+            if (mode.equals("no agent") || mode.equals("nothing set")) {
+                assertTrue(failed > 0, "no request failed: the test cannot see the race " + t);
+                // the race shows as the family's exception, or as a reset where the request reached a closed socket
+                assertTrue(count(t.get("errors"), failure) > 0, "failed otherwise than by the race: " + t);
+                assertEquals(failed, count(t.get("errors"), failure) + count(t.get("errors"), reset),
+                        "failed otherwise than by the race: " + t);
+            }
+            if (mode.equals("nothing set")) {
+                // each failure is the upstream's close of a reused connection under its request, logged and counted
+                client.await(mark, l -> client.count(x -> x.contains("failed_after_idle_ms=")) >= failed,
+                        Duration.ofSeconds(5));
+                assertEquals(failed, client.count(l -> l.contains("close client=reactor-netty")
+                        && l.contains("closer=peer") && l.contains("failed_after_idle_ms=")), client.output());
+                assertTrue(status(client, "requests failed on a connection reused after an idle gap: " + failed)
+                        .contains("client reactor-netty upstream 127.0.0.1:" + relay.port()));
+            } else if (!mode.equals("no agent")) {
+                assertEquals(0, Integer.parseInt(t.get("failed")), "requests failed with the agent: " + t + "\n"
+                        + client.output());
+                assertTrue(client.count(l -> l.contains("close client=reactor-netty") && l.contains("closer=client-idle"))
+                        > 0, "no connection retired by its pool\n" + client.output());
+                assertEquals(0, client.count(l -> l.contains("failed_after_idle_ms=")), client.output());
+                String status = status(client, "requests failed on a connection reused after an idle gap: 0");
+                assertTrue(status.contains("client pools: retire idle 1s (upstream 2s)"), status);
+                assertTrue(status.contains("client reactor-netty upstream 127.0.0.1:" + relay.port()), status);
+            }
+        }
+    }
+
+    /** {@code status} once it says {@code expected} (the agent publishes it a second or so behind the closes). */
+    private static String status(ServerProcess client, String expected) throws Exception {
+        ServerProcess.CliResult r = null;
+        for (int i = 0; i < 15 && (r == null || !r.output().contains(expected)); i++) {
+            if (r != null) {
+                Thread.sleep(300);
+            }
+            r = ServerProcess.cli(Jdk.JDK17, "status", Long.toString(client.process.pid()));
+        }
+        assertTrue(r.output().contains(expected), r.output());
+        return r.output();
+    }
+
+    /** How many failures of this kind "X:8;Y:2;" counts. */
+    private static int count(String errors, String kind) {
+        for (String e : errors.split(";")) {
+            if (e.startsWith(kind + ":")) {
+                return Integer.parseInt(e.substring(kind.length() + 1));
+            }
+        }
+        return 0;
+    }
+
+    /** "TRAFFIC requests=48 ok=40 failed=8 errors=X:8;" as a map. */
+    private static Map<String, String> traffic(String line) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String part : line.substring("TRAFFIC ".length()).split(" ")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                m.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+}
