@@ -16,13 +16,17 @@ import javax.net.ssl.SSLContext;
  * "ok". -Dapp.idle=MS sets its own NO_REQUEST_TIMEOUT (default: 60 s, set by Undertow.start);
  * -Dapp.noTimeouts=true unsets it; -Dapp.ws.idle=MS adds a WebSocket at /ws whose channels the application
  * gives that idle timeout; -Dapp.tls.keystore=PATH and -Dapp.tls.password serve TLS only; -Dapp.h2=true enables HTTP/2
- * (h2 by ALPN over TLS, h2c by upgrade). Driven through
+ * (h2 by ALPN over TLS, h2c by upgrade); -Dapp.keepAlive=VALUE announces a Keep-Alive header (timeout=2). Driven through
  * {@link AppControl}.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
+        String keepAlive = System.getProperty("app.keepAlive");
         HttpHandler ok = exchange -> {
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+            if (keepAlive != null) {
+                exchange.getResponseHeaders().put(Headers.KEEP_ALIVE, keepAlive);
+            }
             exchange.getResponseSender().send("ok\n");
         };
         long wsIdleMs = Long.getLong("app.ws.idle", -1);

@@ -9,6 +9,19 @@ public abstract class ReactorClientHooks {
     private static final ReactorClientHooks NONE = new ReactorClientHooks() {
     };
     private static volatile ReactorClientHooks current = NONE;
+    /**
+     * The shortest idle at which any pooled connection is retired now (the client idle, or less where an upstream
+     * announced less), or -1 for none: below it, {@link PoolEviction} answers without a hook.
+     */
+    private static volatile long retireFloorMs = -1;
+
+    public static long retireFloorMs() {
+        return retireFloorMs;
+    }
+
+    public static void retireFloorMs(long ms) {
+        retireFloorMs = ms;
+    }
 
     public static ReactorClientHooks get() {
         return current;
@@ -37,24 +50,30 @@ public abstract class ReactorClientHooks {
 
     /**
      * From {@link PoolEviction#test}: whether the pool retires this pooled connection ({@code metadata}: its
-     * {@code PooledRefMetadata}), given what the pool's own predicate said.
+     * {@code PooledRefMetadata}), given what the pool's own predicate said and the pool's idle for it (ms; -1 if not
+     * read), at or above {@link #retireFloorMs()}.
      */
-    public boolean evicts(Object pooledConnection, Object metadata, boolean ownVerdict) {
+    public boolean evicts(Object pooledConnection, Object metadata, boolean ownVerdict, long idleMs) {
         return ownVerdict;
     }
 
-    /** Exit of an {@code HttpClientOperations} constructor: a request begins on the channel. */
-    public void requestStarted(Object channel) {
+    /** Exit of the constructor of Reactor Netty's {@code PooledConnection}: a pooled connection is made on the channel. */
+    public void pooled(Object pooled, Object channel) {
+    }
+
+    /** Entry of {@code HttpClientOperations.setNettyResponse(response)} for a response head with a {@code Keep-Alive} header. */
+    public void keepAlive(Object channel, String keepAlive) {
     }
 
     /**
-     * Entry of {@code HttpClientOperations.onInboundNext(ctx, msg)} for a response's head ({@code keepAlive}: its
-     * {@code Keep-Alive} header, or null) or its last content, or both.
+     * Entry of {@code HttpClientOperations.onInboundClose()}, or of {@code ChannelOperations.onInboundError} with an
+     * I/O failure: the connection closed (or reset) under an exchange ({@code ops}, a server's too), which fails it if
+     * its response had not begun.
      */
-    public void response(Object channel, boolean head, String keepAlive, boolean last) {
+    public void inboundClosed(Object channel, Object ops) {
     }
 
-    /** Entry of {@code ChannelOperationsHandler.channelInactive(ctx)}: the channel is closed. */
+    /** Entry of {@code ChannelOperationsHandler.channelInactive(ctx)} of a channel without a parent: it is closed. */
     public void inactive(Object channel) {
     }
 }

@@ -108,7 +108,8 @@ public final class ConnectionTracker {
         long now = System.currentTimeMillis();
         idleMs = Math.max(0, idleMs);
         EventSink.get().close(CloseEvent.ofClient(now, family, s.localPacked(), s.local(), s.remotePacked(), s.remote(),
-                closer, idleMs, s.requests, Math.max(idleMs, now - s.openedMillis), failedAfterIdleMs));
+                closer, idleMs, s.requests, Math.max(idleMs, s.ageMs >= 0 ? s.ageMs : now - s.openedMillis),
+                failedAfterIdleMs));
     }
 
     public void warnOnce(String message) {

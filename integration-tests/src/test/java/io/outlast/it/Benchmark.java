@@ -167,7 +167,8 @@ public final class Benchmark {
             }
             for (int pair = 0; pair < pairs; pair++) {
                 try (ServerProcess without = ServerProcess.start(Jdk.JDK17, app, null);
-                     ServerProcess with = ServerProcess.start(Jdk.JDK17, app, "upstream=60s,log.closes=none")) {
+                     ServerProcess with = ServerProcess.start(Jdk.JDK17, app,
+                             System.getProperty("bench.agent", "upstream=60s,log.closes=none"))) {
                     String command = "bench " + upstream.port + " 4 ";
                     benchBoth(without, with, command + warmup);
                     for (int w = 0; w < windows; w++) {

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the client's own exception (the test can fail); with the agent told the upstream's idle ({@code upstream=2s}),
  * at start or attached, none do, and the pools retire connections themselves ({@code closer=client-idle}). With the
  * agent and nothing set, the client keeps its own behaviour: the requests still fail, and each is logged and counted
- * in {@code status} as the race.
+ * in {@code status} as the race. With an upstream that announces its idle ({@code Keep-Alive: timeout=2}) and nothing
+ * set, the pools retire connections before it: none fail.
  */
 class ClientRaceTest {
     static final String UPSTREAM = "undertow-2.3";
@@ -38,8 +39,9 @@ class ClientRaceTest {
                 {"reactor-netty-1.2", Jdk.JDK25, "PrematureCloseException", "NativeIoException"}};
         List<Arguments> out = new ArrayList<>();
         for (Object[] c : clients) {
-            for (String mode : new String[] {"no agent", "-javaagent", "attached", "nothing set"}) {
-                if ((c[1] == Jdk.JDK25 || c[0].equals("reactor-netty-1.1")) && mode.equals("nothing set")
+            for (String mode : new String[] {"no agent", "-javaagent", "attached", "nothing set", "announced"}) {
+                if ((c[1] == Jdk.JDK25 || c[0].equals("reactor-netty-1.1"))
+                        && (mode.equals("nothing set") || mode.equals("announced"))
                         || c[1] == Jdk.JDK25 && !mode.equals("-javaagent")) {
                     continue;
                 }
@@ -53,8 +55,11 @@ class ClientRaceTest {
     @MethodSource("cases")
     void race(String app, Jdk jdk, String mode, String failure, String reset) throws Exception {
         String agent = mode.equals("-javaagent") ? "upstream=" + UPSTREAM_IDLE_MS + "ms"
-                : mode.equals("nothing set") ? "" : null;
-        try (ServerProcess upstream = ServerProcess.start(Jdk.JDK17, UPSTREAM, null, "-Dapp.idle=" + UPSTREAM_IDLE_MS);
+                : mode.equals("nothing set") || mode.equals("announced") ? "" : null;
+        String idle = "-Dapp.idle=" + UPSTREAM_IDLE_MS;
+        String[] upstreamArgs = mode.equals("announced")
+                ? new String[] {idle, "-Dapp.keepAlive=timeout=" + UPSTREAM_IDLE_MS / 1000} : new String[] {idle};
+        try (ServerProcess upstream = ServerProcess.start(Jdk.JDK17, UPSTREAM, null, upstreamArgs);
              DelayingRelay relay = new DelayingRelay(upstream.port, RELAY_DELAY_MS);
              ServerProcess client = ServerProcess.start(jdk, app, agent)) {
             if (mode.equals("attached")) {
@@ -90,8 +95,12 @@ class ClientRaceTest {
                 assertTrue(client.count(l -> l.contains("close client=reactor-netty") && l.contains("closer=client-idle"))
                         > 0, "no connection retired by its pool\n" + client.output());
                 assertEquals(0, client.count(l -> l.contains("failed_after_idle_ms=")), client.output());
+                // the agent's predicate is kept in each pool's config, not wrapped anew at each ask
+                assertEquals(0, client.count(l -> l.contains("could not be kept")), client.output());
                 String status = status(client, "requests failed on a connection reused after an idle gap: 0");
-                assertTrue(status.contains("client pools: retire idle 1s (upstream 2s)"), status);
+                assertTrue(status.contains(mode.equals("announced")
+                        ? "client pools: retire idle the pool's own (no upstream=)" : "client pools: retire idle 1s (upstream 2s)"),
+                        status);
                 assertTrue(status.contains("client reactor-netty upstream 127.0.0.1:" + relay.port()), status);
             }
         }

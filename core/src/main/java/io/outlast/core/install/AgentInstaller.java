@@ -246,6 +246,9 @@ public final class AgentInstaller implements EventLog.Listener {
         if (!next.servers.equals(before.servers)) {
             fixed.add("servers");
         }
+        if (!next.clients.equals(before.clients)) {
+            fixed.add("clients");
+        }
         if (!next.log.equals(before.log) || next.json != before.json) {
             fixed.add("log, log.format");
         }

@@ -1,25 +1,21 @@
 package io.outlast.instrumentation.reactorclient;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.outlast.bootstrap.ReactorClientHooks;
 import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 import reactor.netty.Connection;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * A client exchange: made for each request on a pooled connection (its start), and its inbound messages (the
- * response's head, with any {@code Keep-Alive: timeout=} the upstream announces, and its end). An HTTP/2 stream's
- * channel (it has a parent) is not a pooled connection: left alone. Parameters stay {@code Object}: the agent's
- * loader cannot see Reactor Netty; the casts are inlined into its classes, where they resolve.
+ * A client exchange: a response head's {@code Keep-Alive: timeout=} (the upstream's own idle, announced), and the
+ * connection's close under the exchange. Nothing else per request: advice here cost 1.5% of a pooled request's CPU
+ * when it also counted requests and times (docs/performance.md), which the pool's metadata counts already. Parameters stay {@code Object}: the agent's loader cannot see Reactor Netty; the casts are inlined into its
+ * classes, where they resolve.
  */
 final class ClientOperationsInstrumentation implements TypeInstrumentation {
     @Override
@@ -30,30 +26,25 @@ final class ClientOperationsInstrumentation implements TypeInstrumentation {
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
         return builder
-                .visit(Advice.to(StartAdvice.class).on(isConstructor().and(takesArguments(5))
-                        .and(takesArgument(0, named("reactor.netty.Connection")))))
-                .visit(Advice.to(InboundAdvice.class).on(named("onInboundNext").and(takesArguments(2))));
+                .visit(Advice.to(ResponseAdvice.class).on(named("setNettyResponse").and(takesArguments(1))))
+                .visit(Advice.to(CloseAdvice.class).on(named("onInboundClose").and(takesArguments(0))));
     }
 
-    public static final class StartAdvice {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Argument(0) Object connection) {
-            Channel channel = ((Connection) connection).channel();
-            if (channel.parent() == null) {
-                ReactorClientHooks.get().requestStarted(channel);
+    /** Once per response, with its head: not in {@code onInboundNext}, which every inbound message passes. */
+    public static final class ResponseAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object ops, @Advice.Argument(0) Object response) {
+            String keepAlive = ((HttpResponse) response).headers().get(HttpHeaderNames.KEEP_ALIVE);
+            if (keepAlive != null) {
+                ReactorClientHooks.get().keepAlive(((Connection) ops).channel(), keepAlive);
             }
         }
     }
 
-    public static final class InboundAdvice {
+    public static final class CloseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) Object ctx, @Advice.Argument(1) Object msg) {
-            boolean head = msg instanceof HttpResponse;
-            boolean last = msg instanceof LastHttpContent;
-            if (head || last) {
-                ReactorClientHooks.get().response(((ChannelHandlerContext) ctx).channel(), head,
-                        head ? ((HttpResponse) msg).headers().get("Keep-Alive") : null, last);
-            }
+        public static void enter(@Advice.This Object ops) {
+            ReactorClientHooks.get().inboundClosed(((Connection) ops).channel(), ops);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.outlast.instrumentation.reactorclient;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.outlast.bootstrap.ReactorClientHooks;
 import io.outlast.family.TypeInstrumentation;
@@ -11,7 +12,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Reactor Netty's bridge handler, in every channel's pipeline for the channel's life (in its pool too): its
- * {@code channelInactive} is the connection's close, whoever made it.
+ * {@code channelInactive} is the connection's close, whoever made it; at its exit, once the exchange on it has been told
+ * (the failure of a request the close cut, {@link ClientOperationsInstrumentation}).
  */
 final class InactiveInstrumentation implements TypeInstrumentation {
     @Override
@@ -25,9 +27,12 @@ final class InactiveInstrumentation implements TypeInstrumentation {
     }
 
     public static final class InactiveAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) Object ctx) {
-            ReactorClientHooks.get().inactive(((ChannelHandlerContext) ctx).channel());
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Argument(0) Object ctx) {
+            Channel channel = ((ChannelHandlerContext) ctx).channel();
+            if (channel.parent() == null) {
+                ReactorClientHooks.get().inactive(channel);
+            }
         }
     }
 }

@@ -20,8 +20,8 @@ public final class ReactorClientInstrumentationModule extends FamilyModule {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return Arrays.asList(new PoolConfigInstrumentation(), new ClientOperationsInstrumentation(),
-                new InactiveInstrumentation());
+        return Arrays.asList(new PoolConfigInstrumentation(), new PooledConnectionInstrumentation(),
+                new ClientOperationsInstrumentation(), new ChannelOperationsInstrumentation(), new InactiveInstrumentation());
     }
 
     @Override

@@ -11,25 +11,63 @@ import io.outlast.family.ConnectionTracker;
 import io.outlast.family.KeepAlive;
 import io.outlast.family.LiveFamily;
 import io.outlast.family.Reflection;
+import io.outlast.family.Timeouts;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 /**
  * Reactor Netty's client pools as the agent governs them. A pooled connection is retired (evicted by its pool, as
  * its own {@code maxIdleTime} would) once idle for the client idle in force, or for less than the idle its upstream
- * announced; each connection's close is logged with who closed it. Connections are followed by channel, from their
- * first request seen.
+ * announced; each connection's close is logged with who closed it. Connections are followed by channel from their
+ * making (or, open before the agent, from their retirement or their close under a request); their requests, age and
+ * idle are the pool's own counts, read at their close.
  */
 final class ReactorClientPools extends ReactorClientHooks implements LiveFamily {
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
+    /** The shortest idle an upstream announced ({@code Keep-Alive: timeout=}, ms), or -1. */
+    private volatile long shortestAnnouncedMs = -1;
 
     ReactorClientPools(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
+        reconfigured();
+    }
+
+    /** The retire floor for the settings in force and the idles announced so far. */
+    @Override
+    public void reconfigured() {
+        Timeouts t = tracker.timeouts();
+        long announced = shortestAnnouncedMs;
+        long floor = t.clientIdleMs;
+        if (announced >= 0) {
+            long retire = t.clientRetireMs(announced);
+            floor = floor < 0 ? retire : Math.min(floor, retire);
+        }
+        ReactorClientHooks.retireFloorMs(floor);
+    }
+
+    @Override
+    public void stop() {
+        ReactorClientHooks.retireFloorMs(-1);
     }
 
     @Override
     public Object evictionPredicate(Object config, Object predicate) {
-        return kept(config, "evictionPredicate", new PoolEviction(predicate));
+        return kept(config, "evictionPredicate", new PoolEviction(predicate, idleTime(config)));
+    }
+
+    /** The pool's {@code PooledRefMetadata.idleTime()} as {@code (Object)long}, or null. */
+    private MethodHandle idleTime(Object config) {
+        ReactorClientApi api = ReactorClientApi.CACHE.get(config.getClass());
+        try {
+            return api == null ? null : MethodHandles.publicLookup().unreflect(api.idleTime)
+                    .asType(MethodType.methodType(long.class, Object.class));
+        } catch (IllegalAccessException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override
@@ -49,6 +87,20 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
     }
 
     @Override
+    public void pooled(Object pooled, Object channel) {
+        registry.putIfAbsent(channel, new ClientConnectionState(pooled, tracker.family()));
+    }
+
+    /** The connection's state, made now for one the agent did not see made (open before it came). */
+    private ClientConnectionState state(Object channel, Object pooled) {
+        ConnectionState s = registry.get(channel);
+        if (s == null && pooled != null) {
+            s = registry.putIfAbsent(channel, new ClientConnectionState(pooled, tracker.family()));
+        }
+        return (ClientConnectionState) s;
+    }
+
+    @Override
     public void destroying(Object pooled) {
         try {
             ReactorClientApi api = ReactorClientApi.CACHE.get(pooled.getClass());
@@ -57,7 +109,7 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
             // retired (its mark taken already), or its pool disposed; one closed already is destroyed after its
             // upstream's close (a request's failure invalidates it before the close reaches the pipeline's end)
             if (s != null && (Boolean) api.isActive.invoke(channel)) {
-                s.mark(CloseEvent.CLIENT, ((ClientConnectionState) s).idleMs());
+                s.mark(CloseEvent.CLIENT, idleMs(api, pooled));
             }
         } catch (Throwable t) {
             tracker.failed(t);
@@ -65,32 +117,26 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
     }
 
     @Override
-    public boolean evicts(Object pooled, Object metadata, boolean ownVerdict) {
+    public boolean evicts(Object pooled, Object metadata, boolean ownVerdict, long poolIdleMs) {
         try {
             ReactorClientApi api = ReactorClientApi.CACHE.get(pooled.getClass());
             if (api == null) {
                 return ownVerdict;
             }
             Object channel = api.channel.invoke(pooled);
-            ClientConnectionState s = (ClientConnectionState) registry.get(channel);
             if (ownVerdict) {
+                ConnectionState s = registry.get(channel);
                 if (s != null && (Boolean) api.isActive.invoke(channel) && (Boolean) api.isPersistent.invoke(pooled)) {
                     // the pool's own idle or lifetime retires it
-                    s.mark(CloseEvent.CLIENT_IDLE, s.idleMs());
+                    s.mark(CloseEvent.CLIENT_IDLE, (Long) api.idleTime.invoke(metadata));
                 }
                 return true;
             }
-            long limit = tracker.timeouts().clientRetireMs(s == null ? -1 : s.announcedIdleMs);
-            if (limit < 0) {
+            ClientConnectionState s = state(channel, pooled);
+            long limit = tracker.timeouts().clientRetireMs(s.announcedIdleMs);
+            long idleMs = poolIdleMs >= 0 ? poolIdleMs : (Long) api.idleTime.invoke(metadata);
+            if (limit < 0 || idleMs < limit) {
                 return false;
-            }
-            long idleMs = s != null ? s.idleMs() : (Long) api.idleTime.invoke(metadata);
-            if (idleMs < limit) {
-                return false;
-            }
-            if (s == null) {
-                // met idle in its pool, open since before the agent: its close is logged too
-                s = follow(api, channel);
             }
             s.mark(CloseEvent.CLIENT_IDLE, idleMs);
             return true;
@@ -101,43 +147,41 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
     }
 
     @Override
-    public void requestStarted(Object channel) {
-        try {
-            ClientConnectionState s = (ClientConnectionState) registry.get(channel);
-            if (s == null) {
-                ReactorClientApi api = ReactorClientApi.CACHE.get(channel.getClass());
-                if (api == null) {
-                    return;
-                }
-                s = follow(api, channel);
-            }
-            s.requestStarted();
-        } catch (Throwable t) {
-            tracker.failed(t);
+    public void keepAlive(Object channel, String keepAlive) {
+        ConnectionState s = registry.get(channel);
+        long announced = KeepAlive.timeoutMs(keepAlive);
+        if (!(s instanceof ClientConnectionState) || announced < 0) {
+            return;
         }
-    }
-
-    private ClientConnectionState follow(ReactorClientApi api, Object channel) throws ReflectiveOperationException {
-        ClientConnectionState s = new ClientConnectionState(null, tracker.family(), api.localAddress.invoke(channel),
-                api.remoteAddress.invoke(channel));
-        ConnectionState had = registry.putIfAbsent(channel, s);
-        return had instanceof ClientConnectionState ? (ClientConnectionState) had : s;
+        ((ClientConnectionState) s).announcedIdleMs = announced;
+        long shortest = shortestAnnouncedMs;
+        if (shortest < 0 || announced < shortest) {
+            shortestAnnouncedMs = announced;
+            reconfigured();
+        }
     }
 
     @Override
-    public void response(Object channel, boolean head, String keepAlive, boolean last) {
-        ClientConnectionState s = (ClientConnectionState) registry.get(channel);
-        if (s == null) {
-            return;
-        }
-        if (head) {
-            s.responseStarted();
-            if (keepAlive != null) {
-                s.announcedIdleMs = KeepAlive.timeoutMs(keepAlive);
+    public void inboundClosed(Object channel, Object ops) {
+        try {
+            ReactorClientApi api = ReactorClientApi.CACHE.get(ops.getClass());
+            if (api == null || !api.responseState.getDeclaringClass().isInstance(ops)
+                    || api.responseState.get(ops) != null || (Boolean) api.isInboundDisposed.invoke(ops)) {
+                return;
             }
-        }
-        if (last) {
-            s.responseEnded();
+            ClientConnectionState s = (ClientConnectionState) registry.get(channel);
+            Object pooled = s == null ? null : s.pooled.get();
+            Object ref = pooled == null ? null : api.pooledRef.get(pooled);
+            if (ref == null) {
+                return;
+            }
+            // closed before its response began: the upstream's close; on a reused connection, the race
+            long gapMs = System.currentTimeMillis() - (Long) api.releaseTimestamp.invoke(ref);
+            if ((Integer) api.acquireCount.invoke(ref) > 1 && s.mark(CloseEvent.PEER, gapMs)) {
+                s.failedAfterIdleMs = gapMs;
+            }
+        } catch (Throwable t) {
+            tracker.failed(t);
         }
     }
 
@@ -148,20 +192,27 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
             return;
         }
         try {
-            String closer = s.closer();
-            long idleMs = closer != null ? s.idleAtMarkMs() : s.idleMs();
-            long failedAfter = -1;
-            if (closer == null) {
-                closer = CloseEvent.PEER;
-                if (s.awaitingResponse && s.reuseGapMs >= 0) {
-                    // the upstream closed a connection reused for a request it had not answered: the race
-                    failedAfter = s.reuseGapMs;
-                    idleMs = s.reuseGapMs;
-                }
+            ReactorClientApi api = ReactorClientApi.CACHE.get(channel.getClass());
+            Object pooled = s.pooled.get();
+            Object ref = api == null || pooled == null ? null : api.pooledRef.get(pooled);
+            if (ref == null) {
+                // never handed out by its pool: no request on it
+                return;
             }
-            tracker.closedClient(s, closer, idleMs, failedAfter);
+            s.addresses(api.localAddress.invoke(channel), api.remoteAddress.invoke(channel));
+            s.requests = (Integer) api.acquireCount.invoke(ref);
+            s.ageMs = (Long) api.lifeTime.invoke(ref);
+            String closer = s.closer();
+            long idleMs = closer != null ? s.idleAtMarkMs() : (Long) api.idleTime.invoke(ref);
+            tracker.closedClient(s, closer != null ? closer : CloseEvent.PEER, idleMs, s.failedAfterIdleMs);
         } catch (Throwable t) {
             tracker.failed(t);
         }
+    }
+
+    /** The pool's idle for a pooled connection (0 while in use). */
+    private static long idleMs(ReactorClientApi api, Object pooled) throws ReflectiveOperationException {
+        Object ref = api.pooledRef.get(pooled);
+        return ref == null ? 0 : (Long) api.idleTime.invoke(ref);
     }
 }
