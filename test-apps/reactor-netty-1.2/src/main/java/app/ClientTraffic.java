@@ -23,6 +23,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * connection the upstream closes under it fails, as the race has it.
  */
 final class ClientTraffic {
+    /** The bench command's client, kept from one run to the next (its pool warm). */
+    private static final java.util.concurrent.atomic.AtomicReference<HttpClient> BENCH_CLIENT =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private ClientTraffic() {
     }
 
@@ -126,7 +130,4 @@ final class ClientTraffic {
         }
         return "BENCH requests=" + done.get() + " cpu_ns=" + (os.getProcessCpuTime() - cpu);
     }
-
-    private static final java.util.concurrent.atomic.AtomicReference<HttpClient> BENCH_CLIENT =
-            new java.util.concurrent.atomic.AtomicReference<>();
 }

@@ -170,8 +170,7 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
                 return;
             }
             ClientConnectionState s = (ClientConnectionState) registry.get(channel);
-            Object pooled = s == null ? null : s.pooled.get();
-            Object ref = pooled == null ? null : api.pooledRef.get(pooled);
+            Object ref = s == null ? null : pooledRef(api, s.pooled.get());
             if (ref == null) {
                 return;
             }
@@ -193,10 +192,9 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
         }
         try {
             ReactorClientApi api = ReactorClientApi.CACHE.get(channel.getClass());
-            Object pooled = s.pooled.get();
-            Object ref = api == null || pooled == null ? null : api.pooledRef.get(pooled);
+            Object ref = api == null ? null : pooledRef(api, s.pooled.get());
             if (ref == null) {
-                // never handed out by its pool: no request on it
+                // never handed out by its pool (no request on it), or an HTTP/2 pool's, not followed
                 return;
             }
             s.addresses(api.localAddress.invoke(channel), api.remoteAddress.invoke(channel));
@@ -212,7 +210,12 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
 
     /** The pool's idle for a pooled connection (0 while in use). */
     private static long idleMs(ReactorClientApi api, Object pooled) throws ReflectiveOperationException {
-        Object ref = api.pooledRef.get(pooled);
+        Object ref = pooledRef(api, pooled);
         return ref == null ? 0 : (Long) api.idleTime.invoke(ref);
+    }
+
+    /** A pooled connection's slot in its pool (its metadata), or null: none yet, or not an HTTP/1.1 pool's. */
+    private static Object pooledRef(ReactorClientApi api, Object pooled) throws IllegalAccessException {
+        return api.pooledRef.getDeclaringClass().isInstance(pooled) ? api.pooledRef.get(pooled) : null;
     }
 }
