@@ -10,9 +10,6 @@ public final class ClientConnectionState extends ConnectionState {
     public volatile long announcedIdleMs = -1;
     /** The idle gap (ms) before a request the upstream's close failed, or -1. */
     public volatile long failedAfterIdleMs = -1;
-    /** Its requests and age, as its pool counted them, read at its close. */
-    public int requests;
-    public long ageMs = -1;
     /** The client's own object for the connection (a pool's), weak: it must not outlive the connection. */
     public final java.lang.ref.WeakReference<Object> pooled;
 

@@ -21,11 +21,6 @@ public final class PoolEviction implements BiPredicate<Object, Object> {
         this.idleTime = idleTime;
     }
 
-    /** The pool's own predicate. */
-    public Object own() {
-        return own;
-    }
-
     @Override
     public boolean test(Object pooled, Object metadata) {
         boolean evicts = own != null && own.test(pooled, metadata);

@@ -101,14 +101,16 @@ public final class ConnectionTracker {
     }
 
     /**
-     * The close event of a client pool's connection ({@code failedAfterIdleMs}: the idle gap before a request the
-     * close failed, or -1).
+     * The close event of a client pool's connection, with its requests and age as its pool counted them ({@code ageMs}
+     * -1: from when the agent met it; {@code failedAfterIdleMs}: the idle gap before a request the close failed, or
+     * -1).
      */
-    public void closedClient(ClientConnectionState s, String closer, long idleMs, long failedAfterIdleMs) {
+    public void closedClient(ClientConnectionState s, String closer, long idleMs, long requests, long ageMs,
+                             long failedAfterIdleMs) {
         long now = System.currentTimeMillis();
         idleMs = Math.max(0, idleMs);
         EventSink.get().close(CloseEvent.ofClient(now, family, s.localPacked(), s.local(), s.remotePacked(), s.remote(),
-                closer, idleMs, s.requests, Math.max(idleMs, s.ageMs >= 0 ? s.ageMs : now - s.openedMillis),
+                closer, idleMs, requests, Math.max(idleMs, ageMs >= 0 ? ageMs : now - s.openedMillis),
                 failedAfterIdleMs));
     }
 

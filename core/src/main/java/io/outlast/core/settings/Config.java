@@ -135,9 +135,8 @@ public final class Config {
             clientIdleMs = upstreamMs > 0 ? Timeouts.retireBefore(upstreamMs, marginMs) : -1;
         }
         timeouts = new Timeouts(idleMs, headerMs, clientIdleMs, marginMs);
-        servers = families(in.get("servers"), FAMILIES, "server");
-        clients = in.containsKey("clients") && in.get("clients").value.trim().equalsIgnoreCase("none") ? NO_CLIENTS
-                : families(in.get("clients"), CLIENT_FAMILIES, "client");
+        servers = families(in.get("servers"), FAMILIES, "server", false);
+        clients = families(in.get("clients"), CLIENT_FAMILIES, "client", true);
         Source logSource = in.get("log");
         log = logSource == null ? "stderr" : nonEmpty(logSource, "stderr, stdout, app or a file path");
         json = "json".equals(oneOf(in.get("log.format"), "text", "text", "json"));
@@ -261,24 +260,29 @@ public final class Config {
         return s.value.trim();
     }
 
-    private static Set<String> families(Source s, List<String> known, String kind) throws ConfigException {
+    /** {@code noneAllowed}: "none" is a value (clients may all be off; a server family is the agent's reason to be). */
+    private static Set<String> families(Source s, List<String> known, String kind, boolean noneAllowed)
+            throws ConfigException {
         Set<String> out = new LinkedHashSet<>();
         if (s == null || s.value.trim().equalsIgnoreCase("all")) {
             return out;
         }
+        if (noneAllowed && s.value.trim().equalsIgnoreCase("none")) {
+            return NO_CLIENTS;
+        }
+        String valid = "valid: all, " + (noneAllowed ? "none, " : "") + String.join(", ", known);
         for (String f : s.value.split("[,+\\s]+")) {
             String name = f.trim().toLowerCase(Locale.ROOT);
             if (name.isEmpty()) {
                 continue;
             }
             if (!known.contains(name)) {
-                throw s.error("unknown " + kind + " family '" + name + "'; valid: all, "
-                        + (kind.equals("client") ? "none, " : "") + String.join(", ", known));
+                throw s.error("unknown " + kind + " family '" + name + "'; " + valid);
             }
             out.add(name);
         }
         if (out.isEmpty()) {
-            throw s.error("empty; valid: all, " + (kind.equals("client") ? "none, " : "") + String.join(", ", known));
+            throw s.error("empty; " + valid);
         }
         return Collections.unmodifiableSet(out);
     }

@@ -198,11 +198,10 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
                 return;
             }
             s.addresses(api.localAddress.invoke(channel), api.remoteAddress.invoke(channel));
-            s.requests = (Integer) api.acquireCount.invoke(ref);
-            s.ageMs = (Long) api.lifeTime.invoke(ref);
             String closer = s.closer();
             long idleMs = closer != null ? s.idleAtMarkMs() : (Long) api.idleTime.invoke(ref);
-            tracker.closedClient(s, closer != null ? closer : CloseEvent.PEER, idleMs, s.failedAfterIdleMs);
+            tracker.closedClient(s, closer != null ? closer : CloseEvent.PEER, idleMs,
+                    (Integer) api.acquireCount.invoke(ref), (Long) api.lifeTime.invoke(ref), s.failedAfterIdleMs);
         } catch (Throwable t) {
             tracker.failed(t);
         }
