@@ -157,8 +157,9 @@ final class PekkoConnections implements HeaderPhase<PekkoConnection>, LiveFamily
         // then it is that state the stages are tied to
         PekkoConnection s = track(fresh, api, g.tcpActor, g.tcpLogic, g.parser, g.idleLogic);
         if (g.tlsActor != null) {
-            if (s == fresh) {
-                // the handshake is timed as a header, from the accept
+            // the handshake is timed as a header, from the accept. Under load the stream's first hook may have made the
+            // state before this returned (then s is not fresh): still before any byte of a request, the handshake's
+            if (s == fresh || s.requests == 0 && s.bytesNanos == 0 && s.headerStartNanos == 0) {
                 s.handshaking = true;
                 s.headerStartNanos = nanoTime();
             }
