@@ -48,7 +48,7 @@ class FamilyBoundaryTest {
                 assertTrue(read > 3, module.family() + ": its classes were not found at " + location);
             }
         }
-        assertEquals(12, families.size(), "all twelve families (eleven of servers, one of clients) found: " + families);
+        assertEquals(13, families.size(), "all thirteen families (eleven of servers, two of clients) found: " + families);
         assertTrue(offending.isEmpty(), "classes of a family that refer to the agent's core: " + offending);
     }
 

@@ -5,7 +5,7 @@ package io.outlast.bootstrap;
  * (whose metadata counts its requests and idle), the idle the upstream announced on it ({@code Keep-Alive: timeout=}),
  * and a request its upstream's close failed. Nothing here is written per request.
  */
-public final class ClientConnectionState extends ConnectionState {
+public class ClientConnectionState extends ConnectionState {
     /** The idle the upstream announced on this connection ({@code Keep-Alive: timeout=}, ms), or -1. */
     public volatile long announcedIdleMs = -1;
     /** The idle gap (ms) before a request the upstream's close failed, or -1. */

@@ -36,7 +36,10 @@ class ClientRaceTest {
     static Stream<Arguments> cases() {
         Object[][] clients = {{"reactor-netty-1.1", Jdk.JDK17, "PrematureCloseException", "NativeIoException"},
                 {"reactor-netty-1.2", Jdk.JDK17, "PrematureCloseException", "NativeIoException"},
-                {"reactor-netty-1.2", Jdk.JDK25, "PrematureCloseException", "NativeIoException"}};
+                {"reactor-netty-1.2", Jdk.JDK25, "PrematureCloseException", "NativeIoException"},
+                // HttpClient 5 classic: a request written onto the closed connection, answered by nothing
+                {"httpcore-5", Jdk.JDK17, "NoHttpResponseException", "SocketException"},
+                {"httpcore-5", Jdk.JDK25, "NoHttpResponseException", "SocketException"}};
         List<Arguments> out = new ArrayList<>();
         for (Object[] c : clients) {
             for (String mode : new String[] {"no agent", "-javaagent", "attached", "nothing set", "announced"}) {
@@ -48,12 +51,18 @@ class ClientRaceTest {
                 out.add(Arguments.of(c[0], c[1], mode, c[2], c[3]));
             }
         }
-        return out.stream();
+        return out.stream().filter(Jdk::selected);
+    }
+
+    /** The client family a test-app's client is of. */
+    static String family(String app) {
+        return app.startsWith("reactor-netty") ? "reactor-netty" : "apache-httpclient";
     }
 
     @ParameterizedTest(name = "{0} on {1}, {2}")
     @MethodSource("cases")
     void race(String app, Jdk jdk, String mode, String failure, String reset) throws Exception {
+        String family = family(app);
         String agent = mode.equals("-javaagent") ? "upstream=" + UPSTREAM_IDLE_MS + "ms"
                 : mode.equals("nothing set") || mode.equals("announced") ? "" : null;
         String idle = "-Dapp.idle=" + UPSTREAM_IDLE_MS;
@@ -85,14 +94,14 @@ class ClientRaceTest {
                 // each failure is the upstream's close of a reused connection under its request, logged and counted
                 client.await(mark, l -> client.count(x -> x.contains("failed_after_idle_ms=")) >= failed,
                         Duration.ofSeconds(5));
-                assertEquals(failed, client.count(l -> l.contains("close client=reactor-netty")
+                assertEquals(failed, client.count(l -> l.contains("close client=" + family)
                         && l.contains("closer=peer") && l.contains("failed_after_idle_ms=")), client.output());
                 assertTrue(status(client, "requests failed on a connection reused after an idle gap: " + failed)
-                        .contains("client reactor-netty upstream 127.0.0.1:" + relay.port()));
+                        .contains("client " + family + " upstream 127.0.0.1:" + relay.port()));
             } else if (!mode.equals("no agent")) {
                 assertEquals(0, Integer.parseInt(t.get("failed")), "requests failed with the agent: " + t + "\n"
                         + client.output());
-                assertTrue(client.count(l -> l.contains("close client=reactor-netty") && l.contains("closer=client-idle"))
+                assertTrue(client.count(l -> l.contains("close client=" + family) && l.contains("closer=client-idle"))
                         > 0, "no connection retired by its pool\n" + client.output());
                 assertEquals(0, client.count(l -> l.contains("failed_after_idle_ms=")), client.output());
                 // the agent's predicate is kept in each pool's config, not wrapped anew at each ask
@@ -101,7 +110,7 @@ class ClientRaceTest {
                 assertTrue(status.contains(mode.equals("announced")
                         ? "client pools: retire idle the pool's own (no upstream=)" : "client pools: retire idle 1s (upstream 2s)"),
                         status);
-                assertTrue(status.contains("client reactor-netty upstream 127.0.0.1:" + relay.port()), status);
+                assertTrue(status.contains("client " + family + " upstream 127.0.0.1:" + relay.port()), status);
             }
         }
     }

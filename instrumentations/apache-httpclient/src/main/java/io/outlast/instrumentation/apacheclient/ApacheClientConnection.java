@@ -1,0 +1,24 @@
+package io.outlast.instrumentation.apacheclient;
+
+import io.outlast.bootstrap.ClientConnectionState;
+
+/**
+ * A pooled connection of Apache HttpClient 5, keyed by the client's connection object. Written by the thread that
+ * holds its lease, one at a time; read at its close, which a pool's evictor may run.
+ */
+final class ApacheClientConnection extends ClientConnectionState {
+    /** When it went back to its pool (ns), or 0 while leased. */
+    volatile long idleSinceNanos;
+    volatile int requests;
+    /** The idle gap (ms) before its latest request, or -1 before its first reuse. */
+    volatile long gapMs = -1;
+
+    ApacheClientConnection(Object connection, String family) {
+        super(connection, family);
+    }
+
+    long idleMs(long nowNanos) {
+        long since = idleSinceNanos;
+        return since == 0 ? 0 : (nowNanos - since) / 1_000_000;
+    }
+}
