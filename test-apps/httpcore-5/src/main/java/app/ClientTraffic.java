@@ -10,9 +10,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -40,26 +38,16 @@ final class ClientTraffic {
     }
 
     private static List<String> loop(int port, int loop, int requests, long min, long max) throws Exception {
-        List<String> out = new ArrayList<>();
         try (CloseableHttpClient client = pooled(1)) {
-            for (int i = 0; i < requests; i++) {
-                if (i > 0) {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(min, max + 1));
-                }
+            return ClientLoad.posts(requests, min, max, i -> {
                 HttpPost post = new HttpPost("http://127.0.0.1:" + port + "/orders");
                 post.setEntity(new StringEntity("order " + loop + "-" + i, ContentType.TEXT_PLAIN));
-                try {
-                    Integer status = client.execute(post, response -> {
-                        EntityUtils.consume(response.getEntity());
-                        return response.getCode();
-                    });
-                    out.add(status.toString());
-                } catch (java.io.IOException e) {
-                    out.add(e.getClass().getSimpleName());
-                }
-            }
+                return client.execute(post, response -> {
+                    EntityUtils.consume(response.getEntity());
+                    return response.getCode();
+                });
+            });
         }
-        return out;
     }
 
     static String bench(String args) {

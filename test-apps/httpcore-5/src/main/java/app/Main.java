@@ -17,7 +17,8 @@ import java.net.InetAddress;
  * Apache HttpCore 5's classic (blocking) server answering "ok": its idle is the socket's read timeout
  * ({@code SocketConfig} soTimeout, 3 min by default; -Dapp.idle=MS sets it). outlast finds it and names it, and
  * does not govern it. Driven through {@link AppControl}. Its "traffic" and "bench" commands make it a client of another
- * server, through HttpClient 5's classic pool ({@link ClientTraffic}).
+ * server, through HttpClient 5's classic pool ({@link ClientTraffic}), or 4.5's with -Dapp.client=httpclient4
+ * ({@link Client4Traffic}).
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -35,8 +36,13 @@ public final class Main {
                 .setRequestRouter((request, context) -> ok)
                 .create();
         server.start();
-        AppControl.command("traffic", ClientTraffic::run);
-        AppControl.command("bench", ClientTraffic::bench);
+        if ("httpclient4".equals(System.getProperty("app.client"))) {
+            AppControl.command("traffic", Client4Traffic::run);
+            AppControl.command("bench", Client4Traffic::bench);
+        } else {
+            AppControl.command("traffic", ClientTraffic::run);
+            AppControl.command("bench", ClientTraffic::bench);
+        }
         AppControl.readyUntilStopped(server.getLocalPort(), Main.class);
         server.close(CloseMode.GRACEFUL);
         AppControl.stopped();

@@ -39,7 +39,10 @@ class ClientRaceTest {
                 {"reactor-netty-1.2", Jdk.JDK25, "PrematureCloseException", "NativeIoException"},
                 // HttpClient 5 classic: a request written onto the closed connection, answered by nothing
                 {"httpcore-5", Jdk.JDK17, "NoHttpResponseException", "SocketException"},
-                {"httpcore-5", Jdk.JDK25, "NoHttpResponseException", "SocketException"}};
+                {"httpcore-5", Jdk.JDK25, "NoHttpResponseException", "SocketException"},
+                // HttpClient 4.5 in the same test-app
+                {"httpcore-5+httpclient4", Jdk.JDK17, "NoHttpResponseException", "SocketException"},
+                {"httpcore-5+httpclient4", Jdk.JDK25, "NoHttpResponseException", "SocketException"}};
         List<Arguments> out = new ArrayList<>();
         for (Object[] c : clients) {
             for (String mode : new String[] {"no agent", "-javaagent", "attached", "nothing set", "announced"}) {
@@ -52,6 +55,12 @@ class ClientRaceTest {
             }
         }
         return out.stream().filter(Jdk::selected);
+    }
+
+    /** A row's client "APP+CLIENT": the test-app's switch to that client of its two. */
+    static String[] clientArgs(String client) {
+        int plus = client.indexOf('+');
+        return plus < 0 ? new String[0] : new String[] {"-Dapp.client=" + client.substring(plus + 1)};
     }
 
     /** The client family a test-app's client is of. */
@@ -70,7 +79,7 @@ class ClientRaceTest {
                 ? new String[] {idle, "-Dapp.keepAlive=timeout=" + UPSTREAM_IDLE_MS / 1000} : new String[] {idle};
         try (ServerProcess upstream = ServerProcess.start(Jdk.JDK17, UPSTREAM, null, upstreamArgs);
              DelayingRelay relay = new DelayingRelay(upstream.port, RELAY_DELAY_MS);
-             ServerProcess client = ServerProcess.start(jdk, app, agent)) {
+             ServerProcess client = ServerProcess.start(jdk, app.split("\\+")[0], agent, clientArgs(app))) {
             if (mode.equals("attached")) {
                 client.attach("upstream=" + UPSTREAM_IDLE_MS + "ms");
             }

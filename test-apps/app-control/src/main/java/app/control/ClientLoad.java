@@ -19,6 +19,11 @@ public final class ClientLoad {
         List<String> run(int port, int loop, int requests, long minGapMs, long maxGapMs) throws Exception;
     }
 
+    /** The i-th POST of a loop: its status. */
+    public interface Post {
+        int post(int i) throws java.io.IOException;
+    }
+
     /** One request of "bench"; a failure is not counted. */
     public interface Call {
         void call(int port) throws Exception;
@@ -65,6 +70,22 @@ public final class ClientLoad {
                 + (loops * requests - ok) + " errors=");
         failures.forEach((k, v) -> b.append(k).append(':').append(v).append(';'));
         return b.toString();
+    }
+
+    /** A loop's POSTs after idle gaps in [min, max]: each one's status, or its I/O failure's simple class name. */
+    public static List<String> posts(int requests, long minGapMs, long maxGapMs, Post post) throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            if (i > 0) {
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(minGapMs, maxGapMs + 1));
+            }
+            try {
+                out.add(Integer.toString(post.post(i)));
+            } catch (java.io.IOException e) {
+                out.add(e.getClass().getSimpleName());
+            }
+        }
+        return out;
     }
 
     /**

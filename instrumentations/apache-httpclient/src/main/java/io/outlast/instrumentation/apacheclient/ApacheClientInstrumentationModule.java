@@ -10,19 +10,23 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Apache HttpClient 5's classic pool (Spring's RestTemplate and RestClient on HttpComponents, Feign, most blocking
+ * Apache HttpClient's classic pools, 5 and 4.5 (Spring's RestTemplate and RestClient on HttpComponents, Feign, most blocking
  * callers): its pooled connections are retired before their upstream would close them, and each close is logged as a
  * client's.
  */
 public final class ApacheClientInstrumentationModule extends FamilyModule {
     public ApacheClientInstrumentationModule() {
-        super("apache-httpclient", "5.");
+        super("apache-httpclient", "4.5.", "5.");
     }
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return Arrays.asList(new ConnectionManagerInstrumentation(), new KeepAliveStrategyInstrumentation(),
-                new ManagedConnectionInstrumentation(), new ClientExchangeInstrumentation(), new StaleCheckInstrumentation());
+                new ManagedConnectionInstrumentation(), new ClientExchangeInstrumentation(), new StaleCheckInstrumentation(),
+                // 4.5 (org.apache.http): the same hooks
+                new Client4PoolEntryInstrumentation(), new Client4KeepAliveStrategyInstrumentation(),
+                new Client4ConnectionInstrumentation(), new Client4ExchangeInstrumentation(),
+                new Client4ConnectionBaseInstrumentation(), new Client4ConnectionManagerInstrumentation());
     }
 
     @Override
