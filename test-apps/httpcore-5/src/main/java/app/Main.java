@@ -18,7 +18,7 @@ import java.net.InetAddress;
  * ({@code SocketConfig} soTimeout, 3 min by default; -Dapp.idle=MS sets it). outlast finds it and names it, and
  * does not govern it. Driven through {@link AppControl}. Its "traffic" and "bench" commands make it a client of another
  * server, through HttpClient 5's classic pool ({@link ClientTraffic}), or 4.5's with -Dapp.client=httpclient4
- * ({@link Client4Traffic}).
+ * ({@link Client4Traffic}), or OkHttp's with -Dapp.client=okhttp ({@link OkHttpTraffic}).
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -39,6 +39,9 @@ public final class Main {
         if ("httpclient4".equals(System.getProperty("app.client"))) {
             AppControl.command("traffic", Client4Traffic::run);
             AppControl.command("bench", Client4Traffic::bench);
+        } else if ("okhttp".equals(System.getProperty("app.client"))) {
+            AppControl.command("traffic", OkHttpTraffic::run);
+            AppControl.command("bench", OkHttpTraffic::bench);
         } else {
             AppControl.command("traffic", ClientTraffic::run);
             AppControl.command("bench", ClientTraffic::bench);

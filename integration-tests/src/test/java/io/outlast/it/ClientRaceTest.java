@@ -42,7 +42,10 @@ class ClientRaceTest {
                 {"httpcore-5", Jdk.JDK25, "NoHttpResponseException", "SocketException"},
                 // HttpClient 4.5 in the same test-app
                 {"httpcore-5+httpclient4", Jdk.JDK17, "NoHttpResponseException", "SocketException"},
-                {"httpcore-5+httpclient4", Jdk.JDK25, "NoHttpResponseException", "SocketException"}};
+                {"httpcore-5+httpclient4", Jdk.JDK25, "NoHttpResponseException", "SocketException"},
+                // OkHttp 4 (retry off: on, it sends the POST again), "unexpected end of stream"
+                {"httpcore-5+okhttp", Jdk.JDK17, "IOException", "SocketException"},
+                {"httpcore-5+okhttp", Jdk.JDK25, "IOException", "SocketException"}};
         List<Arguments> out = new ArrayList<>();
         for (Object[] c : clients) {
             for (String mode : new String[] {"no agent", "-javaagent", "attached", "nothing set", "announced"}) {
@@ -65,7 +68,7 @@ class ClientRaceTest {
 
     /** The client family a test-app's client is of. */
     static String family(String app) {
-        return app.startsWith("reactor-netty") ? "reactor-netty" : "apache-httpclient";
+        return app.startsWith("reactor-netty") ? "reactor-netty" : app.endsWith("+okhttp") ? "okhttp" : "apache-httpclient";
     }
 
     @ParameterizedTest(name = "{0} on {1}, {2}")

@@ -4,6 +4,7 @@ import io.outlast.bootstrap.ApacheClientHooks;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.FamilyModule;
 import io.outlast.family.LiveFamily;
+import io.outlast.family.PooledClientConnections;
 import io.outlast.family.TypeInstrumentation;
 
 import java.util.Arrays;
@@ -31,7 +32,7 @@ public final class ApacheClientInstrumentationModule extends FamilyModule {
 
     @Override
     protected LiveFamily install(ConnectionTracker tracker) {
-        ApacheClientConnections connections = new ApacheClientConnections(tracker);
+        PooledClientConnections connections = new PooledClientConnections(tracker);
         ApacheClientHooks.set(connections);
         return connections;
     }

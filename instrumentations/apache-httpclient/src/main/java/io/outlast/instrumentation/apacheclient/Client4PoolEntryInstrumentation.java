@@ -1,6 +1,7 @@
 package io.outlast.instrumentation.apacheclient;
 
 import io.outlast.bootstrap.ApacheClientHooks;
+import io.outlast.bootstrap.ClientPoolHooks;
 import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
@@ -32,7 +33,7 @@ final class Client4PoolEntryInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(value = 0, readOnly = false) long time,
                                  @Advice.Argument(value = 1, readOnly = false) TimeUnit unit) {
-            long limitMs = ApacheClientHooks.clientIdleMs();
+            long limitMs = ClientPoolHooks.clientIdleMs();
             if (limitMs >= 0 && unit != null && (time <= 0 || unit.toMillis(time) > limitMs)) {
                 time = Math.max(1, limitMs);
                 unit = TimeUnit.MILLISECONDS;

@@ -1,6 +1,7 @@
 package io.outlast.instrumentation.apacheclient;
 
 import io.outlast.bootstrap.ApacheClientHooks;
+import io.outlast.bootstrap.ClientPoolHooks;
 import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
@@ -35,7 +36,7 @@ final class ConnectionManagerInstrumentation implements TypeInstrumentation {
     public static final class ReleaseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(value = 2, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object keepAlive) {
-            long limitMs = ApacheClientHooks.clientIdleMs();
+            long limitMs = ClientPoolHooks.clientIdleMs();
             if (limitMs >= 0 && keepAlive != null) {
                 TimeValue given = (TimeValue) keepAlive;
                 if (!TimeValue.isPositive(given) || given.toMilliseconds() > limitMs) {

@@ -7,11 +7,10 @@ import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.PoolDestroy;
 import io.outlast.bootstrap.PoolEviction;
 import io.outlast.bootstrap.ReactorClientHooks;
+import io.outlast.family.AnnouncedIdles;
 import io.outlast.family.ConnectionTracker;
-import io.outlast.family.KeepAlive;
 import io.outlast.family.LiveFamily;
 import io.outlast.family.Reflection;
-import io.outlast.family.Timeouts;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -27,8 +26,6 @@ import java.lang.invoke.MethodType;
 final class ReactorClientPools extends ReactorClientHooks implements LiveFamily {
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
-    /** The shortest idle an upstream announced ({@code Keep-Alive: timeout=}, ms), or -1. */
-    private volatile long shortestAnnouncedMs = -1;
 
     ReactorClientPools(ConnectionTracker tracker) {
         this.tracker = tracker;
@@ -39,14 +36,7 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
     /** The retire floor for the settings in force and the idles announced so far. */
     @Override
     public void reconfigured() {
-        Timeouts t = tracker.timeouts();
-        long announced = shortestAnnouncedMs;
-        long floor = t.clientIdleMs;
-        if (announced >= 0) {
-            long retire = t.clientRetireMs(announced);
-            floor = floor < 0 ? retire : Math.min(floor, retire);
-        }
-        ReactorClientHooks.retireFloorMs(floor);
+        ReactorClientHooks.retireFloorMs(AnnouncedIdles.retireFloorMs(tracker.timeouts()));
     }
 
     @Override
@@ -149,14 +139,7 @@ final class ReactorClientPools extends ReactorClientHooks implements LiveFamily 
     @Override
     public void keepAlive(Object channel, String keepAlive) {
         ConnectionState s = registry.get(channel);
-        long announced = KeepAlive.timeoutMs(keepAlive);
-        if (!(s instanceof ClientConnectionState) || announced < 0) {
-            return;
-        }
-        ((ClientConnectionState) s).announcedIdleMs = announced;
-        long shortest = shortestAnnouncedMs;
-        if (shortest < 0 || announced < shortest) {
-            shortestAnnouncedMs = announced;
+        if (s instanceof ClientConnectionState && AnnouncedIdles.announce((ClientConnectionState) s, keepAlive)) {
             reconfigured();
         }
     }

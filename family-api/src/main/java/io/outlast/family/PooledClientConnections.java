@@ -1,44 +1,64 @@
-package io.outlast.instrumentation.apacheclient;
+package io.outlast.family;
 
-import io.outlast.bootstrap.ApacheClientHooks;
+import io.outlast.bootstrap.ClientPoolHooks;
 import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
-import io.outlast.family.ConnectionTracker;
-import io.outlast.family.KeepAlive;
-import io.outlast.family.LiveFamily;
 
 import java.io.InterruptedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 
 /**
- * Apache HttpClient 5's classic pools as the agent governs them. The pool keeps a released connection for the
- * keep-alive it is given at its release, and discards it at the first lease after: the agent shortens that keep-alive
- * to the client idle in force (the release advice, without a hook), and an upstream's announced {@code Keep-Alive:
- * timeout=} by the margin (here). Each connection is followed from its bind (or, open before the agent, from its next
- * request) to its close, which is logged with who closed it.
+ * A blocking client's pools as the agent governs them (Apache HttpClient, OkHttp: each family's advice finds these
+ * hooks through its holder). A pooled connection is retired once idle for the client idle in force, or for less than
+ * an idle its upstream announced; where the pool itself keeps a connection for a keep-alive given at its release
+ * (Apache), the advice caps that without a hook. Each connection is followed from its opening (or, open before the
+ * agent, from its next request) to its close, which is logged with who closed it.
  */
-final class ApacheClientConnections extends ApacheClientHooks implements LiveFamily {
-    /** A pool manager closing on this thread: its connections' closes are the client's, not retirements. */
+public final class PooledClientConnections extends ClientPoolHooks implements LiveFamily {
+    /** A pool closing on this thread: its connections' closes are the client's, not retirements. */
     private static final ThreadLocal<Boolean> POOL_CLOSING = new ThreadLocal<>();
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
 
-    ApacheClientConnections(ConnectionTracker tracker) {
+    public PooledClientConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
         reconfigured();
     }
 
+    /** The limits advice reads for the settings in force and the idles announced so far. */
     @Override
     public void reconfigured() {
-        ApacheClientHooks.clientIdleMs(tracker.timeouts().clientIdleMs);
+        Timeouts t = tracker.timeouts();
+        ClientPoolHooks.limits(t.clientIdleMs, AnnouncedIdles.retireFloorMs(t));
     }
 
     @Override
     public void stop() {
-        ApacheClientHooks.clientIdleMs(-1);
+        ClientPoolHooks.limits(-1, -1);
+    }
+
+    @Override
+    public void keepAlive(Object connection, String keepAlive) {
+        PooledClientConnection s = (PooledClientConnection) registry.get(connection);
+        if (s != null && AnnouncedIdles.announce(s, keepAlive)) {
+            reconfigured();
+        }
+    }
+
+    @Override
+    public boolean retires(Object connection, long idleMs) {
+        PooledClientConnection s = (PooledClientConnection) registry.get(connection);
+        long limitMs = tracker.timeouts().clientRetireMs(s == null ? -1 : s.announcedIdleMs);
+        if (limitMs < 0 || idleMs < limitMs) {
+            return false;
+        }
+        if (s != null) {
+            s.mark(CloseEvent.CLIENT_IDLE, idleMs);
+        }
+        return true;
     }
 
     @Override
@@ -56,17 +76,17 @@ final class ApacheClientConnections extends ApacheClientHooks implements LiveFam
     }
 
     /** Its state, made now for one the agent did not see bound (open before it came). */
-    private ApacheClientConnection state(Object connection) {
+    private PooledClientConnection state(Object connection) {
         ConnectionState s = registry.get(connection);
         if (s == null) {
-            s = registry.putIfAbsent(connection, new ApacheClientConnection(connection, tracker.family()));
+            s = registry.putIfAbsent(connection, new PooledClientConnection(connection, tracker.family()));
         }
-        return (ApacheClientConnection) s;
+        return (PooledClientConnection) s;
     }
 
     @Override
     public void requesting(Object connection) {
-        ApacheClientConnection s = state(connection);
+        PooledClientConnection s = state(connection);
         long since = s.idleSinceNanos;
         s.gapMs = since == 0 ? -1 : (System.nanoTime() - since) / 1_000_000;
         s.idleSinceNanos = 0;
@@ -80,7 +100,7 @@ final class ApacheClientConnections extends ApacheClientHooks implements LiveFam
 
     @Override
     public void stale(Object connection) {
-        ApacheClientConnection s = (ApacheClientConnection) registry.get(connection);
+        PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         if (s != null) {
             s.mark(CloseEvent.PEER, s.idleMs(System.nanoTime()));
         }
@@ -92,7 +112,7 @@ final class ApacheClientConnections extends ApacheClientHooks implements LiveFam
      */
     @Override
     public void failed(Object connection, Throwable failure) {
-        ApacheClientConnection s = (ApacheClientConnection) registry.get(connection);
+        PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         if (s == null) {
             return;
         }
@@ -119,7 +139,7 @@ final class ApacheClientConnections extends ApacheClientHooks implements LiveFam
 
     @Override
     public void closing(Object connection, Object socket) {
-        ApacheClientConnection s = (ApacheClientConnection) registry.remove(connection);
+        PooledClientConnection s = (PooledClientConnection) registry.remove(connection);
         if (s == null) {
             return;
         }

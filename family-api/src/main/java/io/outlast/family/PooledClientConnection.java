@@ -1,19 +1,19 @@
-package io.outlast.instrumentation.apacheclient;
+package io.outlast.family;
 
 import io.outlast.bootstrap.ClientConnectionState;
 
 /**
- * A pooled connection of Apache HttpClient 5, keyed by the client's connection object. Written by the thread that
- * holds its lease, one at a time; read at its close, which a pool's evictor may run.
+ * A pooled connection of a blocking client, keyed by the client's connection object. Written by the thread that holds
+ * its lease, one at a time; read at its close, which a pool's evictor may run.
  */
-final class ApacheClientConnection extends ClientConnectionState {
+final class PooledClientConnection extends ClientConnectionState {
     /** When it went back to its pool (ns), or 0 while leased. */
     volatile long idleSinceNanos;
     volatile int requests;
     /** The idle gap (ms) before its latest request, or -1 before its first reuse. */
     volatile long gapMs = -1;
 
-    ApacheClientConnection(Object connection, String family) {
+    PooledClientConnection(Object connection, String family) {
         super(connection, family);
     }
 

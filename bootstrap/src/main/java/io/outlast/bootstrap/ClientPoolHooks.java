@@ -1,0 +1,81 @@
+package io.outlast.bootstrap;
+
+/**
+ * What advice inlined into a blocking client's pool and connections calls (Apache HttpClient, OkHttp): each family's
+ * holder ({@link ApacheClientHooks}, {@link OkHttpHooks}) points at one. A connection is the client's own object for
+ * it. Parameters are {@code Object}: the bootstrap loader cannot see the client. Until the agent installs an
+ * implementation every call does nothing.
+ */
+public abstract class ClientPoolHooks {
+    public static final ClientPoolHooks NONE = new ClientPoolHooks() {
+    };
+    /** The client idle in force (ms), or -1 for the pools' own: read by advice without a hook. */
+    private static volatile long clientIdleMs = -1;
+    /**
+     * The shortest idle at which any pooled connection is retired now (the client idle, or less where an upstream
+     * announced less), or -1 for none: below it, advice asks no hook whether to retire one.
+     */
+    private static volatile long retireFloorMs = -1;
+
+    public static long clientIdleMs() {
+        return clientIdleMs;
+    }
+
+    public static long retireFloorMs() {
+        return retireFloorMs;
+    }
+
+    public static void limits(long clientIdle, long retireFloor) {
+        clientIdleMs = clientIdle;
+        retireFloorMs = retireFloor;
+    }
+
+    /**
+     * Exit of {@code DefaultConnectionKeepAliveStrategy.getKeepAliveDuration} for a response with a {@code Keep-Alive}
+     * header: how long (ms) to keep the connection instead of what the upstream announced, or -1 to keep what it
+     * returned.
+     */
+    public long announced(String keepAlive) {
+        return -1;
+    }
+
+    /** A response head's {@code Keep-Alive} header, on a client that does not read it itself. */
+    public void keepAlive(Object connection, String keepAlive) {
+    }
+
+    /**
+     * Whether to retire this pooled connection, idle this long (ms, at or above {@link #retireFloorMs()}), instead of
+     * handing it out; if so it is marked retired, and the advice closes it.
+     */
+    public boolean retires(Object connection, long idleMs) {
+        return false;
+    }
+
+    /** The pool's connection is open on {@code socket}. */
+    public void opened(Object connection, Object socket) {
+    }
+
+    /** A request's head goes out on it. */
+    public void requesting(Object connection) {
+    }
+
+    /** It is back in its pool, idle from now. */
+    public void passivated(Object connection) {
+    }
+
+    /** The pool's check at a lease found the upstream's close. */
+    public void stale(Object connection) {
+    }
+
+    /** An exchange's send or receive on it threw this I/O failure. */
+    public void failed(Object connection, Throwable failure) {
+    }
+
+    /** It is closed, from its {@code socket}. */
+    public void closing(Object connection, Object socket) {
+    }
+
+    /** Entry ({@code true}) and exit of a pool's own close: its connections close with it, the client's closes. */
+    public void poolClosing(boolean closing) {
+    }
+}

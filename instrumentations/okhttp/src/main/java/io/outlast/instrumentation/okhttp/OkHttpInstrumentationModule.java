@@ -1,0 +1,40 @@
+package io.outlast.instrumentation.okhttp;
+
+import io.outlast.bootstrap.OkHttpHooks;
+import io.outlast.family.ConnectionTracker;
+import io.outlast.family.FamilyModule;
+import io.outlast.family.LiveFamily;
+import io.outlast.family.PooledClientConnections;
+import io.outlast.family.TypeInstrumentation;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * OkHttp 4's connection pool (Retrofit, Feign's OkHttp client, many SDKs): its pooled connections are retired before
+ * their upstream would close them, and each close is logged as a client's. Connections are keyed by their socket
+ * ({@code RealConnection.socket()}): the one OkHttp closes them by.
+ */
+public final class OkHttpInstrumentationModule extends FamilyModule {
+    public OkHttpInstrumentationModule() {
+        super("okhttp", "4.");
+    }
+
+    @Override
+    public List<TypeInstrumentation> typeInstrumentations() {
+        return Arrays.asList(new ConnectionPoolInstrumentation(), new RealConnectionInstrumentation(),
+                new ExchangeInstrumentation(), new SocketCloseInstrumentation());
+    }
+
+    @Override
+    protected LiveFamily install(ConnectionTracker tracker) {
+        PooledClientConnections connections = new PooledClientConnections(tracker);
+        OkHttpHooks.set(connections);
+        return connections;
+    }
+
+    @Override
+    protected void uninstall() {
+        OkHttpHooks.set(null);
+    }
+}

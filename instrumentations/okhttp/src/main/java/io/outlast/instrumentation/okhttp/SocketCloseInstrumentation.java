@@ -1,0 +1,36 @@
+package io.outlast.instrumentation.okhttp;
+
+import io.outlast.bootstrap.OkHttpHooks;
+import io.outlast.family.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.DynamicType;
+
+import java.net.Socket;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+
+/**
+ * OkHttp closes a connection by its socket, from wherever it lets go of it (its pool's cleanup, a call's release,
+ * a failure): every such close passes this utility. Sockets not pooled pass too; they are not found.
+ */
+final class SocketCloseInstrumentation implements TypeInstrumentation {
+    @Override
+    public String typeName() {
+        return "okhttp3.internal.Util";
+    }
+
+    @Override
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
+        return builder.visit(Advice.to(CloseAdvice.class).on(named("closeQuietly").and(takesArgument(0, Socket.class))));
+    }
+
+    public static final class CloseAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object socket) {
+            if (socket != null) {
+                OkHttpHooks.get().closing(socket, socket);
+            }
+        }
+    }
+}
