@@ -31,6 +31,11 @@ public final class AnnouncedIdles {
         return false;
     }
 
+    /** For tests: none announced yet. */
+    static void forget() {
+        shortestMs = -1;
+    }
+
     /** The shortest idle at which any pooled connection is retired under these settings, or -1 for none. */
     public static long retireFloorMs(Timeouts t) {
         long announced = shortestMs;

@@ -28,6 +28,10 @@ public final class TestFamilyContext implements FamilyContext {
         this.timeouts = new Timeouts(idleMs, headerMs);
     }
 
+    public void timeouts(Timeouts timeouts) {
+        this.timeouts = timeouts;
+    }
+
     @Override
     public Timeouts timeouts() {
         return timeouts;

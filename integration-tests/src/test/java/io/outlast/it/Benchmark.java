@@ -166,9 +166,11 @@ public final class Benchmark {
                 System.setProperty("outlast.server.cpus", clientCpus);
             }
             for (int pair = 0; pair < pairs; pair++) {
-                try (ServerProcess without = ServerProcess.start(Jdk.JDK17, app, null);
-                     ServerProcess with = ServerProcess.start(Jdk.JDK17, app,
-                             System.getProperty("bench.agent", "upstream=60s,log.closes=none"))) {
+                // "APP+CLIENT": a test-app's other client (ClientRaceTest's rows)
+                String testApp = app.split("\\+")[0];
+                try (ServerProcess without = ServerProcess.start(Jdk.JDK17, testApp, null, ClientRaceTest.clientArgs(app));
+                     ServerProcess with = ServerProcess.start(Jdk.JDK17, testApp,
+                             System.getProperty("bench.agent", "upstream=60s,log.closes=none"), ClientRaceTest.clientArgs(app))) {
                     String command = "bench " + upstream.port + " 4 ";
                     benchBoth(without, with, command + warmup);
                     for (int w = 0; w < windows; w++) {

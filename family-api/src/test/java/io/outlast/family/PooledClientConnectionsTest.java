@@ -1,0 +1,159 @@
+package io.outlast.family;
+
+import io.outlast.bootstrap.ClientPoolHooks;
+import io.outlast.bootstrap.CloseEvent;
+import io.outlast.bootstrap.EventSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Who closed a blocking client's pooled connection, told from the hooks its advice calls, in their order. */
+class PooledClientConnectionsTest {
+    private final TestFamilyContext context = new TestFamilyContext(-1, -1);
+    private final List<CloseEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private PooledClientConnections hooks;
+
+    @BeforeEach
+    void capture() {
+        EventSink.set(new EventSink() {
+            @Override
+            public void close(CloseEvent event) {
+                events.add(event);
+            }
+        });
+        AnnouncedIdles.forget();
+        context.timeouts(new Timeouts(-1, -1, 1000, 5000));
+        hooks = new PooledClientConnections(context.tracker("test-client"));
+    }
+
+    @AfterEach
+    void release() {
+        hooks.stop();
+        EventSink.set(null);
+    }
+
+    @Test
+    void theClientIdleIsPublishedForAdviceAndWithdrawnAtStop() {
+        assertEquals(1000, ClientPoolHooks.clientIdleMs());
+        assertEquals(1000, ClientPoolHooks.retireFloorMs());
+        hooks.stop();
+        assertEquals(-1, ClientPoolHooks.clientIdleMs());
+    }
+
+    @Test
+    void aConnectionClosedIdleInItsPoolWasRetired() throws Exception {
+        Object c = new Object();
+        hooks.opened(c, null);
+        hooks.requesting(c);
+        hooks.passivated(c);
+        Thread.sleep(20);
+        hooks.closing(c, null);
+        CloseEvent e = only();
+        assertEquals(CloseEvent.CLIENT_IDLE, e.closer);
+        assertEquals(1, e.requests);
+        assertTrue(e.idleMs >= 20, "idle " + e.idleMs);
+        assertEquals(-1, e.failedAfterIdleMs);
+    }
+
+    @Test
+    void aPoolClosingClosesItsConnectionsAsTheClients() {
+        Object c = new Object();
+        hooks.opened(c, null);
+        hooks.requesting(c);
+        hooks.passivated(c);
+        hooks.poolClosing(true);
+        hooks.closing(c, null);
+        hooks.poolClosing(false);
+        assertEquals(CloseEvent.CLIENT, only().closer);
+    }
+
+    @Test
+    void aRequestThatFailsOnAReusedConnectionIsTheRace() throws Exception {
+        Object c = new Object();
+        hooks.opened(c, null);
+        hooks.requesting(c);
+        hooks.passivated(c);
+        Thread.sleep(30);
+        hooks.requesting(c);
+        hooks.failed(c, new IOException("unexpected end of stream"));
+        hooks.closing(c, null);
+        CloseEvent e = only();
+        assertEquals(CloseEvent.PEER, e.closer);
+        assertEquals(2, e.requests);
+        assertTrue(e.failedAfterIdleMs >= 30, "gap " + e.failedAfterIdleMs);
+    }
+
+    @Test
+    void aFailureOnAFreshConnectionOrByTheClientsOwnTimeoutIsAnError() {
+        Object fresh = new Object();
+        hooks.opened(fresh, null);
+        hooks.requesting(fresh);
+        hooks.failed(fresh, new IOException("reset"));
+        hooks.closing(fresh, null);
+        Object timedOut = new Object();
+        hooks.opened(timedOut, null);
+        hooks.requesting(timedOut);
+        hooks.passivated(timedOut);
+        hooks.requesting(timedOut);
+        hooks.failed(timedOut, new SocketTimeoutException("read timed out"));
+        hooks.closing(timedOut, null);
+        assertEquals(2, events.size());
+        for (CloseEvent e : events) {
+            assertEquals(CloseEvent.ERROR, e.closer);
+            assertEquals(-1, e.failedAfterIdleMs);
+        }
+    }
+
+    @Test
+    void aStaleCheckThatFoundTheUpstreamsCloseIsThePeers() {
+        Object c = new Object();
+        hooks.opened(c, null);
+        hooks.requesting(c);
+        hooks.passivated(c);
+        hooks.stale(c);
+        hooks.closing(c, null);
+        assertEquals(CloseEvent.PEER, only().closer);
+    }
+
+    @Test
+    void aConnectionIsRetiredAtTheClientIdleOrBeforeAnAnnouncedOne() {
+        Object c = new Object();
+        hooks.opened(c, null);
+        assertFalse(hooks.retires(c, 999));
+        assertTrue(hooks.retires(c, 1000));
+        Object announced = new Object();
+        hooks.opened(announced, null);
+        // timeout=1: retired at half of it, the margin at most half the announced idle
+        hooks.keepAlive(announced, "timeout=1, max=100");
+        assertEquals(500, ClientPoolHooks.retireFloorMs());
+        assertFalse(hooks.retires(announced, 499));
+        assertTrue(hooks.retires(announced, 500));
+        hooks.closing(announced, null);
+        assertEquals(CloseEvent.CLIENT_IDLE, only().closer);
+    }
+
+    @Test
+    void aCloseIsReportedOnce() {
+        Object c = new Object();
+        hooks.opened(c, null);
+        hooks.closing(c, null);
+        hooks.closing(c, null);
+        assertEquals(1, events.size());
+        assertEquals(0, context.tracker("test-client").registry().size());
+    }
+
+    private CloseEvent only() {
+        assertEquals(1, events.size(), events.toString());
+        return events.get(0);
+    }
+}
