@@ -51,6 +51,10 @@ public abstract class ClientPoolHooks {
         return false;
     }
 
+    /** A pool is made (where the family checks the client's version). */
+    public void poolMade(Object pool) {
+    }
+
     /** The pool's connection is open on {@code socket}. */
     public void opened(Object connection, Object socket) {
     }

@@ -8,6 +8,7 @@ import io.outlast.bootstrap.ConnectionState;
 import java.io.InterruptedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.function.Function;
 
 /**
  * A blocking client's pools as the agent governs them (Apache HttpClient, OkHttp: each family's advice finds these
@@ -21,11 +22,37 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
     private static final ThreadLocal<Boolean> POOL_CLOSING = new ThreadLocal<>();
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
+    /** The client's version, read from one of its pools; null where the family's hooks hold for every version. */
+    private final Function<Object, String> versionOf;
+    /** A pool of a version the agent does not know was met: every hook does nothing from then on. */
+    private volatile boolean unknownVersion;
 
     public PooledClientConnections(ConnectionTracker tracker) {
+        this(tracker, null);
+    }
+
+    public PooledClientConnections(ConnectionTracker tracker, Function<Object, String> versionOf) {
         this.tracker = tracker;
         this.registry = tracker.registry();
+        this.versionOf = versionOf;
         reconfigured();
+    }
+
+    /**
+     * A client of a version outlast does not know is said once and left untouched: where its classes keep the names
+     * the advice matches but not their meaning, the hooks would read it wrongly.
+     */
+    @Override
+    public void poolMade(Object pool) {
+        if (versionOf != null && !unknownVersion) {
+            String version = versionOf.apply(pool);
+            if (version == null || !tracker.supports(version)) {
+                unknownVersion = true;
+                if (version == null) {
+                    tracker.warnOnce(tracker.family() + ": its version cannot be read; left untouched");
+                }
+            }
+        }
     }
 
     /** The limits advice reads for the settings in force and the idles announced so far. */
@@ -42,6 +69,9 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void keepAlive(Object connection, String keepAlive) {
+        if (unknownVersion) {
+            return;
+        }
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         if (s != null && AnnouncedIdles.announce(s, keepAlive)) {
             reconfigured();
@@ -50,6 +80,9 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public boolean retires(Object connection, long idleMs) {
+        if (unknownVersion) {
+            return false;
+        }
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         long limitMs = tracker.timeouts().clientRetireMs(s == null ? -1 : s.announcedIdleMs);
         if (limitMs < 0 || idleMs < limitMs) {
@@ -63,12 +96,18 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public long announced(String keepAlive) {
+        if (unknownVersion) {
+            return -1;
+        }
         long announcedMs = KeepAlive.timeoutMs(keepAlive);
         return announcedMs < 0 ? -1 : tracker.timeouts().clientRetireMs(announcedMs);
     }
 
     @Override
     public void opened(Object connection, Object socket) {
+        if (unknownVersion) {
+            return;
+        }
         ConnectionState s = state(connection);
         if (!s.addressed() && socket instanceof Socket) {
             s.addresses(((Socket) socket).getLocalSocketAddress(), ((Socket) socket).getRemoteSocketAddress());
@@ -86,6 +125,9 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void requesting(Object connection) {
+        if (unknownVersion) {
+            return;
+        }
         PooledClientConnection s = state(connection);
         long since = s.idleSinceNanos;
         s.gapMs = since == 0 ? -1 : (System.nanoTime() - since) / 1_000_000;
@@ -95,11 +137,17 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void passivated(Object connection) {
+        if (unknownVersion) {
+            return;
+        }
         state(connection).idleSinceNanos = System.nanoTime() | 1;
     }
 
     @Override
     public void stale(Object connection) {
+        if (unknownVersion) {
+            return;
+        }
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         if (s != null) {
             s.mark(CloseEvent.PEER, s.idleMs(System.nanoTime()));
@@ -112,6 +160,9 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
      */
     @Override
     public void failed(Object connection, Throwable failure) {
+        if (unknownVersion) {
+            return;
+        }
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         if (s == null) {
             return;
@@ -139,6 +190,9 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void closing(Object connection, Object socket) {
+        if (unknownVersion) {
+            return;
+        }
         PooledClientConnection s = (PooledClientConnection) registry.remove(connection);
         if (s == null) {
             return;

@@ -152,6 +152,25 @@ class PooledClientConnectionsTest {
         assertEquals(0, context.tracker("test-client").registry().size());
     }
 
+    @Test
+    void aClientOfAVersionNotKnownIsSaidOnceAndLeftUntouched() {
+        PooledClientConnections checked = new PooledClientConnections(context.tracker("test-client", "4."),
+                pool -> pool.toString());
+        checked.poolMade("4.12.0");
+        Object c = new Object();
+        checked.opened(c, null);
+        assertTrue(checked.retires(c, 1000));
+        checked.poolMade("5.3.2");
+        checked.poolMade("5.3.2");
+        assertEquals(Collections.singletonList("test-client 5.3.2 is not a version outlast knows (4); left untouched"),
+                context.warnings);
+        Object later = new Object();
+        checked.opened(later, null);
+        assertFalse(checked.retires(later, 5000));
+        checked.closing(later, null);
+        assertEquals(0, events.size());
+    }
+
     private CloseEvent only() {
         assertEquals(1, events.size(), events.toString());
         return events.get(0);

@@ -28,9 +28,19 @@ public final class OkHttpInstrumentationModule extends FamilyModule {
 
     @Override
     protected LiveFamily install(ConnectionTracker tracker) {
-        PooledClientConnections connections = new PooledClientConnections(tracker);
+        PooledClientConnections connections = new PooledClientConnections(tracker, OkHttpInstrumentationModule::version);
         OkHttpHooks.set(connections);
         return connections;
+    }
+
+    /** OkHttp's version ({@code okhttp3.OkHttp.VERSION}) in the pool's loader, or null. */
+    static String version(Object pool) {
+        try {
+            Object v = Class.forName("okhttp3.OkHttp", false, pool.getClass().getClassLoader()).getField("VERSION").get(null);
+            return v instanceof String ? (String) v : null;
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override

@@ -5,10 +5,11 @@ import io.outlast.bootstrap.OkHttpHooks;
 import io.outlast.family.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
-import okhttp3.internal.Util;
 import okhttp3.internal.connection.RealConnection;
+import okhttp3.internal.connection.RealConnectionPool;
 
 import java.io.IOException;
+import java.net.Socket;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -51,12 +52,20 @@ final class RealConnectionInstrumentation implements TypeInstrumentation {
                 return;
             }
             long idleMs = (System.nanoTime() - connection.getIdleAtNs$okhttp()) / 1_000_000;
-            if (idleMs >= floorMs && OkHttpHooks.get().retires(connection.socket(), idleMs)) {
+            // all it needs of OkHttp read before anything is changed: an OkHttp whose names differ stops here
+            RealConnectionPool pool = connection.getConnectionPool();
+            Socket socket = connection.socket();
+            if (idleMs >= floorMs && OkHttpHooks.get().retires(socket, idleMs)) {
                 eligible = false;
                 connection.setNoNewExchanges(true);
                 // out of the pool (it answers whether the caller must close it: with no new exchanges, yes)
-                if (connection.getConnectionPool().connectionBecameIdle(connection)) {
-                    Util.closeQuietly(connection.socket());
+                if (pool.connectionBecameIdle(connection)) {
+                    OkHttpHooks.get().closing(socket, socket);
+                    try {
+                        socket.close();
+                    } catch (IOException e) {
+                        // closed as OkHttp's own closeQuietly would
+                    }
                 }
             }
         }
