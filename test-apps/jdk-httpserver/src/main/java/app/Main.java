@@ -52,6 +52,9 @@ public final class Main {
             }
         });
         server.start();
+        // the app is a client too (the JDK's HttpClient), of an upstream the test names
+        AppControl.command("traffic", ClientTraffic::run);
+        AppControl.command("bench", ClientTraffic::bench);
         AppControl.readyUntilStopped(server.getAddress().getPort(), Main.class);
         server.stop(0);
         executor.shutdownNow();

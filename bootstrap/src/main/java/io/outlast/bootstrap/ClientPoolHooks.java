@@ -1,8 +1,8 @@
 package io.outlast.bootstrap;
 
 /**
- * What advice inlined into a blocking client's pool and connections calls (Apache HttpClient, OkHttp): each family's
- * holder ({@link ApacheClientHooks}, {@link OkHttpHooks}) points at one. A connection is the client's own object for
+ * What advice inlined into a blocking client's pool and connections calls (Apache HttpClient, OkHttp, the JDK's): each family's
+ * holder ({@link ApacheClientHooks}, {@link OkHttpHooks}, {@link JdkClientHooks}) points at one. A connection is the client's own object for
  * it. Parameters are {@code Object}: the bootstrap loader cannot see the client. Until the agent installs an
  * implementation every call does nothing.
  */
@@ -43,6 +43,18 @@ public abstract class ClientPoolHooks {
     public void keepAlive(Object connection, String keepAlive) {
     }
 
+    /** A response's headers on it, in the client's own type (the family reads its {@code Keep-Alive}). */
+    public void headers(Object connection, Object headers) {
+    }
+
+    /**
+     * How long (ms) a connection going back to its pool may stay there, given what the client would keep it
+     * ({@code givenMs}; 0 or less: for ever): the limit in force for it where that is shorter.
+     */
+    public long keepAliveMs(Object connection, long givenMs) {
+        return givenMs;
+    }
+
     /**
      * Whether to retire this pooled connection, idle this long (ms, at or above {@link #retireFloorMs()}), instead of
      * handing it out; if so it is marked retired, and the advice closes it.
@@ -53,6 +65,14 @@ public abstract class ClientPoolHooks {
 
     /** A pool is made (where the family checks the client's version). */
     public void poolMade(Object pool) {
+    }
+
+    /**
+     * {@link #retires} for a connection the pool is handing out, idle as long as it has been back in its pool: for a
+     * pool that retires idle connections only in the background, on its own time.
+     */
+    public boolean retiresIdle(Object connection) {
+        return false;
     }
 
     /** The pool's connection is open on {@code socket}. */

@@ -8,7 +8,7 @@ import io.outlast.bootstrap.ConnectionState;
 import java.io.InterruptedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.function.Function;
+import java.nio.channels.SocketChannel;
 
 /**
  * A blocking client's pools as the agent governs them (Apache HttpClient, OkHttp: each family's advice finds these
@@ -22,19 +22,36 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
     private static final ThreadLocal<Boolean> POOL_CLOSING = new ThreadLocal<>();
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
-    /** The client's version, read from one of its pools; null where the family's hooks hold for every version. */
-    private final Function<Object, String> versionOf;
+    /** What of the client only its family can read (its version, a connection's socket, a header). */
+    private final Specifics specifics;
     /** A pool of a version the agent does not know was met: every hook does nothing from then on. */
     private volatile boolean unknownVersion;
 
+    /** What a family reads of its client for these hooks, where its advice cannot give it. */
+    public interface Specifics {
+        /** The client's version, read from one of its pools; null: not known (the client is then left alone). */
+        String version(Object pool);
+
+        /** The connection's socket or channel, for its addresses; null if not read. */
+        default Object socketOf(Object connection) {
+            return null;
+        }
+
+        /** The {@code Keep-Alive} header in the client's own headers object, or null. */
+        default String keepAliveOf(Object headers) {
+            return null;
+        }
+    }
+
+    /** For a family whose advice gives all these hooks need, and whose hooks hold for every version it instruments. */
     public PooledClientConnections(ConnectionTracker tracker) {
         this(tracker, null);
     }
 
-    public PooledClientConnections(ConnectionTracker tracker, Function<Object, String> versionOf) {
+    public PooledClientConnections(ConnectionTracker tracker, Specifics specifics) {
         this.tracker = tracker;
         this.registry = tracker.registry();
-        this.versionOf = versionOf;
+        this.specifics = specifics;
         reconfigured();
     }
 
@@ -44,8 +61,8 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
      */
     @Override
     public void poolMade(Object pool) {
-        if (versionOf != null && !unknownVersion) {
-            String version = versionOf.apply(pool);
+        if (specifics != null && !unknownVersion) {
+            String version = specifics.version(pool);
             if (version == null || !tracker.supports(version)) {
                 unknownVersion = true;
                 if (version == null) {
@@ -72,10 +89,31 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
         if (unknownVersion) {
             return;
         }
-        PooledClientConnection s = (PooledClientConnection) registry.get(connection);
-        if (s != null && AnnouncedIdles.announce(s, keepAlive)) {
+        // made here for a client whose pool first sees a connection after its first response (the JDK's)
+        PooledClientConnection s = state(connection);
+        if (AnnouncedIdles.announce(s, keepAlive)) {
             reconfigured();
         }
+    }
+
+    @Override
+    public void headers(Object connection, Object headers) {
+        if (unknownVersion || specifics == null) {
+            return;
+        }
+        String keepAlive = specifics.keepAliveOf(headers);
+        if (keepAlive != null) {
+            keepAlive(connection, keepAlive);
+        }
+    }
+
+    @Override
+    public long keepAliveMs(Object connection, long givenMs) {
+        if (unknownVersion) {
+            return givenMs;
+        }
+        long limitMs = limitMs((PooledClientConnection) registry.get(connection));
+        return limitMs >= 0 && (givenMs <= 0 || givenMs > limitMs) ? limitMs : givenMs;
     }
 
     @Override
@@ -84,7 +122,7 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
             return false;
         }
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
-        long limitMs = tracker.timeouts().clientRetireMs(s == null ? -1 : s.announcedIdleMs);
+        long limitMs = limitMs(s);
         if (limitMs < 0 || idleMs < limitMs) {
             return false;
         }
@@ -92,6 +130,20 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
             s.mark(CloseEvent.CLIENT_IDLE, idleMs);
         }
         return true;
+    }
+
+    /** The idle at which this connection is retired (the client idle, or less where its upstream announced less). */
+    private long limitMs(PooledClientConnection s) {
+        return tracker.timeouts().clientRetireMs(s == null ? -1 : s.announcedIdleMs);
+    }
+
+    @Override
+    public boolean retiresIdle(Object connection) {
+        if (unknownVersion) {
+            return false;
+        }
+        PooledClientConnection s = (PooledClientConnection) registry.get(connection);
+        return s != null && s.idleSinceNanos != 0 && retires(connection, s.idleMs(System.nanoTime()));
     }
 
     @Override
@@ -109,8 +161,8 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
             return;
         }
         ConnectionState s = state(connection);
-        if (!s.addressed() && socket instanceof Socket) {
-            s.addresses(((Socket) socket).getLocalSocketAddress(), ((Socket) socket).getRemoteSocketAddress());
+        if (!s.addressed()) {
+            address(s, socket);
         }
     }
 
@@ -119,8 +171,23 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
         ConnectionState s = registry.get(connection);
         if (s == null) {
             s = registry.putIfAbsent(connection, new PooledClientConnection(connection, tracker.family()));
+            if (!s.addressed() && specifics != null) {
+                address(s, specifics.socketOf(connection));
+            }
         }
         return (PooledClientConnection) s;
+    }
+
+    private static void address(ConnectionState s, Object socket) {
+        try {
+            if (socket instanceof Socket) {
+                s.addresses(((Socket) socket).getLocalSocketAddress(), ((Socket) socket).getRemoteSocketAddress());
+            } else if (socket instanceof SocketChannel) {
+                s.addresses(((SocketChannel) socket).getLocalAddress(), ((SocketChannel) socket).getRemoteAddress());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // closed already: its addresses stay unknown
+        }
     }
 
     @Override
@@ -140,7 +207,12 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
         if (unknownVersion) {
             return;
         }
-        state(connection).idleSinceNanos = System.nanoTime() | 1;
+        PooledClientConnection s = state(connection);
+        s.idleSinceNanos = System.nanoTime() | 1;
+        if (s.requests == 0) {
+            // back from its first request, which a client that counts only reuses did not report
+            s.requests = 1;
+        }
     }
 
     @Override
@@ -198,8 +270,8 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
             return;
         }
         try {
-            if (!s.addressed() && socket instanceof Socket) {
-                s.addresses(((Socket) socket).getLocalSocketAddress(), ((Socket) socket).getRemoteSocketAddress());
+            if (!s.addressed()) {
+                address(s, socket != null || specifics == null ? socket : specifics.socketOf(connection));
             }
             String closer = s.closer();
             long idleMs;

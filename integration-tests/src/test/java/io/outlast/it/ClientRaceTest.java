@@ -45,7 +45,10 @@ class ClientRaceTest {
                 {"httpcore-5+httpclient4", Jdk.JDK25, "NoHttpResponseException", "SocketException"},
                 // OkHttp 4 (retry off: on, it sends the POST again), "unexpected end of stream"
                 {"httpcore-5+okhttp", Jdk.JDK17, "IOException", "SocketException"},
-                {"httpcore-5+okhttp", Jdk.JDK25, "IOException", "SocketException"}};
+                {"httpcore-5+okhttp", Jdk.JDK25, "IOException", "SocketException"},
+                // the JDK's HttpClient ("HTTP/1.1 header parser received no bytes"), in the JDK server's test-app
+                {"jdk-httpserver", Jdk.JDK17, "IOException", "SocketException"},
+                {"jdk-httpserver", Jdk.JDK25, "IOException", "SocketException"}};
         List<Arguments> out = new ArrayList<>();
         for (Object[] c : clients) {
             for (String mode : new String[] {"no agent", "-javaagent", "attached", "nothing set", "announced"}) {
@@ -68,7 +71,8 @@ class ClientRaceTest {
 
     /** The client family a test-app's client is of. */
     static String family(String app) {
-        return app.startsWith("reactor-netty") ? "reactor-netty" : app.endsWith("+okhttp") ? "okhttp" : "apache-httpclient";
+        return app.startsWith("reactor-netty") ? "reactor-netty" : app.endsWith("+okhttp") ? "okhttp"
+                : app.startsWith("jdk-httpserver") ? "jdk-httpclient" : "apache-httpclient";
     }
 
     @ParameterizedTest(name = "{0} on {1}, {2}")

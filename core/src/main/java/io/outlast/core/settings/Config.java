@@ -26,7 +26,8 @@ public final class Config {
     public static final List<String> FAMILIES = Collections.unmodifiableList(Arrays.asList(
             "jetty", "tomcat", "undertow", "netty", "jdk", "helidon", "grizzly", "pekko", "akka", "ktor", "liberty"));
     /** The client families, by their {@code clients=} names. */
-    public static final List<String> CLIENT_FAMILIES = Collections.unmodifiableList(Arrays.asList("reactor-netty", "apache-httpclient", "okhttp"));
+    public static final List<String> CLIENT_FAMILIES = Collections.unmodifiableList(Arrays.asList("reactor-netty", "apache-httpclient", "okhttp",
+            "jdk-httpclient"));
 
     public static final long DEFAULT_MARGIN_MS = 5000;
     static final long HEADER_OVER_IDLE_MS = 1000;
