@@ -239,7 +239,7 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
         if (s == null) {
             return;
         }
-        if (failure instanceof SocketTimeoutException || failure instanceof InterruptedIOException) {
+        if (clientsOwnTimeout(failure)) {
             s.mark(CloseEvent.ERROR, 0);
         } else if (s.gapMs >= 0) {
             long gapMs = s.gapMs;
@@ -249,6 +249,15 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
         } else {
             s.mark(CloseEvent.ERROR, 0);
         }
+    }
+
+    /**
+     * A failure of the client's own waiting, not the upstream's close: by type where the agent can name it, by name for
+     * the clients' own ({@code HttpTimeoutException}, {@code ConnectTimeoutException}).
+     */
+    static boolean clientsOwnTimeout(Throwable failure) {
+        return failure instanceof SocketTimeoutException || failure instanceof InterruptedIOException
+                || failure.getClass().getSimpleName().contains("Timeout");
     }
 
     @Override

@@ -115,6 +115,17 @@ class PooledClientConnectionsTest {
     }
 
     @Test
+    void theClientsOwnTimeoutsAreToldByTypeOrName() {
+        class HttpTimeoutException extends IOException {
+        }
+        assertTrue(PooledClientConnections.clientsOwnTimeout(new SocketTimeoutException()));
+        assertTrue(PooledClientConnections.clientsOwnTimeout(new java.io.InterruptedIOException()));
+        assertTrue(PooledClientConnections.clientsOwnTimeout(new HttpTimeoutException()));
+        assertFalse(PooledClientConnections.clientsOwnTimeout(new IOException("unexpected end of stream")));
+        assertFalse(PooledClientConnections.clientsOwnTimeout(new java.net.SocketException("Connection reset")));
+    }
+
+    @Test
     void aStaleCheckThatFoundTheUpstreamsCloseIsThePeers() {
         Object c = new Object();
         hooks.opened(c, null);
