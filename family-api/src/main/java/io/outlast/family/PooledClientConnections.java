@@ -24,13 +24,15 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
     private final ConnectionRegistry registry;
     /** What of the client only its family can read (its version, a connection's socket, a header). */
     private final Specifics specifics;
-    /** A pool of a version the agent does not know was met: every hook does nothing from then on. */
-    private volatile boolean unknownVersion;
 
     /** What a family reads of its client for these hooks, where its advice cannot give it. */
     public interface Specifics {
         /** The client's version, read from one of its pools; null: not known (the client is then left alone). */
         String version(Object pool);
+
+        /** Points the family's advice at no hooks: the client is left alone from now on. */
+        default void leave() {
+        }
 
         /** The connection's socket or channel, for its addresses; null if not read. */
         default Object socketOf(Object connection) {
@@ -61,13 +63,13 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
      */
     @Override
     public void poolMade(Object pool) {
-        if (specifics != null && !unknownVersion) {
+        if (specifics != null) {
             String version = specifics.version(pool);
             if (version == null || !tracker.supports(version)) {
-                unknownVersion = true;
                 if (version == null) {
                     tracker.warnOnce(tracker.family() + ": its version cannot be read; left untouched");
                 }
+                specifics.leave();
             }
         }
     }
@@ -86,9 +88,6 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void keepAlive(Object connection, String keepAlive) {
-        if (unknownVersion) {
-            return;
-        }
         // made here for a client whose pool first sees a connection after its first response (the JDK's)
         PooledClientConnection s = state(connection);
         if (AnnouncedIdles.announce(s, keepAlive)) {
@@ -98,7 +97,7 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void headers(Object connection, Object headers) {
-        if (unknownVersion || specifics == null) {
+        if (specifics == null) {
             return;
         }
         String keepAlive = specifics.keepAliveOf(headers);
@@ -109,18 +108,12 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public long keepAliveMs(Object connection, long givenMs) {
-        if (unknownVersion) {
-            return givenMs;
-        }
         long limitMs = limitMs((PooledClientConnection) registry.get(connection));
         return limitMs >= 0 && (givenMs <= 0 || givenMs > limitMs) ? limitMs : givenMs;
     }
 
     @Override
     public boolean retires(Object connection, long idleMs) {
-        if (unknownVersion) {
-            return false;
-        }
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         long limitMs = limitMs(s);
         if (limitMs < 0 || idleMs < limitMs) {
@@ -139,27 +132,18 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public boolean retiresIdle(Object connection) {
-        if (unknownVersion) {
-            return false;
-        }
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         return s != null && s.idleSinceNanos != 0 && retires(connection, s.idleMs(System.nanoTime()));
     }
 
     @Override
     public long announced(String keepAlive) {
-        if (unknownVersion) {
-            return -1;
-        }
         long announcedMs = KeepAlive.timeoutMs(keepAlive);
         return announcedMs < 0 ? -1 : tracker.timeouts().clientRetireMs(announcedMs);
     }
 
     @Override
     public void opened(Object connection, Object socket) {
-        if (unknownVersion) {
-            return;
-        }
         ConnectionState s = state(connection);
         if (!s.addressed()) {
             address(s, socket);
@@ -192,9 +176,6 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void requesting(Object connection) {
-        if (unknownVersion) {
-            return;
-        }
         PooledClientConnection s = state(connection);
         long since = s.idleSinceNanos;
         s.gapMs = since == 0 ? -1 : (System.nanoTime() - since) / 1_000_000;
@@ -204,9 +185,6 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void passivated(Object connection) {
-        if (unknownVersion) {
-            return;
-        }
         PooledClientConnection s = state(connection);
         s.idleSinceNanos = System.nanoTime() | 1;
         if (s.requests == 0) {
@@ -217,9 +195,6 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void stale(Object connection) {
-        if (unknownVersion) {
-            return;
-        }
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         if (s != null) {
             s.mark(CloseEvent.PEER, s.idleMs(System.nanoTime()));
@@ -232,9 +207,6 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
      */
     @Override
     public void failed(Object connection, Throwable failure) {
-        if (unknownVersion) {
-            return;
-        }
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         if (s == null) {
             return;
@@ -271,9 +243,6 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     @Override
     public void closing(Object connection, Object socket) {
-        if (unknownVersion) {
-            return;
-        }
         PooledClientConnection s = (PooledClientConnection) registry.remove(connection);
         if (s == null) {
             return;

@@ -165,21 +165,25 @@ class PooledClientConnectionsTest {
 
     @Test
     void aClientOfAVersionNotKnownIsSaidOnceAndLeftUntouched() {
+        List<String> left = new ArrayList<>();
         PooledClientConnections checked = new PooledClientConnections(context.tracker("test-client", "4."),
-                pool -> pool.toString());
+                new PooledClientConnections.Specifics() {
+                    @Override
+                    public String version(Object pool) {
+                        return pool.toString();
+                    }
+
+                    @Override
+                    public void leave() {
+                        left.add("left");
+                    }
+                });
         checked.poolMade("4.12.0");
-        Object c = new Object();
-        checked.opened(c, null);
-        assertTrue(checked.retires(c, 1000));
-        checked.poolMade("5.3.2");
+        assertTrue(left.isEmpty());
         checked.poolMade("5.3.2");
         assertEquals(Collections.singletonList("test-client 5.3.2 is not a version outlast knows (4); left untouched"),
                 context.warnings);
-        Object later = new Object();
-        checked.opened(later, null);
-        assertFalse(checked.retires(later, 5000));
-        checked.closing(later, null);
-        assertEquals(0, events.size());
+        assertEquals(1, left.size(), "the family's advice pointed at no hooks");
     }
 
     private CloseEvent only() {

@@ -28,7 +28,17 @@ public final class OkHttpInstrumentationModule extends FamilyModule {
 
     @Override
     protected LiveFamily install(ConnectionTracker tracker) {
-        PooledClientConnections connections = new PooledClientConnections(tracker, OkHttpInstrumentationModule::version);
+        PooledClientConnections connections = new PooledClientConnections(tracker, new PooledClientConnections.Specifics() {
+            @Override
+            public String version(Object pool) {
+                return OkHttpInstrumentationModule.version(pool);
+            }
+
+            @Override
+            public void leave() {
+                OkHttpHooks.set(null);
+            }
+        });
         OkHttpHooks.set(connections);
         return connections;
     }
