@@ -46,6 +46,9 @@ class ClientRaceTest {
                 // OkHttp 4 (retry off: on, it sends the POST again), "unexpected end of stream"
                 {"httpcore-5+okhttp", Jdk.JDK17, "IOException", "SocketException"},
                 {"httpcore-5+okhttp", Jdk.JDK25, "IOException", "SocketException"},
+                // OkHttp 5: the same app on it
+                {"okhttp-5+okhttp", Jdk.JDK17, "IOException", "SocketException"},
+                {"okhttp-5+okhttp", Jdk.JDK25, "IOException", "SocketException"},
                 // the JDK's HttpClient ("HTTP/1.1 header parser received no bytes"), in the JDK server's test-app
                 {"jdk-httpserver", Jdk.JDK17, "IOException", "SocketException"},
                 {"jdk-httpserver", Jdk.JDK25, "IOException", "SocketException"}};

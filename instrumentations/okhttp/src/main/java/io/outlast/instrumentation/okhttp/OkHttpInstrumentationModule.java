@@ -11,19 +11,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * OkHttp 4's connection pool (Retrofit, Feign's OkHttp client, many SDKs): its pooled connections are retired before
+ * OkHttp 4's and 5's connection pool (Retrofit, Feign's OkHttp client, many SDKs): its pooled connections are retired before
  * their upstream would close them, and each close is logged as a client's. Connections are keyed by their socket
  * ({@code RealConnection.socket()}): the one OkHttp closes them by.
  */
 public final class OkHttpInstrumentationModule extends FamilyModule {
     public OkHttpInstrumentationModule() {
-        super("okhttp", "4.");
+        super("okhttp", "4.", "5.");
     }
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return Arrays.asList(new ConnectionPoolInstrumentation(), new RealConnectionInstrumentation(),
-                new ExchangeInstrumentation(), new SocketCloseInstrumentation());
+                new ExchangeInstrumentation(), new SocketCloseInstrumentation(SocketCloseInstrumentation.OKHTTP_4),
+                new SocketCloseInstrumentation(SocketCloseInstrumentation.OKHTTP_5));
     }
 
     @Override

@@ -15,7 +15,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * OkHttp's connection. OkHttp keeps an idle connection for its pool's keep-alive (5 minutes by default) and reads no
+ * OkHttp's connection (4 and 5). OkHttp keeps an idle connection for its pool's keep-alive (5 minutes by default) and reads no
  * {@code Keep-Alive} header; its health check reads the socket only for a call other than a GET idle 10 s or more.
  * The agent retires a connection idle past its limit where the pool asks whether it is eligible for a call: it is
  * taken out of the pool and closed, and the call gets another. Also followed: a call's exchange on it (its requests),
@@ -32,7 +32,8 @@ final class RealConnectionInstrumentation implements TypeInstrumentation {
         return builder
                 .visit(Advice.to(EligibleAdvice.class).on(named("isEligible$okhttp").and(takesArguments(2))))
                 .visit(Advice.to(ExchangeAdvice.class).on(named("newCodec$okhttp").and(takesArguments(2))))
-                .visit(Advice.to(FailureAdvice.class).on(named("trackFailure$okhttp").and(takesArguments(2))))
+                // 4's name and 5's
+                .visit(Advice.to(FailureAdvice.class).on(named("trackFailure$okhttp").or(named("trackFailure")).and(takesArguments(2))))
                 .visit(Advice.to(HealthAdvice.class).on(named("isHealthy").and(takesArguments(1))));
     }
 
@@ -42,7 +43,8 @@ final class RealConnectionInstrumentation implements TypeInstrumentation {
      */
     public static final class EligibleAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.This Object self, @Advice.Return(readOnly = false) boolean eligible) {
+        public static void exit(@Advice.This Object self, @Advice.Return(readOnly = false) boolean eligible,
+                                @Advice.FieldValue("idleAtNs") long idleAtNs) {
             long floorMs = ClientPoolHooks.retireFloorMs();
             if (!eligible || floorMs < 0) {
                 return;
@@ -51,7 +53,8 @@ final class RealConnectionInstrumentation implements TypeInstrumentation {
             if (!connection.getCalls().isEmpty()) {
                 return;
             }
-            long idleMs = (System.nanoTime() - connection.getIdleAtNs$okhttp()) / 1_000_000;
+            // the field, not its getter: 4's getIdleAtNs$okhttp is 5's getIdleAtNs
+            long idleMs = (System.nanoTime() - idleAtNs) / 1_000_000;
             // all it needs of OkHttp read before anything is changed: an OkHttp whose names differ stops here
             RealConnectionPool pool = connection.getConnectionPool();
             Socket socket = connection.socket();

@@ -15,9 +15,19 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
  * a failure): every such close passes this utility. Sockets not pooled pass too; they are not found.
  */
 final class SocketCloseInstrumentation implements TypeInstrumentation {
+    /** OkHttp 4's utility; 5's {@code closeQuietly(Socket)} is the same function in another file. */
+    static final String OKHTTP_4 = "okhttp3.internal.Util";
+    static final String OKHTTP_5 = "okhttp3.internal._UtilJvmKt";
+
+    private final String typeName;
+
+    SocketCloseInstrumentation(String typeName) {
+        this.typeName = typeName;
+    }
+
     @Override
     public String typeName() {
-        return "okhttp3.internal.Util";
+        return typeName;
     }
 
     @Override
