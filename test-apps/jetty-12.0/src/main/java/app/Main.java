@@ -42,6 +42,8 @@ public final class Main {
         };
         server.setHandler(wsIdleMs() > 0 ? WebSockets.around(ok, wsIdleMs()) : ok);
         server.start();
+        AppControl.command("traffic", JettyClientTraffic::run);
+        AppControl.command("bench", JettyClientTraffic::bench);
         AppControl.readyUntilStopped(connector.getLocalPort(), Main.class);
         server.stop();
         AppControl.stopped();

@@ -34,6 +34,8 @@ public final class Main {
             }
         });
         server.start();
+        AppControl.command("traffic", JettyClientTraffic::run);
+        AppControl.command("bench", JettyClientTraffic::bench);
         AppControl.readyUntilStopped(connector.getLocalPort(), Main.class);
         server.stop();
         AppControl.stopped();

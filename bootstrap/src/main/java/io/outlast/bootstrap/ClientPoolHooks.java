@@ -56,6 +56,20 @@ public abstract class ClientPoolHooks {
     }
 
     /**
+     * The idle timeout (ms) a connection keeps while back in its pool, given its own ({@code ownMs}; 0: none): the
+     * limit in force where that is shorter. Its own is then kept for {@link #ownIdleMs}: for a client whose one idle
+     * timeout bounds both a pooled connection's wait and a request's (Jetty's).
+     */
+    public long pooledIdleMs(Object connection, long ownMs) {
+        return ownMs;
+    }
+
+    /** A connection's own idle timeout (ms), to restore as a request takes it from its pool; -1: it kept its own. */
+    public long ownIdleMs(Object connection) {
+        return -1;
+    }
+
+    /**
      * Whether to retire this pooled connection, idle this long (ms, at or above {@link #retireFloorMs()}), instead of
      * handing it out; if so it is marked retired, and the advice closes it.
      */

@@ -12,6 +12,8 @@ final class PooledClientConnection extends ClientConnectionState {
     volatile int requests;
     /** The idle gap (ms) before its latest request, or -1 before its first reuse. */
     volatile long gapMs = -1;
+    /** Its own idle timeout (ms) while a shorter one holds it in its pool, or -1. */
+    volatile long ownIdleMs = -1;
 
     PooledClientConnection(Object connection, String family) {
         super(connection, family);

@@ -43,6 +43,11 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
         default String keepAliveOf(Object headers) {
             return null;
         }
+
+        /** The connection a part of it belongs to, where advice on that part gives its headers (Jetty's receiver). */
+        default Object connectionOf(Object part) {
+            return part;
+        }
     }
 
     /** For a family whose advice gives all these hooks need, and whose hooks hold for every version it instruments. */
@@ -102,7 +107,10 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
         }
         String keepAlive = specifics.keepAliveOf(headers);
         if (keepAlive != null) {
-            keepAlive(connection, keepAlive);
+            Object c = specifics.connectionOf(connection);
+            if (c != null) {
+                keepAlive(c, keepAlive);
+            }
         }
     }
 
@@ -110,6 +118,25 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
     public long keepAliveMs(Object connection, long givenMs) {
         long limitMs = limitMs((PooledClientConnection) registry.get(connection));
         return limitMs >= 0 && (givenMs <= 0 || givenMs > limitMs) ? limitMs : givenMs;
+    }
+
+    @Override
+    public long pooledIdleMs(Object connection, long ownMs) {
+        PooledClientConnection s = state(connection);
+        long pooledMs = keepAliveMs(connection, ownMs);
+        s.ownIdleMs = pooledMs == ownMs ? -1 : ownMs;
+        return pooledMs;
+    }
+
+    @Override
+    public long ownIdleMs(Object connection) {
+        PooledClientConnection s = (PooledClientConnection) registry.get(connection);
+        if (s == null) {
+            return -1;
+        }
+        long own = s.ownIdleMs;
+        s.ownIdleMs = -1;
+        return own;
     }
 
     @Override
@@ -208,7 +235,8 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
     @Override
     public void failed(Object connection, Throwable failure) {
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
-        if (s == null) {
+        if (s == null || s.idleSinceNanos != 0) {
+            // idle in its pool, no request's failure: its close tells who closed it
             return;
         }
         if (clientsOwnTimeout(failure)) {

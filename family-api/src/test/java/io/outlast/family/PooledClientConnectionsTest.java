@@ -65,6 +65,36 @@ class PooledClientConnectionsTest {
         assertEquals(-1, e.failedAfterIdleMs);
     }
 
+    /** Jetty's one idle timeout: shortened while pooled, its own given back once, for the request that takes it. */
+    @Test
+    void anIdleTimeoutShortenedInThePoolIsGivenBackForTheNextRequest() {
+        Object c = new Object();
+        hooks.opened(c, null);
+        hooks.requesting(c);
+        hooks.passivated(c);
+        assertEquals(1000, hooks.pooledIdleMs(c, 30000));
+        hooks.requesting(c);
+        assertEquals(30000, hooks.ownIdleMs(c));
+        assertEquals(-1, hooks.ownIdleMs(c), "given back once");
+        hooks.passivated(c);
+        assertEquals(500, hooks.pooledIdleMs(c, 500), "shorter than the limit: its own kept");
+        assertEquals(-1, hooks.ownIdleMs(c));
+        assertEquals(1000, hooks.pooledIdleMs(c, 0), "none of its own: the limit");
+        assertEquals(0, hooks.ownIdleMs(c));
+    }
+
+    /** The idle timeout's failure of a connection idle in its pool is its retirement, not a request's error. */
+    @Test
+    void aFailureWhileIdleInThePoolLeavesItsCloseToTell() {
+        Object c = new Object();
+        hooks.opened(c, null);
+        hooks.requesting(c);
+        hooks.passivated(c);
+        hooks.failed(c, new java.util.concurrent.TimeoutException("Idle timeout 1000 ms"));
+        hooks.closing(c, null);
+        assertEquals(CloseEvent.CLIENT_IDLE, only().closer);
+    }
+
     @Test
     void aPoolClosingClosesItsConnectionsAsTheClients() {
         Object c = new Object();

@@ -51,11 +51,17 @@ class ClientRaceTest {
                 {"okhttp-5+okhttp", Jdk.JDK25, "IOException", "SocketException"},
                 // the JDK's HttpClient ("HTTP/1.1 header parser received no bytes"), in the JDK server's test-app
                 {"jdk-httpserver", Jdk.JDK17, "IOException", "SocketException"},
-                {"jdk-httpserver", Jdk.JDK25, "IOException", "SocketException"}};
+                {"jdk-httpserver", Jdk.JDK25, "IOException", "SocketException"},
+                // Jetty's HttpClient 12 and 10, in the Jetty servers' test-apps: an end of stream under the exchange
+                {"jetty-12.0", Jdk.JDK17, "EOFException", "IOException"},
+                {"jetty-12.0", Jdk.JDK25, "EOFException", "IOException"},
+                {"jetty-10.0", Jdk.JDK17, "EOFException", "IOException"}};
+        // a family's second line: the race and its cure, at start and attached; the settings' variations are its first's
+        List<String> secondLines = List.of("reactor-netty-1.1", "okhttp-5+okhttp", "jetty-10.0");
         List<Arguments> out = new ArrayList<>();
         for (Object[] c : clients) {
             for (String mode : new String[] {"no agent", "-javaagent", "attached", "nothing set", "announced"}) {
-                if ((c[1] == Jdk.JDK25 || c[0].equals("reactor-netty-1.1"))
+                if ((c[1] == Jdk.JDK25 || secondLines.contains(c[0]))
                         && (mode.equals("nothing set") || mode.equals("announced"))
                         || c[1] == Jdk.JDK25 && !mode.equals("-javaagent")) {
                     continue;
@@ -75,7 +81,8 @@ class ClientRaceTest {
     /** The client family a test-app's client is of. */
     static String family(String app) {
         return app.startsWith("reactor-netty") ? "reactor-netty" : app.endsWith("+okhttp") ? "okhttp"
-                : app.startsWith("jdk-httpserver") ? "jdk-httpclient" : "apache-httpclient";
+                : app.startsWith("jdk-httpserver") ? "jdk-httpclient" : app.startsWith("jetty-") ? "jetty-httpclient"
+                : "apache-httpclient";
     }
 
     @ParameterizedTest(name = "{0} on {1}, {2}")
@@ -131,6 +138,34 @@ class ClientRaceTest {
                         status);
                 assertTrue(status.contains("client " + family + " upstream 127.0.0.1:" + relay.port()), status);
             }
+        }
+    }
+
+    /** Each client family's first line, on JDK 17. */
+    static Stream<Arguments> firstLines() {
+        return Stream.of("reactor-netty-1.2", "httpcore-5", "httpcore-5+httpclient4", "httpcore-5+okhttp", "jdk-httpserver",
+                "jetty-12.0").map(Arguments::of).filter(Jdk::selected);
+    }
+
+    /**
+     * The limit is a pooled connection's idle, never a request's wait: with {@code upstream=2s} (retire at 1 s), requests
+     * on a reused connection whose answers take 1.4 s (a relay that delays each way 700 ms) all succeed. Jetty's one
+     * idle timeout bounds both; the agent shortens it only while the connection is in its pool.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("firstLines")
+    void aRequestsWaitIsNotCutByThePooledLimit(String app) throws Exception {
+        try (ServerProcess upstream = ServerProcess.start(Jdk.JDK17, UPSTREAM, null, "-Dapp.idle=" + UPSTREAM_IDLE_MS);
+             DelayingRelay relay = new DelayingRelay(upstream.port, 700);
+             ServerProcess client = ServerProcess.start(Jdk.JDK17, app.split("\\+")[0], "upstream=" + UPSTREAM_IDLE_MS + "ms",
+                     clientArgs(app))) {
+            int mark = client.mark();
+            // one loop, its connection reused after gaps well below the limit
+            client.send("traffic " + relay.port() + " 1 3 200 300");
+            Map<String, String> t = traffic(client.await(mark, l -> l.startsWith("TRAFFIC"), Duration.ofSeconds(60)));
+            System.out.println("slow answers " + app + ": " + t);
+            assertEquals("0", t.get("failed"), t + "\n" + client.output());
+            assertEquals(0, client.count(l -> l.contains("close client=") && l.contains("closer=error")), client.output());
         }
     }
 

@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.httpclient;
 
 import io.outlast.bootstrap.JdkClientHooks;
-import io.outlast.family.TypeInstrumentation;
+import io.outlast.family.NamedTypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 
@@ -13,30 +13,23 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code Keep-Alive: timeout=}, which the client does not read), and its close (a TLS connection's first, then its
  * plain one's, which is not found again).
  */
-final class HttpConnectionInstrumentation implements TypeInstrumentation {
-    private final String typeName;
-
+final class HttpConnectionInstrumentation extends NamedTypeInstrumentation {
     HttpConnectionInstrumentation() {
         this("jdk.internal.net.http.HttpConnection");
     }
 
     private HttpConnectionInstrumentation(String typeName) {
-        this.typeName = typeName;
+        super(typeName);
     }
 
     /** The close of a concrete connection class ({@code HttpConnection.close()} is abstract). */
-    static TypeInstrumentation closeOf(String typeName) {
+    static NamedTypeInstrumentation closeOf(String typeName) {
         return new HttpConnectionInstrumentation(typeName);
     }
 
     @Override
-    public String typeName() {
-        return typeName;
-    }
-
-    @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
-        if (typeName.equals("jdk.internal.net.http.HttpConnection")) {
+        if (typeName().equals("jdk.internal.net.http.HttpConnection")) {
             return builder.visit(Advice.to(ResponseEndAdvice.class).on(named("closeOrReturnToCache").and(takesArguments(1))));
         }
         return builder.visit(Advice.to(CloseAdvice.class).on(named("close").and(takesArguments(0))));

@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.liberty;
 
 import io.outlast.bootstrap.LibertyHooks;
-import io.outlast.family.TypeInstrumentation;
+import io.outlast.family.NamedTypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 
@@ -12,16 +12,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /** A read callback told of its read's failure: a timeout (a wait's or a head's), the peer's end, an error. */
-final class ReadFailureInstrumentation implements TypeInstrumentation {
-    private final String callback;
-
+final class ReadFailureInstrumentation extends NamedTypeInstrumentation {
     ReadFailureInstrumentation(String callback) {
-        this.callback = callback;
-    }
-
-    @Override
-    public String typeName() {
-        return callback;
+        super(callback);
     }
 
     @Override

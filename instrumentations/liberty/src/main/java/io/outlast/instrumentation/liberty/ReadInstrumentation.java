@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.liberty;
 
 import io.outlast.bootstrap.LibertyHooks;
-import io.outlast.family.TypeInstrumentation;
+import io.outlast.family.NamedTypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 
@@ -13,19 +13,12 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * Every asynchronous read of a connection, with the timeout its caller gives it: of Liberty's TCP channel, and of its
  * SSL channel (a TLS connection's HTTP reads, which pass their timeout on to the TCP read under them).
  */
-final class ReadInstrumentation implements TypeInstrumentation {
+final class ReadInstrumentation extends NamedTypeInstrumentation {
     static final String TCP = "com.ibm.ws.tcpchannel.internal.TCPReadRequestContextImpl";
     static final String SSL = "com.ibm.ws.channel.ssl.internal.SSLReadServiceContext";
 
-    private final String context;
-
     ReadInstrumentation(String context) {
-        this.context = context;
-    }
-
-    @Override
-    public String typeName() {
-        return context;
+        super(context);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.netty;
 
 import io.outlast.bootstrap.NettyHooks;
-import io.outlast.family.TypeInstrumentation;
+import io.outlast.family.NamedTypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -18,12 +18,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * of the same class (1.1: {@code reactor.netty.http.server.IdleTimeoutHandler}, 1.2: {@code reactor.netty.http}):
  * the agent's idle replaces the application's there.
  */
-final class IdleHandlerInstrumentation implements TypeInstrumentation {
-    private final String typeName;
+final class IdleHandlerInstrumentation extends NamedTypeInstrumentation {
     private final boolean reactor;
 
     private IdleHandlerInstrumentation(String typeName, boolean reactor) {
-        this.typeName = typeName;
+        super(typeName);
         this.reactor = reactor;
     }
 
@@ -33,11 +32,6 @@ final class IdleHandlerInstrumentation implements TypeInstrumentation {
 
     static IdleHandlerInstrumentation reactor(String typeName) {
         return new IdleHandlerInstrumentation(typeName, true);
-    }
-
-    @Override
-    public String typeName() {
-        return typeName;
     }
 
     @Override

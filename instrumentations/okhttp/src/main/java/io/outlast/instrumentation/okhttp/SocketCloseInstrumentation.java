@@ -1,7 +1,7 @@
 package io.outlast.instrumentation.okhttp;
 
 import io.outlast.bootstrap.OkHttpHooks;
-import io.outlast.family.TypeInstrumentation;
+import io.outlast.family.NamedTypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.DynamicType;
 
@@ -14,20 +14,13 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
  * OkHttp closes a connection by its socket, from wherever it lets go of it (its pool's cleanup, a call's release,
  * a failure): every such close passes this utility. Sockets not pooled pass too; they are not found.
  */
-final class SocketCloseInstrumentation implements TypeInstrumentation {
+final class SocketCloseInstrumentation extends NamedTypeInstrumentation {
     /** OkHttp 4's utility; 5's {@code closeQuietly(Socket)} is the same function in another file. */
     static final String OKHTTP_4 = "okhttp3.internal.Util";
     static final String OKHTTP_5 = "okhttp3.internal._UtilJvmKt";
 
-    private final String typeName;
-
     SocketCloseInstrumentation(String typeName) {
-        this.typeName = typeName;
-    }
-
-    @Override
-    public String typeName() {
-        return typeName;
+        super(typeName);
     }
 
     @Override
