@@ -28,6 +28,8 @@ public final class Main {
         HttpServer server = vertx.createHttpServer(options)
                 .requestHandler(request -> request.response().putHeader("Content-Type", "text/plain").end("ok\n"));
         server = server.listen(AppControl.port(), "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+        AppControl.command("traffic", a -> WebClientTraffic.run(vertx, a));
+        AppControl.command("bench", a -> WebClientTraffic.bench(vertx, a));
         AppControl.readyUntilStopped(server.actualPort(), Main.class);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         AppControl.stopped();

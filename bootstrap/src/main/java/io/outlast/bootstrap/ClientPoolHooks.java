@@ -77,6 +77,14 @@ public abstract class ClientPoolHooks {
         return false;
     }
 
+    /**
+     * Who is closing the connection, known before its close comes ({@link CloseEvent#CLIENT_IDLE}: its pool found it
+     * expired; {@link CloseEvent#CLIENT}: the client's own close): for a client whose closes all end in one place that
+     * cannot tell. The first said stands.
+     */
+    public void closedBy(Object connection, String closer) {
+    }
+
     /** A pool is made (where the family checks the client's version). */
     public void poolMade(Object pool) {
     }
@@ -105,7 +113,7 @@ public abstract class ClientPoolHooks {
     public void stale(Object connection) {
     }
 
-    /** An exchange's send or receive on it threw this I/O failure. */
+    /** An exchange's send or receive on it threw this failure; null: it closed under a request, no failure told. */
     public void failed(Object connection, Throwable failure) {
     }
 

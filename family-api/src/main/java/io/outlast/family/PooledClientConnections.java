@@ -7,6 +7,7 @@ import io.outlast.bootstrap.ConnectionState;
 
 import java.io.InterruptedIOException;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 
@@ -140,6 +141,14 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
     }
 
     @Override
+    public void closedBy(Object connection, String closer) {
+        PooledClientConnection s = (PooledClientConnection) registry.get(connection);
+        if (s != null) {
+            s.mark(closer, s.idleMs(System.nanoTime()));
+        }
+    }
+
+    @Override
     public boolean retires(Object connection, long idleMs) {
         PooledClientConnection s = (PooledClientConnection) registry.get(connection);
         long limitMs = limitMs(s);
@@ -195,6 +204,9 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
                 s.addresses(((Socket) socket).getLocalSocketAddress(), ((Socket) socket).getRemoteSocketAddress());
             } else if (socket instanceof SocketChannel) {
                 s.addresses(((SocketChannel) socket).getLocalAddress(), ((SocketChannel) socket).getRemoteAddress());
+            } else if (socket instanceof SocketAddress[] && ((SocketAddress[]) socket).length == 2) {
+                // a Netty channel's, read by the advice (the agent cannot see Netty's types)
+                s.addresses(((SocketAddress[]) socket)[0], ((SocketAddress[]) socket)[1]);
             }
         } catch (java.io.IOException | RuntimeException e) {
             // closed already: its addresses stay unknown
@@ -239,7 +251,7 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
             // idle in its pool, no request's failure: its close tells who closed it
             return;
         }
-        if (clientsOwnTimeout(failure)) {
+        if (failure != null && clientsOwnTimeout(failure)) {
             s.mark(CloseEvent.ERROR, 0);
         } else if (s.gapMs >= 0) {
             long gapMs = s.gapMs;

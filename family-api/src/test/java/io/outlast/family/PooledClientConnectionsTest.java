@@ -95,6 +95,37 @@ class PooledClientConnectionsTest {
         assertEquals(CloseEvent.CLIENT_IDLE, only().closer);
     }
 
+    /** Vert.x's: the pool's expiry said ahead of the close, which the client's own close that follows does not undo. */
+    @Test
+    void whoClosesItSaidAheadStands() {
+        Object c = new Object();
+        hooks.opened(c, null);
+        hooks.requesting(c);
+        hooks.passivated(c);
+        hooks.closedBy(c, CloseEvent.CLIENT_IDLE);
+        hooks.closedBy(c, CloseEvent.CLIENT);
+        hooks.failed(c, null);
+        hooks.stale(c);
+        hooks.closing(c, null);
+        assertEquals(CloseEvent.CLIENT_IDLE, only().closer);
+    }
+
+    /** A close under a request on a reused connection, no failure told: the upstream's, the race. */
+    @Test
+    void aCloseUnderAReusedConnectionsRequestIsTheRaceWithoutAFailureTold() {
+        Object c = new Object();
+        hooks.opened(c, null);
+        hooks.requesting(c);
+        hooks.passivated(c);
+        hooks.requesting(c);
+        hooks.failed(c, null);
+        hooks.stale(c);
+        hooks.closing(c, null);
+        CloseEvent e = only();
+        assertEquals(CloseEvent.PEER, e.closer);
+        assertTrue(e.failedAfterIdleMs >= 0, "failed after " + e.failedAfterIdleMs);
+    }
+
     @Test
     void aPoolClosingClosesItsConnectionsAsTheClients() {
         Object c = new Object();

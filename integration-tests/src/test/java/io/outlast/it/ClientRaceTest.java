@@ -55,9 +55,13 @@ class ClientRaceTest {
                 // Jetty's HttpClient 12 and 10, in the Jetty servers' test-apps: an end of stream under the exchange
                 {"jetty-12.0", Jdk.JDK17, "EOFException", "IOException"},
                 {"jetty-12.0", Jdk.JDK25, "EOFException", "IOException"},
-                {"jetty-10.0", Jdk.JDK17, "EOFException", "IOException"}};
+                {"jetty-10.0", Jdk.JDK17, "EOFException", "IOException"},
+                // Vert.x's WebClient 5.0 and 4.5 (its HttpClient's pool), in the Vert.x servers' test-apps
+                {"vertx-5.0", Jdk.JDK17, "HttpClosedException", "SocketException"},
+                {"vertx-5.0", Jdk.JDK25, "HttpClosedException", "SocketException"},
+                {"vertx-4.5", Jdk.JDK17, "HttpClosedException", "SocketException"}};
         // a family's second line: the race and its cure, at start and attached; the settings' variations are its first's
-        List<String> secondLines = List.of("reactor-netty-1.1", "okhttp-5+okhttp", "jetty-10.0");
+        List<String> secondLines = List.of("reactor-netty-1.1", "okhttp-5+okhttp", "jetty-10.0", "vertx-4.5");
         List<Arguments> out = new ArrayList<>();
         for (Object[] c : clients) {
             for (String mode : new String[] {"no agent", "-javaagent", "attached", "nothing set", "announced"}) {
@@ -82,7 +86,7 @@ class ClientRaceTest {
     static String family(String app) {
         return app.startsWith("reactor-netty") ? "reactor-netty" : app.endsWith("+okhttp") ? "okhttp"
                 : app.startsWith("jdk-httpserver") ? "jdk-httpclient" : app.startsWith("jetty-") ? "jetty-httpclient"
-                : "apache-httpclient";
+                : app.startsWith("vertx-") ? "vertx-httpclient" : "apache-httpclient";
     }
 
     @ParameterizedTest(name = "{0} on {1}, {2}")
@@ -144,7 +148,7 @@ class ClientRaceTest {
     /** Each client family's first line, on JDK 17. */
     static Stream<Arguments> firstLines() {
         return Stream.of("reactor-netty-1.2", "httpcore-5", "httpcore-5+httpclient4", "httpcore-5+okhttp", "jdk-httpserver",
-                "jetty-12.0").map(Arguments::of).filter(Jdk::selected);
+                "jetty-12.0", "vertx-5.0").map(Arguments::of).filter(Jdk::selected);
     }
 
     /**

@@ -21,7 +21,7 @@ public final class ClientLoad {
 
     /** The i-th POST of a loop: its status. */
     public interface Post {
-        int post(int i) throws java.io.IOException;
+        int post(int i) throws Exception;
     }
 
     /** One request of "bench"; a failure is not counted. */
@@ -72,7 +72,10 @@ public final class ClientLoad {
         return b.toString();
     }
 
-    /** A loop's POSTs after idle gaps in [min, max]: each one's status, or its I/O failure's simple class name. */
+    /**
+     * A loop's POSTs after idle gaps in [min, max]: each one's status, or its failure's simple class name (a future's:
+     * its cause's).
+     */
     public static List<String> posts(int requests, long minGapMs, long maxGapMs, Post post) throws InterruptedException {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
@@ -81,7 +84,11 @@ public final class ClientLoad {
             }
             try {
                 out.add(Integer.toString(post.post(i)));
-            } catch (java.io.IOException e) {
+            } catch (java.util.concurrent.ExecutionException e) {
+                out.add((e.getCause() != null ? e.getCause() : e).getClass().getSimpleName());
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
                 out.add(e.getClass().getSimpleName());
             }
         }

@@ -27,7 +27,7 @@ public final class Config {
             "jetty", "tomcat", "undertow", "netty", "jdk", "helidon", "grizzly", "pekko", "akka", "ktor", "liberty"));
     /** The client families, by their {@code clients=} names. */
     public static final List<String> CLIENT_FAMILIES = Collections.unmodifiableList(Arrays.asList("reactor-netty", "apache-httpclient", "okhttp",
-            "jdk-httpclient", "jetty-httpclient"));
+            "jdk-httpclient", "jetty-httpclient", "vertx-httpclient"));
 
     public static final long DEFAULT_MARGIN_MS = 5000;
     static final long HEADER_OVER_IDLE_MS = 1000;

@@ -236,7 +236,7 @@ class ConfigTest {
         assertFalse(args("clients=none").instruments("reactor-netty"));
         assertTrue(args("clients=none").instruments("jetty"));
         assertTrue(args("clients=reactor-netty").instruments("reactor-netty"));
-        assertEquals("bad setting clients=okhttp3: unknown client family 'okhttp3'; valid: all, none, reactor-netty, apache-httpclient, okhttp, jdk-httpclient, jetty-httpclient",
+        assertEquals("bad setting clients=okhttp3: unknown client family 'okhttp3'; valid: all, none, reactor-netty, apache-httpclient, okhttp, jdk-httpclient, jetty-httpclient, vertx-httpclient",
                 error("clients=okhttp3"));
         assertEquals("bad setting upstream=soon: " + error("idle=soon").substring("bad setting idle=soon: ".length()),
                 error("upstream=soon"));
