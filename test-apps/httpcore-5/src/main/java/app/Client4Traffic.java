@@ -37,7 +37,7 @@ final class Client4Traffic {
     private static List<String> loop(int port, int loop, int requests, long min, long max) throws Exception {
         try (CloseableHttpClient client = pooled(1)) {
             return ClientLoad.posts(requests, min, max, i -> {
-                HttpPost post = new HttpPost("http://127.0.0.1:" + port + "/orders");
+                HttpPost post = new HttpPost(ClientLoad.origin(port) + "/orders");
                 post.setEntity(new StringEntity("order " + loop + "-" + i, ContentType.TEXT_PLAIN));
                 return client.execute(post, response -> {
                     EntityUtils.consume(response.getEntity());
@@ -50,7 +50,7 @@ final class Client4Traffic {
     static String bench(String args) {
         int concurrency = Integer.parseInt(args.split(" ")[1]);
         CloseableHttpClient client = BENCH_CLIENT.updateAndGet(c -> c != null ? c : pooled(concurrency));
-        return ClientLoad.bench(args, port -> client.execute(new HttpGet("http://127.0.0.1:" + port + "/"),
+        return ClientLoad.bench(args, port -> client.execute(new HttpGet(ClientLoad.origin(port) + "/"),
                 response -> EntityUtils.toString(response.getEntity())));
     }
 }

@@ -35,7 +35,7 @@ final class OkHttpTraffic {
         OkHttpClient client = pooled();
         try {
             return ClientLoad.posts(requests, min, max, i -> {
-                Request post = new Request.Builder().url("http://127.0.0.1:" + port + "/orders")
+                Request post = new Request.Builder().url(ClientLoad.origin(port) + "/orders")
                         .post(RequestBody.create("order " + loop + "-" + i, TEXT)).build();
                 try (Response response = client.newCall(post).execute()) {
                     response.body().string();
@@ -51,7 +51,7 @@ final class OkHttpTraffic {
     static String bench(String args) {
         OkHttpClient client = BENCH_CLIENT.updateAndGet(c -> c != null ? c : pooled());
         return ClientLoad.bench(args, port -> {
-            try (Response response = client.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/").build())
+            try (Response response = client.newCall(new Request.Builder().url(ClientLoad.origin(port) + "/").build())
                     .execute()) {
                 response.body().string();
             }

@@ -30,7 +30,7 @@ final class ClientTraffic {
     private static List<String> loop(int port, int loop, int requests, long min, long max) throws Exception {
         HttpClient client = pooled();
         return ClientLoad.posts(requests, min, max, i -> {
-            HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+            HttpRequest post = HttpRequest.newBuilder(URI.create(ClientLoad.origin(port) + "/orders"))
                     .header("Content-Type", "text/plain")
                     .POST(HttpRequest.BodyPublishers.ofString("order " + loop + "-" + i)).build();
             try {
@@ -45,7 +45,7 @@ final class ClientTraffic {
     static String bench(String args) {
         HttpClient client = BENCH_CLIENT.updateAndGet(c -> c != null ? c : pooled());
         return ClientLoad.bench(args, port -> client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                HttpRequest.newBuilder(URI.create(ClientLoad.origin(port) + "/")).build(),
                 HttpResponse.BodyHandlers.ofString()));
     }
 }

@@ -35,7 +35,7 @@ final class JettyClientTraffic {
     private static List<String> loop(int port, int loop, int requests, long min, long max) throws Exception {
         HttpClient client = started(1);
         try {
-            return ClientLoad.posts(requests, min, max, i -> send(client, "http://127.0.0.1:" + port + "/orders", true));
+            return ClientLoad.posts(requests, min, max, i -> send(client, ClientLoad.origin(port) + "/orders", true));
         } finally {
             client.stop();
         }
@@ -62,6 +62,6 @@ final class JettyClientTraffic {
                 throw new IllegalStateException(e);
             }
         });
-        return ClientLoad.bench(args, port -> send(client, "http://127.0.0.1:" + port + "/", false));
+        return ClientLoad.bench(args, port -> send(client, ClientLoad.origin(port) + "/", false));
     }
 }

@@ -41,7 +41,7 @@ final class ClientTraffic {
                 }
                 try {
                     Integer status = client.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain"))
-                            .post().uri("http://127.0.0.1:" + port + "/orders")
+                            .post().uri(ClientLoad.origin(port) + "/orders")
                             // one Mono: a whole request with its length, as a gateway forwards a buffered body
                             .send(ByteBufMono.fromString(Mono.just("order " + loop + "-" + i)))
                             .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
@@ -62,7 +62,7 @@ final class ClientTraffic {
         int concurrency = Integer.parseInt(args.split(" ")[1]);
         HttpClient client = BENCH_CLIENT.updateAndGet(c -> c != null ? c
                 : HttpClient.create(ConnectionProvider.create("bench", concurrency)).disableRetry(true));
-        return ClientLoad.bench(args, port -> client.get().uri("http://127.0.0.1:" + port + "/")
+        return ClientLoad.bench(args, port -> client.get().uri(ClientLoad.origin(port) + "/")
                 .responseSingle((r, body) -> body.asString()).block(Duration.ofSeconds(10)));
     }
 }

@@ -40,8 +40,9 @@ final class WebClientTraffic {
 
     /** The response's status; a failure as the future's (the race: HttpClosedException its cause). */
     private static int send(WebClient client, int port, String path, String body) throws Exception {
-        return (body == null ? client.get(port, "127.0.0.1", path).send()
-                : client.post(port, "127.0.0.1", path).sendBuffer(Buffer.buffer(body)))
+        boolean tls = ClientLoad.upstreamTls();
+        return (body == null ? client.get(port, "127.0.0.1", path).ssl(tls).send()
+                : client.post(port, "127.0.0.1", path).ssl(tls).sendBuffer(Buffer.buffer(body)))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).statusCode();
     }
 

@@ -32,6 +32,16 @@ public final class ClientLoad {
     private ClientLoad() {
     }
 
+    /** Whether the upstream serves TLS (-Dapp.upstream.tls=true; the client trusts it by javax.net.ssl.trustStore). */
+    public static boolean upstreamTls() {
+        return Boolean.getBoolean("app.upstream.tls");
+    }
+
+    /** The upstream's origin on this port: https when it serves TLS. */
+    public static String origin(int port) {
+        return (upstreamTls() ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
     /**
      * "PORT LOOPS REQUESTS MIN_GAP_MS MAX_GAP_MS": LOOPS loops at once; answers "TRAFFIC requests=N ok=N failed=N
      * errors=Kind:N;...".
