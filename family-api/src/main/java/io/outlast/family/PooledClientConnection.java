@@ -3,8 +3,8 @@ package io.outlast.family;
 import io.outlast.bootstrap.ClientConnectionState;
 
 /**
- * A pooled connection of a blocking client, keyed by the client's connection object. Written by the thread that holds
- * its lease, one at a time; read at its close, which a pool's evictor may run.
+ * A pooled connection of a client, keyed by the client's connection object. Written by the thread that holds its
+ * lease (or its event loop), one at a time; read at its close, which a pool's evictor may run.
  */
 final class PooledClientConnection extends ClientConnectionState {
     /** When it went back to its pool (ns), or 0 while leased. */

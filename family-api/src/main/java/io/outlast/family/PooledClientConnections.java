@@ -12,10 +12,11 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 
 /**
- * A blocking client's pools as the agent governs them (Apache HttpClient, OkHttp: each family's advice finds these
- * hooks through its holder). A pooled connection is retired once idle for the client idle in force, or for less than
- * an idle its upstream announced; where the pool itself keeps a connection for a keep-alive given at its release
- * (Apache), the advice caps that without a hook. Each connection is followed from its opening (or, open before the
+ * A client's pools as the agent governs them (Apache HttpClient, OkHttp, the JDK's, Jetty's and Vert.x's: each
+ * family's advice finds these hooks through its holder; Reactor Netty has its own). A pooled connection is retired
+ * once idle for the client idle in force, or for less than an idle its upstream announced: where the client asks
+ * whether to hand one out (OkHttp, the JDK's), or by shortening what the client keeps it for (a keep-alive given at
+ * its release, Apache's and the JDK's; an expiry, Vert.x's; its idle timeout while pooled, Jetty's). Each connection is followed from its opening (or, open before the
  * agent, from its next request) to its close, which is logged with who closed it.
  */
 public final class PooledClientConnections extends ClientPoolHooks implements LiveFamily {
