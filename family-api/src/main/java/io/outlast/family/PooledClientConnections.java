@@ -29,8 +29,13 @@ public final class PooledClientConnections extends ClientPoolHooks implements Li
 
     /** What a family reads of its client for these hooks, where its advice cannot give it. */
     public interface Specifics {
-        /** The client's version, read from one of its pools; null: not known (the client is then left alone). */
-        String version(Object pool);
+        /**
+         * The client's version, read from one of its pools, for a family whose advice reports a pool's making; null:
+         * not known (the client is then left alone).
+         */
+        default String version(Object pool) {
+            return null;
+        }
 
         /** Points the family's advice at no hooks: the client is left alone from now on. */
         default void leave() {

@@ -14,12 +14,6 @@ final class JdkClientSpecifics implements PooledClientConnections.Specifics {
     private volatile Method channel;
     private volatile Method firstValue;
 
-    /** The JDK's own: nothing to check. */
-    @Override
-    public String version(Object pool) {
-        return System.getProperty("java.version");
-    }
-
     @Override
     public Object socketOf(Object connection) {
         try {
