@@ -24,10 +24,13 @@ record Family(String name, String kind, long defaultIdleMs, long lateMs, String 
      * late. It reads a reset as the end of the stream.
      */
     static final Family GRIZZLY = new Family("grizzly", "listener", 30_000, 1500, "peer", true);
-    /** Pekko HTTP's idle stage looks once a second: a close comes up to a second after its deadline. */
-    static final Family PEKKO = new Family("pekko", "server", 60_000, 1500, "error", true);
+    /**
+     * Pekko HTTP's idle stage looks once a second: a close comes up to a second after its deadline, and up to a second
+     * more on two loaded cores (an HTTP/2 GOAWAY 1508 ms late once, timed from its request, in a clean-clone run).
+     */
+    static final Family PEKKO = new Family("pekko", "server", 60_000, 2000, "error", true);
     /** Akka HTTP 10.2, of which Pekko is the fork: the same. */
-    static final Family AKKA = new Family("akka", "server", 60_000, 1500, "error", true);
+    static final Family AKKA = new Family("akka", "server", 60_000, 2000, "error", true);
 
     /**
      * Ktor's CIO engine: its own idle is a timer per wait (precise); the agent's sweep, with a header deadline, looks
