@@ -11,6 +11,8 @@ public final class CloseEvent {
     public static final String ERROR = "error";
     public static final String SHUTDOWN = "shutdown";
     public static final String SERVER = "server";
+    /** Closed by the server during a drain at its stop ({@code drain=}): after a last response, or at the drain's end. */
+    public static final String DRAIN = "drain";
     /** A client's pool retired the connection for its idle (the agent's limit or the pool's own). */
     public static final String CLIENT_IDLE = "client-idle";
     /** A client closed its connection for another reason of its own (a {@code Connection: close}, its lifetime). */

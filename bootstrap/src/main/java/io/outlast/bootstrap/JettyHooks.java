@@ -22,6 +22,15 @@ public abstract class JettyHooks {
     public void connectorStarted(Object connector) {
     }
 
+    /** Entry of {@code Server.doStop()}: with a drain set, returns once the server's connections have drained. */
+    public void serverStopping(Object server) {
+    }
+
+    /** Exit of {@code AbstractConnector.getShutdownIdleTimeout()} (10-12): the value the shutdown is to use. */
+    public long shutdownIdleTimeout(Object connector, long ms) {
+        return ms;
+    }
+
     /** Exit of {@code AbstractConnector.onEndPointOpened(EndPoint)}. */
     public void endPointOpened(Object connector, Object endPoint) {
     }

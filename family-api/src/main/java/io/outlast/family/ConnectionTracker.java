@@ -7,6 +7,8 @@ import io.outlast.bootstrap.ConnectionRegistry;
 import io.outlast.bootstrap.ConnectionState;
 import io.outlast.bootstrap.EventSink;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToLongFunction;
 
 /** What every family keeps: its open connections, its close events, its warnings (each said once). */
@@ -15,6 +17,8 @@ public final class ConnectionTracker {
     private final FamilyContext context;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final String[] lines;
+    /** Drains under way ({@link Drain}), and those just ended whose closes are still coming: few, kept while a server stops. */
+    private final List<Drain> drains = new CopyOnWriteArrayList<>();
 
     /** {@code lines}: the version lines outlast knows for this family, as prefixes ("10.1."). */
     public ConnectionTracker(String family, FamilyContext context, String... lines) {
@@ -78,7 +82,62 @@ public final class ConnectionTracker {
             closer = stopping ? CloseEvent.SHUTDOWN : unmarked;
             idleMs = unmarkedIdleMs;
         }
+        if (!drains.isEmpty() && !CloseEvent.PEER.equals(closer) && !CloseEvent.ERROR.equals(closer) && draining(s)) {
+            // the server's closes while it drains are the drain's: after a last response, or at its end
+            closer = CloseEvent.DRAIN;
+        }
         close(s, closer, idleMs, requests);
+    }
+
+    /**
+     * A server of this family begins to stop with a drain set: its connections on these local ports ({@code null}:
+     * all of the family's) are held for {@code drainMs}. A drain already under way that holds them is returned
+     * instead (the server's own stop and the agent's exit hook may both begin one).
+     */
+    public synchronized Drain beginDrain(int[] ports, long drainMs) {
+        for (Drain d : drains) {
+            if (d.stale()) {
+                drains.remove(d);
+            } else if (!d.ended() && d.includes(ports)) {
+                return d;
+            }
+        }
+        Drain d = new Drain(this, ports, drainMs);
+        drains.add(d);
+        context.info(family + " stopping: draining " + d.left() + " open connections (port " + d.ports()
+                + "): answered with Connection: close, let go when the peer closes, the rest closed in " + drainMs
+                + "ms");
+        return d;
+    }
+
+    /** The drain under way that holds connections on this local port, or null. */
+    public Drain drainOf(int port) {
+        for (Drain d : drains) {
+            if (!d.ended() && d.covers(port)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a drain is under way. */
+    public boolean draining() {
+        for (Drain d : drains) {
+            if (!d.ended()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether this connection's close is a drain's (under way, or just ended): logged {@code drain}. */
+    public boolean draining(ConnectionState s) {
+        for (Drain d : drains) {
+            if (d.closes(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

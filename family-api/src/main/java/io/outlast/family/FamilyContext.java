@@ -14,6 +14,9 @@ public interface FamilyContext {
     /** One line per server endpoint met, with its timeouts before and after. */
     void report(EndpointReport report);
 
+    /** A line of what the agent did (a drain begun, a drain ended). */
+    void info(String line);
+
     /** A warning said once per distinct message (bounded). */
     void warnOnce(String message);
 

@@ -64,6 +64,14 @@ public abstract class FamilyModule implements InstrumentationModule {
     }
 
     @Override
+    public final void drainAtExit() {
+        LiveFamily f = live;
+        if (f != null) {
+            f.drainAtExit();
+        }
+    }
+
+    @Override
     public final void stop() {
         uninstall();
         LiveFamily f = live;

@@ -43,6 +43,14 @@ public interface InstrumentationModule {
     default void reconfigured() {
     }
 
+    /**
+     * The JVM is exiting (SIGTERM, {@code System.exit}) with a drain set: drain every server the family governs
+     * ({@link Drain}), and return when it is done (at most the drain). On the agent's exit hook, concurrently with the
+     * application's own hooks, which may be stopping the same servers.
+     */
+    default void drainAtExit() {
+    }
+
     /** The agent is reset: its advice is gone, the hooks must do nothing any more. */
     default void stop() {
     }

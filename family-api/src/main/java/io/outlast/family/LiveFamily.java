@@ -14,6 +14,10 @@ public interface LiveFamily {
     default void reconfigured() {
     }
 
+    /** See {@link InstrumentationModule#drainAtExit}. */
+    default void drainAtExit() {
+    }
+
     /** The agent is reset and the family's hooks are gone: let go of what only the hooks would have ended. */
     default void stop() {
     }

@@ -14,16 +14,23 @@ public final class Timeouts {
     public final long clientIdleMs;
     /** How much before an upstream's idle a pooled connection is retired (the {@code margin} setting). */
     public final long marginMs;
+    /** How long a stopping server keeps its kept-alive connections for the proxy to let go of ({@link Drain}); -1: off. */
+    public final long drainMs;
 
     public Timeouts(long idleMs, long headerMs) {
         this(idleMs, headerMs, -1, 5000);
     }
 
     public Timeouts(long idleMs, long headerMs, long clientIdleMs, long marginMs) {
+        this(idleMs, headerMs, clientIdleMs, marginMs, -1);
+    }
+
+    public Timeouts(long idleMs, long headerMs, long clientIdleMs, long marginMs, long drainMs) {
         this.idleMs = idleMs;
         this.headerMs = headerMs;
         this.clientIdleMs = clientIdleMs;
         this.marginMs = marginMs;
+        this.drainMs = drainMs;
     }
 
     /** The grace between an idle HTTP/2 connection's GOAWAY and its close: 1 s, half the idle at most. */

@@ -43,6 +43,10 @@ public final class TestFamilyContext implements FamilyContext {
     }
 
     @Override
+    public void info(String line) {
+    }
+
+    @Override
     public void warnOnce(String message) {
         if (!warnings.contains(message)) {
             warnings.add(message);

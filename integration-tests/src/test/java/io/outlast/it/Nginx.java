@@ -30,6 +30,15 @@ final class Nginx implements AutoCloseable {
      * those connections as it keeps HTTP/1.1 ones.
      */
     Nginx(int upstreamPort, int keepaliveSeconds, int pools, String scheme) throws IOException, InterruptedException {
+        this(new int[] {upstreamPort}, keepaliveSeconds, pools, scheme);
+    }
+
+    /**
+     * Each pool over every one of {@code upstreamPorts}, round robin, as a load balancer's target group: a server that
+     * refuses a connection is passed over (nginx's {@code proxy_next_upstream error}, for a POST too, which was not
+     * sent), one that fails a request it was sent answers it 502.
+     */
+    Nginx(int[] upstreamPorts, int keepaliveSeconds, int pools, String scheme) throws IOException, InterruptedException {
         this.port = freePort();
         this.dir = Files.createTempDirectory("outlast-nginx");
         Files.createDirectories(dir.resolve("logs"));
@@ -44,7 +53,7 @@ final class Nginx implements AutoCloseable {
                 "  access_log off;",
                 "  client_body_temp_path " + dir.resolve("body") + ";",
                 "  proxy_temp_path " + dir.resolve("proxy") + ";",
-                upstreams(upstreamPort, keepaliveSeconds, pools),
+                upstreams(upstreamPorts, keepaliveSeconds, pools),
                 "  server {",
                 "    listen 127.0.0.1:" + port + ";",
                 locations(pools, scheme),
@@ -67,12 +76,14 @@ final class Nginx implements AutoCloseable {
         }
     }
 
-    private static String upstreams(int upstreamPort, int keepaliveSeconds, int pools) {
+    private static String upstreams(int[] upstreamPorts, int keepaliveSeconds, int pools) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < pools; i++) {
-            b.append("  upstream app").append(i).append(" {\n")
-                    .append("    server 127.0.0.1:").append(upstreamPort).append(";\n")
-                    .append("    keepalive 8;\n")
+            b.append("  upstream app").append(i).append(" {\n");
+            for (int port : upstreamPorts) {
+                b.append("    server 127.0.0.1:").append(port).append(";\n");
+            }
+            b.append("    keepalive 8;\n")
                     .append("    keepalive_timeout ").append(keepaliveSeconds).append("s;\n")
                     .append("  }\n");
         }

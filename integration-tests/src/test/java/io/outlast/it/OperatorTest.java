@@ -127,7 +127,7 @@ class OperatorTest {
             assertTrue(out.contains("jetty 12.0."), out);
             assertTrue(out.contains("127.0.0.1:" + server.port), out);
             assertTrue(out.contains("idle: own 30s, in force 1s; header: own none, in force 2s"), out);
-            assertTrue(out.contains("closes: 3 (server-idle 2, server-header 0, peer 1, error 0, shutdown 0, server 0)"), out);
+            assertTrue(out.contains("closes: 3 (server-idle 2, server-header 0, peer 1, error 0, shutdown 0, server 0, drain 0)"), out);
             assertTrue(out.contains("server idle closes sooner than the proxy's 2s (possible 502s): 2"), out);
             Matcher p50 = Pattern.compile("idle at close: p50 (\\d+)ms").matcher(out);
             assertTrue(p50.find(), out);

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -118,66 +119,97 @@ class RaceTest {
                 String path = "/p" + pool + (grpc ? "/outlast.Echo/Say" : "/orders");
                 loops.add(executor.submit(() -> loop(port, path, grpc, minGapMs, maxGapMs)));
             }
-            int requests = 0;
-            int ok = 0;
-            int bad = 0;
-            List<String> other = new ArrayList<>();
-            for (Future<Traffic> f : loops) {
-                Traffic t = f.get();
-                requests += t.requests();
-                ok += t.ok();
-                bad += t.badGateway();
-                other.addAll(t.other());
-            }
-            return new Traffic(requests, ok, bad, other);
+            return sum(loops);
         } finally {
             executor.shutdownNow();
         }
     }
 
-    private static Traffic loop(int port, String path, boolean grpc, long minGapMs, long maxGapMs) throws Exception {
+    /** The clients' counts added up. */
+    static Traffic sum(List<Future<Traffic>> clients) throws Exception {
+        int requests = 0;
         int ok = 0;
         int bad = 0;
         List<String> other = new ArrayList<>();
-        Socket s = null;
-        try {
+        for (Future<Traffic> f : clients) {
+            Traffic t = f.get(60, TimeUnit.SECONDS);
+            requests += t.requests();
+            ok += t.ok();
+            bad += t.badGateway();
+            other.addAll(t.other());
+        }
+        return new Traffic(requests, ok, bad, other);
+    }
+
+    private static Traffic loop(int port, String path, boolean grpc, long minGapMs, long maxGapMs) throws Exception {
+        try (Client c = new Client(port, path, grpc)) {
             for (int i = 0; i < REQUESTS_PER_LOOP; i++) {
                 // spread the loops' first requests, then idle gaps
                 Thread.sleep(i == 0 ? ThreadLocalRandom.current().nextLong(0, maxGapMs)
                         : ThreadLocalRandom.current().nextLong(minGapMs, maxGapMs + 1));
-                if (s == null || s.isClosed()) {
-                    s = new Socket(InetAddress.getLoopbackAddress(), port);
-                    s.setSoTimeout(15_000);
-                }
-                String status;
-                try {
-                    status = post(s, path, grpc);
-                } catch (IOException e) {
-                    other.add("client connection to nginx failed: " + e);
-                    s.close();
-                    continue;
-                }
-                if (status.equals("200")) {
-                    ok++;
-                } else if (status.equals("502")) {
-                    bad++;
-                } else {
-                    other.add(status);
-                }
+                c.post();
             }
-        } finally {
+            return c.traffic();
+        }
+    }
+
+    /** One client of nginx: its kept-alive connection (opened again after a failure), and what nginx answered it. */
+    static final class Client implements AutoCloseable {
+        private final int port;
+        private final String path;
+        private final boolean grpc;
+        private Socket s;
+        private int requests;
+        private int ok;
+        private int bad;
+        private final List<String> other = new ArrayList<>();
+
+        Client(int port, String path, boolean grpc) {
+            this.port = port;
+            this.path = path;
+            this.grpc = grpc;
+        }
+
+        void post() throws IOException {
+            if (s == null || s.isClosed()) {
+                s = new Socket(InetAddress.getLoopbackAddress(), port);
+                s.setSoTimeout(15_000);
+            }
+            requests++;
+            String status;
+            try {
+                status = RaceTest.post(s, path, grpc);
+            } catch (IOException e) {
+                other.add("client connection to nginx failed: " + e);
+                s.close();
+                return;
+            }
+            if (status.equals("200")) {
+                ok++;
+            } else if (status.equals("502")) {
+                bad++;
+            } else {
+                other.add(status);
+            }
+        }
+
+        Traffic traffic() {
+            return new Traffic(requests, ok, bad, other);
+        }
+
+        @Override
+        public void close() throws IOException {
             if (s != null) {
                 s.close();
             }
         }
-        return new Traffic(REQUESTS_PER_LOOP, ok, bad, other);
     }
 
     /**
      * One POST and its response; returns the status code. A gRPC call is a POST of one length-prefixed message, and
      * nginx turns it into an HTTP/2 stream to the upstream.
      */
-    private static String post(Socket s, String path, boolean grpc) throws IOException {
+    static String post(Socket s, String path, boolean grpc) throws IOException {
         OutputStream out = s.getOutputStream();
         String body = grpc ? "\0\0\0\0\5hello" : "hello";
         out.write(("POST " + path + " HTTP/1.1\r\nHost: race\r\nContent-Type: " + (grpc ? "application/grpc" : "text/plain")

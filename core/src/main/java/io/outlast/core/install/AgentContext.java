@@ -2,6 +2,7 @@ package io.outlast.core.install;
 
 import io.outlast.core.log.EventLog;
 import io.outlast.core.settings.Config;
+import io.outlast.family.Drain;
 import io.outlast.family.EndpointReport;
 import io.outlast.family.FamilyContext;
 import io.outlast.family.Sweep;
@@ -113,6 +114,34 @@ public final class AgentContext implements FamilyContext {
             b.append(b.length() == 0 ? "" : ", ").append(t.family()).append(' ').append(t.registry().size());
         }
         return b.toString();
+    }
+
+    /** The drain holding this family's connections on this local port, or null: what {@code status} and JMX show. */
+    Drain drainOf(String family, int port) {
+        for (ConnectionTracker t : trackers) {
+            if (t.family().equals(family)) {
+                Drain d = t.drainOf(port);
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether a server is draining now: its status changes with time, not only with events. */
+    boolean draining() {
+        for (ConnectionTracker t : trackers) {
+            if (t.draining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void info(String line) {
+        log.info(line);
     }
 
     void reconfigure(Config next) {

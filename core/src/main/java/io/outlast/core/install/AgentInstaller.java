@@ -67,6 +67,8 @@ public final class AgentInstaller implements EventLog.Listener {
                 return t;
             });
     private volatile OutlastTransformer transformer;
+    /** The JVM's exit drains the servers when a drain is set then ({@link ExitDrain}); null once reset. */
+    private Thread exitDrain;
 
     private AgentInstaller(Instrumentation inst, EventLog log, Config config, Map<String, String> arguments) {
         this.inst = inst;
@@ -198,6 +200,13 @@ public final class AgentInstaller implements EventLog.Listener {
         meetRunning();
         refresh();
         context.periodically(FOLLOWED_REFRESH_MS, this::refreshIfFollowedMoved);
+        try {
+            Thread hook = AgentThreads.daemon(new ExitDrain(modules, context::config, log), "outlast-exit-drain");
+            Runtime.getRuntime().addShutdownHook(hook);
+            exitDrain = hook;
+        } catch (IllegalStateException alreadyExiting) {
+            // installed during the exit: nothing to drain at it
+        }
     }
 
     /**
@@ -205,7 +214,7 @@ public final class AgentInstaller implements EventLog.Listener {
      * (an attach meeting thousands, a sweep's close): looked at every few seconds, published when they moved.
      */
     private void refreshIfFollowedMoved() {
-        if (!context.trackedConnections().equals(publishedFollowed)) {
+        if (!context.trackedConnections().equals(publishedFollowed) || context.draining()) {
             refresh();
         }
     }
@@ -311,6 +320,14 @@ public final class AgentInstaller implements EventLog.Listener {
         for (InstrumentationModule m : a.modules) {
             m.stop();
         }
+        if (a.exitDrain != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(a.exitDrain);
+            } catch (IllegalStateException alreadyExiting) {
+                // it runs with the settings in force: none
+            }
+            a.exitDrain = null;
+        }
         a.context.shutdown();
         a.jmx.execute(a::unregisterMBeans);
         EventSink.set(null);
@@ -328,7 +345,7 @@ public final class AgentInstaller implements EventLog.Listener {
     public String status() {
         List<EndpointView> views = new ArrayList<>();
         for (EndpointStats s : stats.endpoints()) {
-            views.add(new EndpointView(s, context::config));
+            views.add(new EndpointView(s, context::config, context::drainOf));
         }
         OutlastTransformer t = transformer;
         return StatusReport.text(context.config(), stats.startedMillis, context.trackedConnections(), views,
@@ -422,7 +439,7 @@ public final class AgentInstaller implements EventLog.Listener {
             ObjectName name = new ObjectName("io.outlast:type=Endpoint,server=" + s.family + ",port=" + s.port);
             synchronized (mbeans) {
                 if (!server.isRegistered(name)) {
-                    server.registerMBean(new StandardMBean(new EndpointView(s, context::config), EndpointMXBean.class,
+                    server.registerMBean(new StandardMBean(new EndpointView(s, context::config, context::drainOf), EndpointMXBean.class,
                             true), name);
                     mbeans.add(name);
                 }

@@ -117,7 +117,7 @@ public final class EventLog extends EventSink implements Runnable {
     public void start() {
         thread.start();
         try {
-            Thread hook = AgentThreads.daemon(() -> drainAtExit(EXIT_DRAIN_MS), "outlast-log-flush");
+            Thread hook = AgentThreads.daemon(() -> writeQueued(EXIT_DRAIN_MS), "outlast-log-flush");
             Runtime.getRuntime().addShutdownHook(hook);
             exitHook = hook;
         } catch (IllegalStateException alreadyShuttingDown) {
@@ -130,8 +130,8 @@ public final class EventLog extends EventSink implements Runnable {
      * wait for beyond {@code limitMs} (a write into a full pipe blocks for as long as nobody reads it).
      * Whether all was written in time.
      */
-    boolean drainAtExit(long limitMs) {
-        Thread t = AgentThreads.daemon(this::drain, "outlast-log-drain");
+    public boolean writeQueued(long limitMs) {
+        Thread t = AgentThreads.daemon(this::writeAll, "outlast-log-flush-queue");
         t.start();
         try {
             t.join(limitMs);
@@ -244,7 +244,7 @@ public final class EventLog extends EventSink implements Runnable {
             }
             exitHook = null;
         }
-        if (drainAtExit(EXIT_DRAIN_MS)) {
+        if (writeQueued(EXIT_DRAIN_MS)) {
             try {
                 out.close();
             } catch (IOException | RuntimeException e) {
@@ -325,7 +325,7 @@ public final class EventLog extends EventSink implements Runnable {
         }
     }
 
-    private synchronized void drain() {
+    private synchronized void writeAll() {
         List<Object> batch = new ArrayList<>();
         drainTo(batch, Integer.MAX_VALUE);
         write(batch);

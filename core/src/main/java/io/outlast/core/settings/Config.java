@@ -22,7 +22,7 @@ import java.util.Set;
 public final class Config {
     public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
             "idle", "header", "proxy", "margin", "servers", "log", "log.format", "log.closes", "enabled",
-            "upstream", "client.idle", "clients"));
+            "upstream", "client.idle", "clients", "drain"));
     public static final List<String> FAMILIES = Collections.unmodifiableList(Arrays.asList(
             "jetty", "tomcat", "undertow", "netty", "jdk", "helidon", "grizzly", "pekko", "akka", "ktor", "liberty"));
     /** The client families, by their {@code clients=} names. */
@@ -51,6 +51,8 @@ public final class Config {
     public final long clientIdleMs;
     /** Client families to instrument; empty means all; {@link #NO_CLIENTS} none. */
     public final Set<String> clients;
+    /** How long a stopping server keeps its kept-alive connections for the proxy to let go of, or -1: off. */
+    public final long drainMs;
     static final Set<String> NO_CLIENTS = Collections.singleton("none");
     public final String log;
     public final boolean json;
@@ -135,7 +137,8 @@ public final class Config {
         } else {
             clientIdleMs = upstreamMs > 0 ? Timeouts.retireBefore(upstreamMs, marginMs) : -1;
         }
-        timeouts = new Timeouts(idleMs, headerMs, clientIdleMs, marginMs);
+        drainMs = drain(in.get("drain"), proxy);
+        timeouts = new Timeouts(idleMs, headerMs, clientIdleMs, marginMs, drainMs);
         servers = families(in.get("servers"), FAMILIES, "server", false);
         clients = families(in.get("clients"), CLIENT_FAMILIES, "client", true);
         Source logSource = in.get("log");
@@ -230,6 +233,24 @@ public final class Config {
         }
     }
 
+    /** {@code off} (the default), a duration, or {@code proxy}: the proxy's idle and the margin, by which it lets go. */
+    private long drain(Source drain, Source proxy) throws ConfigException {
+        if (drain == null || drain.value.trim().equalsIgnoreCase("off")) {
+            return -1;
+        }
+        if (drain.value.trim().equalsIgnoreCase("proxy")) {
+            if (proxyMs <= 0) {
+                throw drain.error("drain=proxy needs the proxy's idle timeout: set proxy= too, or give a duration");
+            }
+            return derived(proxyMs + marginMs, proxy, "the drain, proxy + margin");
+        }
+        long ms = duration(drain);
+        if (ms == 0) {
+            throw drain.error("a drain of 0 drains nothing; give a duration, proxy, or off");
+        }
+        return ms;
+    }
+
     /** A timeout the agent computed rather than read: bounded like one given, blamed on what it came from. */
     private static long derived(long ms, Source from, String what) throws ConfigException {
         if (ms > Durations.MAX_MS) {
@@ -314,6 +335,7 @@ public final class Config {
                 + " servers=" + (servers.isEmpty() ? "all" : String.join(",", servers))
                 + (upstreamMs > 0 ? " upstream=" + Durations.format(upstreamMs) : "")
                 + (clientIdleMs > 0 ? " client.idle=" + Durations.format(clientIdleMs) : "")
-                + (clients.isEmpty() ? "" : " clients=" + String.join(",", clients));
+                + (clients.isEmpty() ? "" : " clients=" + String.join(",", clients))
+                + (drainMs > 0 ? " drain=" + Durations.format(drainMs) : "");
     }
 }

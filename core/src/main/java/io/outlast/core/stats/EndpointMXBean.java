@@ -37,4 +37,16 @@ public interface EndpointMXBean {
 
     /** Server-side idle closes sooner than the proxy's idle timeout: each a possible 502. */
     long getIdleClosesBeforeProxy();
+
+    /** The server is stopping and draining its kept-alive connections ({@code drain=}). */
+    boolean isStopping();
+
+    /** While it drains: its connections still open; else 0. */
+    int getDrainConnectionsLeft();
+
+    /** While it drains: how long until what is left is closed; else -1. */
+    long getDrainTimeLeftMs();
+
+    /** The drain set ({@code drain=}), or -1: a stop closes as the server's own does. */
+    long getDrainMs();
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /** What one endpoint's closes add up to since the agent came: by closer, idle times, possible 502s. */
 public final class EndpointStats {
     static final String[] CLOSERS = {CloseEvent.SERVER_IDLE, CloseEvent.SERVER_HEADER, CloseEvent.PEER,
-            CloseEvent.ERROR, CloseEvent.SHUTDOWN, CloseEvent.SERVER};
+            CloseEvent.ERROR, CloseEvent.SHUTDOWN, CloseEvent.SERVER, CloseEvent.DRAIN};
 
     public final String family;
     public final int port;

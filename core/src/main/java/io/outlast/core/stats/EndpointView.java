@@ -1,6 +1,7 @@
 package io.outlast.core.stats;
 
 import io.outlast.core.settings.Config;
+import io.outlast.family.Drain;
 import io.outlast.family.EndpointReport;
 
 import java.util.Map;
@@ -10,10 +11,21 @@ import java.util.function.Supplier;
 public final class EndpointView implements EndpointMXBean {
     private final EndpointStats stats;
     private final Supplier<Config> config;
+    private final Drains drains;
 
-    public EndpointView(EndpointStats stats, Supplier<Config> config) {
+    /** The drain under way for a family's port, or null. */
+    public interface Drains {
+        Drain of(String family, int port);
+    }
+
+    public EndpointView(EndpointStats stats, Supplier<Config> config, Drains drains) {
         this.stats = stats;
         this.config = config;
+        this.drains = drains;
+    }
+
+    private Drain drain() {
+        return drains.of(stats.family, stats.port);
     }
 
     private EndpointReport report() {
@@ -99,5 +111,27 @@ public final class EndpointView implements EndpointMXBean {
     @Override
     public long getIdleClosesBeforeProxy() {
         return stats.idleClosesBeforeProxy();
+    }
+
+    @Override
+    public boolean isStopping() {
+        return drain() != null;
+    }
+
+    @Override
+    public int getDrainConnectionsLeft() {
+        Drain d = drain();
+        return d == null ? 0 : d.left();
+    }
+
+    @Override
+    public long getDrainTimeLeftMs() {
+        Drain d = drain();
+        return d == null ? -1 : d.leftMs();
+    }
+
+    @Override
+    public long getDrainMs() {
+        return config.get().drainMs;
     }
 }

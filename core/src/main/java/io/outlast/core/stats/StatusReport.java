@@ -32,6 +32,12 @@ public final class StatusReport {
                     .append(Durations.format(e.getIdleMs())).append("; header: own ")
                     .append(Durations.format(e.getOwnHeaderMs())).append(", in force ")
                     .append(Durations.format(e.getHeaderMs())).append('\n');
+            if (e.isStopping()) {
+                b.append("  stopping: draining, ").append(e.getDrainConnectionsLeft())
+                        .append(" connections left, the rest closed in ")
+                        .append(Durations.format(roundedSeconds(e.getDrainTimeLeftMs()))).append(" (drain ")
+                        .append(Durations.format(e.getDrainMs())).append(")\n");
+            }
             closes(b, e.getCloses(), e.getClosesByCloser());
             if (e.getCloses() > 0) {
                 b.append("  idle at close: p50 ").append(ms(e.getIdleAtCloseP50Ms())).append(", p90 ")

@@ -183,7 +183,7 @@ class EventLogTest {
         EventLog log = new EventLog(Config.fromArguments(""), stuck, false);
         log.close(EVENT);
         // returning at all is the test (the write blocks for good); false: the line was not written in time
-        assertFalse(log.drainAtExit(300));
+        assertFalse(log.writeQueued(300));
         never.countDown();
     }
 

@@ -241,4 +241,35 @@ class ConfigTest {
         assertEquals("bad setting upstream=soon: " + error("idle=soon").substring("bad setting idle=soon: ".length()),
                 error("upstream=soon"));
     }
+
+    @Test
+    void drainIsOffUnlessSet() throws ConfigException {
+        assertEquals(-1, args("proxy=aws-alb").drainMs);
+        assertEquals(-1, args("proxy=aws-alb").timeouts.drainMs);
+        assertEquals(-1, args("drain=off").drainMs);
+    }
+
+    @Test
+    void drainProxyIsTheProxysIdleAndTheMargin() throws ConfigException {
+        Config c = args("proxy=aws-alb,drain=proxy");
+        assertEquals(65_000, c.drainMs);
+        assertEquals(65_000, c.timeouts.drainMs);
+        assertEquals(13_000, args("proxy=10s,margin=3s,drain=proxy").drainMs);
+        assertTrue(c.toString().contains("drain=65s"), c.toString());
+    }
+
+    @Test
+    void drainTakesADuration() throws ConfigException {
+        assertEquals(30_000, args("drain=30s").drainMs);
+        assertEquals(2_000, Config.load("", Map.of("outlast.drain", "2s"), Map.of()).drainMs);
+        assertEquals(2_000, Config.load("", Map.of(), Map.of("OUTLAST_DRAIN", "2s")).drainMs);
+    }
+
+    @Test
+    void drainProxyWithoutAProxyIsOneClearError() {
+        String e = error("drain=proxy");
+        assertTrue(e.contains("drain=proxy") && e.contains("proxy="), e);
+        assertTrue(error("drain=30").contains("drain=30"), error("drain=30"));
+        assertTrue(error("drain=0s").contains("drain"), error("drain=0s"));
+    }
 }

@@ -8,7 +8,7 @@ import net.bytebuddy.dynamic.DynamicType;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** Connections opening and closing, once per socket, and connectors starting. */
+/** Connections opening and closing, once per socket, connectors starting, and the idle their shutdown sets. */
 final class AbstractConnectorInstrumentation implements TypeInstrumentation {
     @Override
     public String typeName() {
@@ -20,7 +20,8 @@ final class AbstractConnectorInstrumentation implements TypeInstrumentation {
         return builder
                 .visit(Advice.to(StartAdvice.class).on(named("doStart").and(takesArguments(0))))
                 .visit(Advice.to(OpenedAdvice.class).on(named("onEndPointOpened").and(takesArguments(1))))
-                .visit(Advice.to(ClosedAdvice.class).on(named("onEndPointClosed").and(takesArguments(1))));
+                .visit(Advice.to(ClosedAdvice.class).on(named("onEndPointClosed").and(takesArguments(1))))
+                .visit(Advice.to(ShutdownIdleAdvice.class).on(named("getShutdownIdleTimeout").and(takesArguments(0))));
     }
 
     public static final class StartAdvice {
@@ -41,6 +42,13 @@ final class AbstractConnectorInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object connector, @Advice.Argument(0) Object endPoint) {
             JettyHooks.get().endPointClosed(connector, endPoint);
+        }
+    }
+
+    public static final class ShutdownIdleAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object connector, @Advice.Return(readOnly = false) long ms) {
+            ms = JettyHooks.get().shutdownIdleTimeout(connector, ms);
         }
     }
 }

@@ -45,6 +45,9 @@ final class JettyApi {
     private final Method isRunning;
     /** The connector's graceful shutdown begun ({@code Graceful.isShutdown}); null where a version lacks it. */
     private final Method isShutdown;
+    /** The connector's graceful shutdown: it stops accepting, and answers every request with Connection: close. */
+    private final Method shutdown;
+    private final Method serverConnectors;
     private final Class<?> httpConnection;
     private final Method parser;
     private final Method connector;
@@ -98,6 +101,8 @@ final class JettyApi {
         connectedEndPoints = abstractConnector.getMethod("getConnectedEndPoints");
         isRunning = load(cl, "org.eclipse.jetty.util.component.LifeCycle").getMethod("isRunning");
         isShutdown = Reflection.optional(abstractConnector, "isShutdown");
+        shutdown = abstractConnector.getMethod("shutdown");
+        serverConnectors = load(cl, "org.eclipse.jetty.server.Server").getMethod("getConnectors");
         Class<?> hc;
         try {
             hc = load(cl, "org.eclipse.jetty.server.HttpConnection");
@@ -128,6 +133,20 @@ final class JettyApi {
         contentOrdinal = content.ordinal();
         choosing = optional(cl, "org.eclipse.jetty.server.NegotiatingServerConnection",
                 "org.eclipse.jetty.server.DetectorConnectionFactory$DetectorConnection");
+    }
+
+    /** A server's connectors. */
+    Object[] connectors(Object server) throws ReflectiveOperationException {
+        return (Object[]) serverConnectors.invoke(server);
+    }
+
+    /** Begins the connector's graceful shutdown (already begun: nothing more). */
+    void shutdown(Object connector) throws ReflectiveOperationException {
+        shutdown.invoke(connector);
+    }
+
+    int localPort(Object networkConnector) throws ReflectiveOperationException {
+        return (Integer) localPort.invoke(networkConnector);
     }
 
     boolean isNetworkConnector(Object c) {

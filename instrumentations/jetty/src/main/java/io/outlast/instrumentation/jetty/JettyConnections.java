@@ -28,11 +28,13 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
     private final ConnectionTracker tracker;
     private final ConnectionRegistry registry;
     private final Servers<Connector> connectors;
+    private final JettyDrain drain;
 
     JettyConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
         this.connectors = new Servers<>(tracker, this);
+        this.drain = new JettyDrain(tracker, connectors);
     }
 
     /** The timeouts in force, read each time: an attach may change them while the server runs. */
@@ -44,6 +46,34 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
     public void connectorStarted(Object connector) {
         try {
             adopt(connector);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void serverStopping(Object server) {
+        try {
+            drain.serverStopping(server);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public long shutdownIdleTimeout(Object connector, long ms) {
+        try {
+            return drain.shutdownIdleTimeout(connector, ms);
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return ms;
+        }
+    }
+
+    @Override
+    public void drainAtExit() {
+        try {
+            drain.drainAtExit();
         } catch (Throwable t) {
             tracker.failed(t);
         }
@@ -78,10 +108,10 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
                 s = newState(api, endPoint);
             }
             boolean stopping = api.stopping(connector);
-            if (stopping) {
+            if (stopping && !tracker.draining(s)) {
                 // a graceful shutdown ends idle connections with the idle timer (its shutdown idle timeout, 1 s), and a
                 // header the agent holds with the header deadline: the stop's closes, not the timeouts' (Dropwizard,
-                // Spring Boot's server.shutdown=graceful)
+                // Spring Boot's server.shutdown=graceful); in a drain they are the drain's, with the idle marked
                 s.unmark(CloseEvent.SERVER_IDLE);
                 s.unmark(CloseEvent.SERVER_HEADER);
             }
@@ -456,7 +486,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
     }
 
     /** How long the connection has waited for a request (HTTP/2: with no stream open); 0 while one is in progress. */
-    private static long waitingIdle(JettyApi api, Object endPoint) throws ReflectiveOperationException {
+    static long waitingIdle(JettyApi api, Object endPoint) throws ReflectiveOperationException {
         Object http = api.httpConnection(endPoint);
         if (http == null) {
             Object h2 = api.h2Session(endPoint);

@@ -18,6 +18,7 @@ public final class JettyInstrumentationModule extends FamilyModule {
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return Arrays.asList(new AbstractConnectorInstrumentation(), new AbstractEndPointInstrumentation(),
+                new ServerInstrumentation(),
                 new IdleTimeoutInstrumentation(), new Http2ConnectionInstrumentation());
     }
 
