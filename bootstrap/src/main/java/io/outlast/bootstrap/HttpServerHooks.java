@@ -17,6 +17,18 @@ public abstract class HttpServerHooks {
         current = hooks == null ? NONE : hooks;
     }
 
+    /** Entry of {@code ServerImpl.stop(int)}: with a drain set, returns once the server's connections have drained. */
+    public void stopping(Object server) {
+    }
+
+    /**
+     * Entry of {@code ExchangeImpl.sendResponseHeaders}: true to close the connection after this response (a drain),
+     * its {@code Connection: close} header set.
+     */
+    public boolean closeAfterResponse(Object connection, Object responseHeaders) {
+        return false;
+    }
+
     /** Exit of {@code ServerImpl.start()}. */
     public void started(Object server) {
     }

@@ -17,6 +17,18 @@ public abstract class TomcatHooks {
         current = hooks == null ? NONE : hooks;
     }
 
+    /**
+     * Entry of {@code AbstractEndpoint.pause()} and {@code stop()}: with a drain set, returns once the endpoint's
+     * connections have drained.
+     */
+    public void endpointStopping(Object endpoint) {
+    }
+
+    /** Entry of {@code Http11Processor.prepareResponse()}: true to answer with {@code Connection: close} (a drain). */
+    public boolean closeAfterResponse(Object socketWrapper) {
+        return false;
+    }
+
     /** Exit of {@code AbstractEndpoint.start()}. */
     public void endpointStarted(Object endpoint) {
     }

@@ -19,6 +19,8 @@ public final class ConnectionTracker {
     private final String[] lines;
     /** Drains under way ({@link Drain}), and those just ended whose closes are still coming: few, kept while a server stops. */
     private final List<Drain> drains = new CopyOnWriteArrayList<>();
+    /** How many drains are under way: what a hook on every response reads first. */
+    private volatile int drainsUnderWay;
 
     /** {@code lines}: the version lines outlast knows for this family, as prefixes ("10.1."). */
     public ConnectionTracker(String family, FamilyContext context, String... lines) {
@@ -104,6 +106,7 @@ public final class ConnectionTracker {
         }
         Drain d = new Drain(this, ports, drainMs);
         drains.add(d);
+        drainsUnderWay++;
         context.info(family + " stopping: draining " + d.left() + " open connections (port " + d.ports()
                 + "): answered with Connection: close, let go when the peer closes, the rest closed in " + drainMs
                 + "ms");
@@ -122,8 +125,27 @@ public final class ConnectionTracker {
 
     /** Whether a drain is under way. */
     public boolean draining() {
+        return drainsUnderWay > 0;
+    }
+
+    synchronized void drainEnded() {
+        drainsUnderWay--;
+    }
+
+    /**
+     * Whether a drain under way holds this connection: its next response closes it. On a server's thread per
+     * response, one volatile read when no drain is under way.
+     */
+    public boolean holds(Object connection) {
+        if (drainsUnderWay == 0) {
+            return false;
+        }
+        ConnectionState s = registry.find(connection);
+        if (s == null) {
+            return false;
+        }
         for (Drain d : drains) {
-            if (!d.ended()) {
+            if (!d.ended() && d.covers(s)) {
                 return true;
             }
         }

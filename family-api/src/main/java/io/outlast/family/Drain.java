@@ -126,42 +126,43 @@ public final class Drain {
      * how many it closed. Interrupted, it ends there (the stop goes on; the server's own stop closes the rest).
      */
     public int await(Closer closer) {
+        AtomicInteger closed = new AtomicInteger();
         try {
             while (left() > 0 && System.nanoTime() < endNanos) {
                 Thread.sleep(LOOK_MS);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-        AtomicInteger closed = new AtomicInteger();
-        tracker.registry().forEach((c, s) -> {
-            if (covers(s)) {
-                try {
-                    closer.close(c, s);
-                    closed.incrementAndGet();
-                } catch (Throwable t) {
-                    tracker.failed(t);
+            tracker.registry().forEach((c, s) -> {
+                if (covers(s)) {
+                    try {
+                        closer.close(c, s);
+                        closed.incrementAndGet();
+                    } catch (Throwable t) {
+                        tracker.failed(t);
+                    }
                 }
-            }
-        });
-        // the closes complete on the server's threads: their events are in before the stop (or the exit) goes on
-        long closing = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSING_MS);
-        try {
+            });
+            // the closes complete on the server's threads: their events are in before the stop (or the exit) goes on
+            long closing = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSING_MS);
             while (closed.get() > 0 && left() > 0 && System.nanoTime() < closing) {
                 Thread.sleep(LOOK_MS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!ended) {
-            endedNanos = System.nanoTime();
-            ended = true;
-            tracker.context().info(family() + " drained (port " + ports() + ") in "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + "ms; " + closed.get()
-                    + " left open closed at its end");
-        }
+        end(closed.get());
         return closed.get();
+    }
+
+    /** Once, whichever of its waiters comes first. */
+    private synchronized void end(int closed) {
+        if (ended) {
+            return;
+        }
+        endedNanos = System.nanoTime();
+        ended = true;
+        tracker.drainEnded();
+        tracker.context().info(family() + " drained (port " + ports() + ") in "
+                + TimeUnit.NANOSECONDS.toMillis(endedNanos - startNanos) + "ms; " + closed + " left open closed at its end");
     }
 
     /** The idle a connection left at the end is marked with: since its last request began waiting, as the family reads it. */

@@ -64,7 +64,7 @@ public abstract class FamilyModule implements InstrumentationModule {
     }
 
     @Override
-    public final void drainAtExit() {
+    public final void drainAtExit() throws Exception {
         LiveFamily f = live;
         if (f != null) {
             f.drainAtExit();

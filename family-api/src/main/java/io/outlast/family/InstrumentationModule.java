@@ -48,7 +48,7 @@ public interface InstrumentationModule {
      * ({@link Drain}), and return when it is done (at most the drain). On the agent's exit hook, concurrently with the
      * application's own hooks, which may be stopping the same servers.
      */
-    default void drainAtExit() {
+    default void drainAtExit() throws Exception {
     }
 
     /** The agent is reset: its advice is gone, the hooks must do nothing any more. */

@@ -15,7 +15,7 @@ public interface LiveFamily {
     }
 
     /** See {@link InstrumentationModule#drainAtExit}. */
-    default void drainAtExit() {
+    default void drainAtExit() throws Exception {
     }
 
     /** The agent is reset and the family's hooks are gone: let go of what only the hooks would have ended. */

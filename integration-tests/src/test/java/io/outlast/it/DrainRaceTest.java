@@ -1,10 +1,10 @@
 package io.outlast.it;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,9 +46,10 @@ class DrainRaceTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        String[] apps = {"jetty-12.0", "jetty-9.4"};
-        for (String app : apps) {
-            String[] modes = app.equals(apps[0]) ? new String[] {"no agent", "-javaagent", "attached"}
+        // each family's first line in every mode, its others at start
+        List<String> first = List.of("jetty-12.0", "tomcat-10.1", "jdk-httpserver");
+        for (String app : List.of("jetty-12.0", "jetty-9.4", "tomcat-10.1", "tomcat-9.0", "jdk-httpserver")) {
+            String[] modes = first.contains(app) ? new String[] {"no agent", "-javaagent", "attached"}
                     : new String[] {"-javaagent"};
             for (String mode : modes) {
                 out.add(Arguments.of(app, mode));
@@ -118,9 +119,11 @@ class DrainRaceTest {
      * let go ({@code peer}); one left idle is closed at the drain's end ({@code drain}, with its idle); {@code status}
      * shows the stop and what is left meanwhile; the stop returns at the drain's end, not before, not long after.
      */
-    @Test
-    void theServersOwnStopWaitsForTheDrainAndSaysWhatIsLeft() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, "jetty-12.0", "idle=10s,drain=6s");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "jdk-httpserver"})
+    void theServersOwnStopWaitsForTheDrainAndSaysWhatIsLeft(String app) throws Exception {
+        String family = app.substring(0, app.indexOf('-'));
+        try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=10s,drain=6s");
              Socket served = new Socket(InetAddress.getLoopbackAddress(), server.port);
              Socket letGo = new Socket(InetAddress.getLoopbackAddress(), server.port);
              Socket idle = new Socket(InetAddress.getLoopbackAddress(), server.port)) {
@@ -128,13 +131,13 @@ class DrainRaceTest {
                 s.setSoTimeout(10_000);
                 assertTrue(get(s).startsWith("HTTP/1.1 200"));
             }
-            String mbean = "io.outlast:type=Endpoint,server=jetty,port=" + server.port;
+            String mbean = "io.outlast:type=Endpoint,server=" + family + ",port=" + server.port;
             assertEquals("6000", mbean(server, mbean, "DrainMs"));
             assertEquals("false", mbean(server, mbean, "Stopping"));
             int mark = server.mark();
             long stop = System.nanoTime();
             server.send("stop");
-            server.await(mark, l -> l.contains("jetty stopping: draining 3 open connections"), Duration.ofSeconds(5));
+            server.await(mark, l -> l.contains(family + " stopping: draining 3 open connections"), Duration.ofSeconds(5));
             String response = get(served);
             assertTrue(response.startsWith("HTTP/1.1 200") && response.contains("Connection: close"), response);
             assertEquals(-1, served.getInputStream().read(), "the connection answered with Connection: close stays open");

@@ -24,6 +24,8 @@ final class HttpServerApi {
 
     private final Method address;
     private final Field terminating;
+    /** The listening channel: closed by a drain, as the server's stop closes it, so that new connections are refused. */
+    private final Field listening;
     private final Field idleInterval;
     private final Method closeConnection;
     private final Constructor<?> idleTask;
@@ -48,6 +50,7 @@ final class HttpServerApi {
         Class<?> connection = load(cl, "sun.net.httpserver.HttpConnection");
         address = accessible(server.getMethod("getAddress"));
         terminating = field(server, "terminating");
+        listening = field(server, "schan");
         idleInterval = field(server, "IDLE_INTERVAL");
         closeConnection = method(server, "closeConnection", connection);
         idleTask = accessible(load(cl, "sun.net.httpserver.ServerImpl$IdleTimeoutTask")
@@ -87,6 +90,21 @@ final class HttpServerApi {
 
     String address(Object server) throws ReflectiveOperationException {
         return Addresses.format((SocketAddress) address.invoke(server));
+    }
+
+    /** The listening port, or -1 (closed). */
+    int port(Object server) throws ReflectiveOperationException {
+        Object a = address.invoke(server);
+        return a instanceof java.net.InetSocketAddress ? ((java.net.InetSocketAddress) a).getPort() : -1;
+    }
+
+    /** Stops accepting: the dispatcher goes on serving the connections open. */
+    void closeListening(Object server) throws IllegalAccessException, java.io.IOException {
+        ((java.nio.channels.ServerSocketChannel) listening.get(server)).close();
+    }
+
+    boolean listening(Object server) throws IllegalAccessException {
+        return ((java.nio.channels.ServerSocketChannel) listening.get(server)).isOpen();
     }
 
     boolean terminating(Object server) throws IllegalAccessException {

@@ -31,6 +31,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
     private final ConnectionRegistry registry;
     /** Servers met, each with its API handle; the server's own idle is a constant, not the server's to change. */
     private final Servers<HttpServerApi> servers;
+    private final HttpServerDrain drain;
     /** The server whose idle check runs on this thread: its closes are idle closes. */
     private final ThreadLocal<Object> idleSweep = new ThreadLocal<>();
     /** The connection whose request the current thread is reading. */
@@ -52,6 +53,7 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
         this.tracker = tracker;
         this.registry = tracker.registry();
         this.servers = new Servers<>(tracker, this);
+        this.drain = new HttpServerDrain(tracker, servers);
         this.idleChecks = tracker.context().sweep(c -> c.idleMs > 0 ? sweepPeriodMs(c.idleMs) : -1, () -> {
             try {
                 sweepIdle();
@@ -280,6 +282,30 @@ final class HttpServerConnections extends HttpServerHooks implements HeaderPhase
 
     @Override
     public void setReadTimeoutMs(Object connection, HttpServerConnection s, long ms) {
+    }
+
+    @Override
+    public void stopping(Object server) {
+        try {
+            drain.stopping(server);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public boolean closeAfterResponse(Object connection, Object responseHeaders) {
+        try {
+            return drain.closeAfterResponse(connection, responseHeaders);
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return false;
+        }
+    }
+
+    @Override
+    public void drainAtExit() throws Exception {
+        drain.drainAtExit();
     }
 
     @Override

@@ -21,7 +21,8 @@ final class ServerImplInstrumentation implements TypeInstrumentation {
                 .visit(Advice.to(StartAdvice.class).on(named("start").and(takesArguments(0))))
                 .visit(Advice.to(AcceptedAdvice.class).on(named("markNewlyAccepted").and(takesArguments(1))))
                 .visit(Advice.to(RequestStartedAdvice.class).on(named("requestStarted").and(takesArguments(1))))
-                .visit(Advice.to(IdleAdvice.class).on(named("markIdle").and(takesArguments(1))));
+                .visit(Advice.to(IdleAdvice.class).on(named("markIdle").and(takesArguments(1))))
+                .visit(Advice.to(StopAdvice.class).on(named("stop").and(takesArguments(1))));
     }
 
     public static final class StartAdvice {
@@ -49,6 +50,13 @@ final class ServerImplInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object server, @Advice.Argument(0) Object connection) {
             HttpServerHooks.get().idle(server, connection);
+        }
+    }
+
+    public static final class StopAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object server) {
+            HttpServerHooks.get().stopping(server);
         }
     }
 }

@@ -71,12 +71,8 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
     }
 
     @Override
-    public void drainAtExit() {
-        try {
-            drain.drainAtExit();
-        } catch (Throwable t) {
-            tracker.failed(t);
-        }
+    public void drainAtExit() throws Exception {
+        drain.drainAtExit();
     }
 
     @Override

@@ -32,6 +32,8 @@ final class TomcatApi {
     private final Method address;
     private final Method localPort;
     private final Method name;
+    private final Method isRunning;
+    private final Method isPaused;
     private final Method processSocket;
     private final Object errorEvent;
     private final Method endpoint;
@@ -82,6 +84,8 @@ final class TomcatApi {
         address = endpointType.getMethod("getAddress");
         localPort = endpointType.getMethod("getLocalPort");
         name = endpointType.getMethod("getName");
+        isRunning = endpointType.getMethod("isRunning");
+        isPaused = endpointType.getMethod("isPaused");
         Class<?> wrapperType = load(cl, "org.apache.tomcat.util.net.SocketWrapperBase");
         Class<?> eventType = load(cl, "org.apache.tomcat.util.net.SocketEvent");
         processSocket = endpointType.getMethod("processSocket", wrapperType, eventType, boolean.class);
@@ -154,6 +158,15 @@ final class TomcatApi {
     }
 
     /** Tomcat's own path for a timed-out socket: the error, then an ERROR event on a worker thread. */
+    int localPort(Object endpoint) throws ReflectiveOperationException {
+        return (Integer) localPort.invoke(endpoint);
+    }
+
+    /** Running and not paused: accepting connections and serving requests on them. */
+    boolean accepting(Object endpoint) throws ReflectiveOperationException {
+        return (Boolean) isRunning.invoke(endpoint) && !(Boolean) isPaused.invoke(endpoint);
+    }
+
     void timeOut(Object endpoint, Object wrapper, String why) throws ReflectiveOperationException {
         setError.invoke(wrapper, new java.net.SocketTimeoutException(why));
         if (!(Boolean) processSocket.invoke(endpoint, wrapper, errorEvent, true)) {

@@ -34,6 +34,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
     private final ConnectionRegistry registry;
     private static final String ACCEPTOR = "org.apache.tomcat.util.net.Acceptor";
     private final Servers<Endpoint> endpoints;
+    private final TomcatDrain drain;
     /** An endpoint with maxKeepAliveRequests 1 or unlimited was met: Tomcat does not count its requests. */
     private volatile boolean everyRequest;
     /** Endpoints whose HTTP/2 was reported, at their first HTTP/2 connection. */
@@ -47,6 +48,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
         this.tracker = tracker;
         this.registry = tracker.registry();
         this.endpoints = new Servers<>(tracker, this);
+        this.drain = new TomcatDrain(tracker, endpoints);
     }
 
     /** The timeouts in force, read each time: an attach may change them while the server runs. */
@@ -344,6 +346,30 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
     }
 
     @Override
+    public void endpointStopping(Object endpoint) {
+        try {
+            drain.stopping(endpoint);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public boolean closeAfterResponse(Object socketWrapper) {
+        try {
+            return drain.closeAfterResponse(socketWrapper);
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return false;
+        }
+    }
+
+    @Override
+    public void drainAtExit() throws Exception {
+        drain.drainAtExit();
+    }
+
+    @Override
     public void closed(Object wrapper) {
         registry.remove(wrapper);
     }
@@ -504,7 +530,7 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
         }
         tracker.report(new EndpointReport(FAMILY, api.version, "connector",
                 api.address(endpoint), before, timeouts().idleMs > 0 ? timeouts().idleMs : before, -1, timeouts().headerMs));
-        return new Endpoint(api, before);
+        return new Endpoint(api, before, api.localPort(endpoint));
     }
 
     /** A connection open before an attach, met at its first hook, with its endpoint; null where Tomcat's API is not all there. */
@@ -580,6 +606,11 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
         return idleOf(api, api.inputBuffer(wrapper), s, lastWrite);
     }
 
+    /** How long the connection has waited for a request as its drain ends (0 in a request). */
+    static long idleNow(TomcatApi api, Object wrapper, TomcatConnection s) throws ReflectiveOperationException {
+        return waitingIdle(api, wrapper, s, -1);
+    }
+
     /** The same, from the connection's input buffer (null: none, it waits). */
     private static long idleOf(TomcatApi api, Object buffer, TomcatConnection s, long lastWrite)
             throws IllegalAccessException {
@@ -593,10 +624,13 @@ final class TomcatConnections extends TomcatHooks implements HeaderPhase<TomcatC
     static final class Endpoint {
         final TomcatApi api;
         final int ownKeepAliveMs;
+        /** As met (bound): a graceful stop closes the socket first, and the port reads -1 after. */
+        final int port;
 
-        Endpoint(TomcatApi api, int ownKeepAliveMs) {
+        Endpoint(TomcatApi api, int ownKeepAliveMs, int port) {
             this.api = api;
             this.ownKeepAliveMs = ownKeepAliveMs;
+            this.port = port;
         }
     }
 }

@@ -20,7 +20,7 @@ public final class TomcatInstrumentationModule extends FamilyModule {
         return Arrays.asList(new AbstractEndpointInstrumentation(),
                 new NioSocketWrapperInstrumentation(), new SocketWrapperBaseInstrumentation(),
                 new Http11InputBufferInstrumentation(), new Http2ProtocolInstrumentation(),
-                new Http2UpgradeHandlerInstrumentation());
+                new Http2UpgradeHandlerInstrumentation(), new Http11ProcessorInstrumentation());
     }
 
     @Override
