@@ -48,8 +48,12 @@ public abstract class UndertowHooks {
     public void started(Object undertow) {
     }
 
-    /** Entry of {@code Undertow.stop()}. */
+    /** Entry of {@code Undertow.stop()}: with a drain set, returns once its connections have drained. */
     public void stopping(Object undertow) {
+    }
+
+    /** Exit of {@code HttpTransferEncoding.setupRequest(HttpServerExchange)}: a drain makes the request not persistent. */
+    public void requestStarting(Object exchange) {
     }
 
     /**

@@ -47,8 +47,9 @@ class DrainRaceTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         // each family's first line in every mode, its others at start
-        List<String> first = List.of("jetty-12.0", "tomcat-10.1", "jdk-httpserver");
-        for (String app : List.of("jetty-12.0", "jetty-9.4", "tomcat-10.1", "tomcat-9.0", "jdk-httpserver")) {
+        List<String> first = List.of("jetty-12.0", "tomcat-10.1", "jdk-httpserver", "undertow-2.3");
+        for (String app : List.of("jetty-12.0", "jetty-9.4", "tomcat-10.1", "tomcat-9.0", "jdk-httpserver", "undertow-2.3",
+                "undertow-2.2")) {
             String[] modes = first.contains(app) ? new String[] {"no agent", "-javaagent", "attached"}
                     : new String[] {"-javaagent"};
             for (String mode : modes) {
@@ -120,7 +121,7 @@ class DrainRaceTest {
      * shows the stop and what is left meanwhile; the stop returns at the drain's end, not before, not long after.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "jdk-httpserver"})
+    @ValueSource(strings = {"jetty-12.0", "tomcat-10.1", "jdk-httpserver", "undertow-2.3"})
     void theServersOwnStopWaitsForTheDrainAndSaysWhatIsLeft(String app) throws Exception {
         String family = app.substring(0, app.indexOf('-'));
         try (ServerProcess server = ServerProcess.start(Jdk.JDK17, app, "idle=10s,drain=6s");

@@ -42,11 +42,13 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     /** The sweep of handshakes and of HTTP/2 headers, started by the first HTTPS or HTTP/2 connection. */
     private final HeaderDeadline<UndertowConnection> handshakes;
     private final AtomicBoolean handshakesSwept = new AtomicBoolean();
+    private final UndertowDrain drain;
 
     UndertowConnections(ConnectionTracker tracker) {
         this.tracker = tracker;
         this.registry = tracker.registry();
         this.handshakes = new HeaderDeadline<>(tracker, this);
+        this.drain = new UndertowDrain(tracker, this);
     }
 
     /** The settings whose values are counted in the shortest below already. */
@@ -88,6 +90,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
     @Override
     public void meetRunning(RunningThreads threads) throws Exception {
         UndertowRunning.rearm(threads, tracker);
+        drain.met(UndertowRunning.listening(threads));
     }
 
     @Override
@@ -112,6 +115,7 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
             for (Object listener : api.listeners(undertow)) {
                 report(api, api.listenerAddress(listener), options, true);
             }
+            drain.started(undertow);
         } catch (Throwable t) {
             tracker.failed(t);
         }
@@ -119,7 +123,26 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
 
     @Override
     public void stopping(Object undertow) {
+        try {
+            drain.stopping(undertow);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
         stopping = true;
+    }
+
+    @Override
+    public void requestStarting(Object exchange) {
+        try {
+            drain.requestStarting(exchange);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public void drainAtExit() throws Exception {
+        drain.drainAtExit();
     }
 
     @Override

@@ -19,7 +19,8 @@ public final class UndertowInstrumentationModule extends FamilyModule {
         return Arrays.asList(new UndertowInstrumentation(), new ParseTimeoutUpdaterInstrumentation(),
                 new HttpReadListenerInstrumentation(), new ConnectionUtilsInstrumentation(),
                 new CloseSetterInstrumentation(), new Http2ChannelInstrumentation(), new Http2GoAwayWrittenInstrumentation(),
-                new FramedChannelCloseInstrumentation(), new AlpnOpenListenerInstrumentation());
+                new FramedChannelCloseInstrumentation(), new AlpnOpenListenerInstrumentation(),
+                new HttpTransferEncodingInstrumentation());
     }
 
     /** Undertow enforces both timeouts itself, on time: the agent only changes what it arms. */

@@ -6,7 +6,10 @@ import io.outlast.family.RunningThreads;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.Collection;
+import java.util.ConcurrentModificationException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +26,7 @@ final class UndertowRunning {
     private static final String IO_THREAD = "org.xnio.nio.WorkerThread";
     private static final String UPDATER = "io.undertow.server.protocol.ParseTimeoutUpdater";
     private static final int BATCH = 64;
+    private static final String SERVER_HANDLE = "org.xnio.nio.NioTcpServerHandle";
     private static final String CONNECTION = "io.undertow.server.protocol.http.HttpServerConnection";
 
     private UndertowRunning() {
@@ -48,6 +52,35 @@ final class UndertowRunning {
                 // Undertow's classes behind another loader than XNIO's: resolved at the first call, as without this
             }
         }
+    }
+
+    /**
+     * The listening channels the I/O threads serve (XNIO registers each with one thread's selector, its key's handle
+     * naming it): what an exit's drain closes of a server started before the agent came. Read off the threads'
+     * selectors once, at install.
+     */
+    static List<Object> listening(RunningThreads threads) throws Exception {
+        List<Object> out = new ArrayList<>();
+        threads.forEach((thread, task) -> {
+            if (!thread.getClass().getName().equals(IO_THREAD)) {
+                return;
+            }
+            Selector selector = (Selector) Reflection.read(thread, "selector");
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try {
+                    for (SelectionKey key : new ArrayList<>(selector.keys())) {
+                        Object handle = key.attachment();
+                        if (handle != null && handle.getClass().getName().equals(SERVER_HANDLE)) {
+                            out.add(Reflection.read(handle, "server"));
+                        }
+                    }
+                    return;
+                } catch (ConcurrentModificationException registeredMeanwhile) {
+                    // the thread registered a connection as the keys were copied: again
+                }
+            }
+        });
+        return out;
     }
 
     static void rearm(RunningThreads threads, ConnectionTracker tracker) throws Exception {
