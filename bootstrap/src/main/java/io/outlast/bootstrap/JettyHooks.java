@@ -26,6 +26,18 @@ public abstract class JettyHooks {
     public void serverStopping(Object server) {
     }
 
+    /** Entry of {@code AbstractConnector.doStop()}: with a drain set, returns once its connections have drained. */
+    public void connectorStopping(Object connector) {
+    }
+
+    /**
+     * Exit of {@code HttpConnection.SendCallback.process()} that is to shut the output after a kept-alive response: true
+     * keeps the connection open (a drain answers its next request with {@code Connection: close}).
+     */
+    public boolean keepOpenAfterResponse(Object sendCallback) {
+        return false;
+    }
+
     /** Exit of {@code AbstractConnector.getShutdownIdleTimeout()} (10-12): the value the shutdown is to use. */
     public long shutdownIdleTimeout(Object connector, long ms) {
         return ms;

@@ -52,6 +52,10 @@ public abstract class UndertowHooks {
     public void stopping(Object undertow) {
     }
 
+    /** Entry of {@code GracefulShutdownHandler.shutdown()}: with a drain set, returns once the listeners have drained. */
+    public void gracefulShutdown() {
+    }
+
     /** Exit of {@code HttpTransferEncoding.setupRequest(HttpServerExchange)}: a drain makes the request not persistent. */
     public void requestStarting(Object exchange) {
     }

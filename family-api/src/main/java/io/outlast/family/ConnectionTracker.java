@@ -107,9 +107,14 @@ public final class ConnectionTracker {
         Drain d = new Drain(this, ports, drainMs);
         drains.add(d);
         drainsUnderWay++;
-        context.info(family + " stopping: draining " + d.left() + " open connections (port " + d.ports()
-                + "): answered with Connection: close, let go when the peer closes, the rest closed in " + drainMs
-                + "ms");
+        int left = d.left();
+        if (left > 0) {
+            // a stop that finds nothing open (a second hook of the same stop, mostly) is not worth a line
+            d.announced = true;
+            context.info(family + " stopping: draining " + left + " open connections (port " + d.ports()
+                    + "): answered with Connection: close, let go when the peer closes, the rest closed in " + drainMs
+                    + "ms");
+        }
         return d;
     }
 

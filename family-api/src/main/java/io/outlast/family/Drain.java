@@ -36,6 +36,8 @@ public final class Drain {
     private final long endNanos;
     private volatile boolean ended;
     private volatile long endedNanos;
+    /** Its begin was logged (it found connections open): its end is too. */
+    volatile boolean announced;
 
     Drain(ConnectionTracker tracker, int[] ports, long drainMs) {
         this.tracker = tracker;
@@ -161,6 +163,9 @@ public final class Drain {
         endedNanos = System.nanoTime();
         ended = true;
         tracker.drainEnded();
+        if (!announced) {
+            return;
+        }
         tracker.context().info(family() + " drained (port " + ports() + ") in "
                 + TimeUnit.NANOSECONDS.toMillis(endedNanos - startNanos) + "ms; " + closed + " left open closed at its end");
     }

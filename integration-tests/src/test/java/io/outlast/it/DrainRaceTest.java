@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A rolling deploy's stop through a real nginx: two servers in one upstream pool (keep-alive), clients POSTing
  * steadily, one server stopped by SIGTERM in the middle. Its own stop (the JVM's exit) cuts the requests it is
  * serving and closes connections nginx may be writing onto: nginx answers those POSTs 502 (it does not retry a POST
- * it sent), and the test fails if none is, for then it could not see the race. With {@code drain=proxy} the server
+ * it sent), and the test fails if every POST is answered 200, for then it could not see the race. With {@code drain=proxy} the server
  * refuses new connections (nginx passes them to the other), answers each request on a kept-alive one with
  * {@code Connection: close}, and the exit waits until nginx has let every connection go: no 502. The exit is held
  * no longer than the drain.
@@ -48,14 +48,20 @@ class DrainRaceTest {
         List<Arguments> out = new ArrayList<>();
         // each family's first line in every mode, its others at start
         List<String> first = List.of("jetty-12.0", "tomcat-10.1", "jdk-httpserver", "undertow-2.3");
+        // Spring Boot stops its server from its own exit hook, gracefully by default (3.4+), before the agent's exit
+        // drain would: its graceful shutdown is where each family's drain must come first (without the agent it lost
+        // 1 POST in a run, too few to prove anything)
         for (String app : List.of("jetty-12.0", "jetty-9.4", "tomcat-10.1", "tomcat-9.0", "jdk-httpserver", "undertow-2.3",
-                "undertow-2.2")) {
+                "undertow-2.2", "spring-boot-tomcat", "spring-boot-jetty", "spring-boot-undertow")) {
             String[] modes = first.contains(app) ? new String[] {"no agent", "-javaagent", "attached"}
                     : new String[] {"-javaagent"};
             for (String mode : modes) {
                 out.add(Arguments.of(app, mode));
             }
         }
+        // the JDK's server is the JDK's own (its stop changed by 25); Jetty 12 as the others' witness
+        out.add(Arguments.of("jdk-httpserver", "-javaagent, Java 25"));
+        out.add(Arguments.of("jetty-12.0", "-javaagent, Java 25"));
         return out.stream().filter(Jdk::selected);
     }
 
@@ -66,10 +72,13 @@ class DrainRaceTest {
             assertTrue(Nginx.available(), "nginx not found at " + Nginx.BINARY);
         }
         Assumptions.assumeTrue(Nginx.available(), "nginx is installed by scripts/setup.sh");
-        String agent = mode.equals("-javaagent") ? AGENT : null;
-        try (ServerProcess stopped = ServerProcess.start(Jdk.forApp(app), app, agent);
-             ServerProcess other = ServerProcess.start(Jdk.forApp(app), app, agent);
-             Nginx nginx = new Nginx(new int[] {stopped.port, other.port}, NGINX_KEEPALIVE_S, 1, "http")) {
+        String agent = mode.startsWith("-javaagent") ? AGENT : null;
+        Jdk jdk = mode.endsWith("Java 25") ? Jdk.JDK25 : Jdk.forApp(app);
+        try (ServerProcess stopped = ServerProcess.start(jdk, app, agent);
+             ServerProcess other = ServerProcess.start(jdk, app, agent);
+             // a pool as large as the clients, as a load balancer's: connections reused, not opened per request, so
+             // that few connects meet the stopping server's closing listener (one in its backlog then is reset)
+             Nginx nginx = new Nginx(new int[] {stopped.port, other.port}, NGINX_KEEPALIVE_S, 2 * CLIENTS, 1, "http")) {
             if (mode.equals("attached")) {
                 stopped.attach(AGENT);
                 other.attach(AGENT);
@@ -101,8 +110,8 @@ class DrainRaceTest {
                     + (c.other().isEmpty() ? "" : ", other: " + c.other()));
             assertTrue(c.requests() > 100, "too little traffic to see anything: " + c.requests());
             if (agent == null && !mode.equals("attached")) {
-                assertTrue(c.badGateway() > 0, "no 502 from a stop without the drain: the test cannot see the race\n"
-                        + nginx.log());
+                assertTrue(c.requests() > c.ok(), "every POST answered 200 by a stop without the drain: the test cannot"
+                        + " see the race\n" + nginx.log());
                 return;
             }
             assertEquals(0, c.badGateway(), "502s with the drain\n" + nginx.log() + "\n--- stopped server:\n"

@@ -39,6 +39,12 @@ final class Nginx implements AutoCloseable {
      * sent), one that fails a request it was sent answers it 502.
      */
     Nginx(int[] upstreamPorts, int keepaliveSeconds, int pools, String scheme) throws IOException, InterruptedException {
+        this(upstreamPorts, keepaliveSeconds, 8, pools, scheme);
+    }
+
+    /** {@code keepalive}: how many idle upstream connections each pool keeps (nginx's {@code keepalive}). */
+    Nginx(int[] upstreamPorts, int keepaliveSeconds, int keepalive, int pools, String scheme)
+            throws IOException, InterruptedException {
         this.port = freePort();
         this.dir = Files.createTempDirectory("outlast-nginx");
         Files.createDirectories(dir.resolve("logs"));
@@ -53,7 +59,7 @@ final class Nginx implements AutoCloseable {
                 "  access_log off;",
                 "  client_body_temp_path " + dir.resolve("body") + ";",
                 "  proxy_temp_path " + dir.resolve("proxy") + ";",
-                upstreams(upstreamPorts, keepaliveSeconds, pools),
+                upstreams(upstreamPorts, keepaliveSeconds, keepalive, pools),
                 "  server {",
                 "    listen 127.0.0.1:" + port + ";",
                 locations(pools, scheme),
@@ -76,14 +82,14 @@ final class Nginx implements AutoCloseable {
         }
     }
 
-    private static String upstreams(int[] upstreamPorts, int keepaliveSeconds, int pools) {
+    private static String upstreams(int[] upstreamPorts, int keepaliveSeconds, int keepalive, int pools) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < pools; i++) {
             b.append("  upstream app").append(i).append(" {\n");
             for (int port : upstreamPorts) {
                 b.append("    server 127.0.0.1:").append(port).append(";\n");
             }
-            b.append("    keepalive 8;\n")
+            b.append("    keepalive ").append(keepalive).append(";\n")
                     .append("    keepalive_timeout ").append(keepaliveSeconds).append("s;\n")
                     .append("  }\n");
         }

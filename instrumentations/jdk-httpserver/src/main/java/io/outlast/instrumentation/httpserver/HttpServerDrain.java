@@ -28,12 +28,15 @@ final class HttpServerDrain {
     void stopping(Object server) throws Exception {
         long drainMs = tracker.timeouts().drainMs;
         HttpServerApi api = drainMs > 0 ? servers.adopt(server) : null;
-        if (api == null || api.terminating(server) || !api.listening(server)) {
+        if (api == null || api.terminating(server)) {
             return;
         }
         int port = api.port(server);
-        api.closeListening(server);
-        tracker.beginDrain(new int[] {port}, drainMs).await(HttpServerDrain::closeLeft);
+        if (api.listening(server)) {
+            api.closeListening(server);
+        }
+        // closed already by the exit's drain: that drain holds the stop
+        tracker.beginDrain(port > 0 ? new int[] {port} : null, drainMs).await(HttpServerDrain::closeLeft);
     }
 
     /** The JVM exiting: every server met drains, whether or not the application stops it. */

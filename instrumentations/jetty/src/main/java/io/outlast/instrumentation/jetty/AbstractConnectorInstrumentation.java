@@ -8,7 +8,10 @@ import net.bytebuddy.dynamic.DynamicType;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** Connections opening and closing, once per socket, connectors starting, and the idle their shutdown sets. */
+/**
+ * Connections opening and closing, once per socket, connectors starting and stopping (Spring Boot stops them without
+ * the server), and the idle their shutdown sets.
+ */
 final class AbstractConnectorInstrumentation implements TypeInstrumentation {
     @Override
     public String typeName() {
@@ -19,6 +22,7 @@ final class AbstractConnectorInstrumentation implements TypeInstrumentation {
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder) {
         return builder
                 .visit(Advice.to(StartAdvice.class).on(named("doStart").and(takesArguments(0))))
+                .visit(Advice.to(StopAdvice.class).on(named("doStop").and(takesArguments(0))))
                 .visit(Advice.to(OpenedAdvice.class).on(named("onEndPointOpened").and(takesArguments(1))))
                 .visit(Advice.to(ClosedAdvice.class).on(named("onEndPointClosed").and(takesArguments(1))))
                 .visit(Advice.to(ShutdownIdleAdvice.class).on(named("getShutdownIdleTimeout").and(takesArguments(0))));
@@ -28,6 +32,13 @@ final class AbstractConnectorInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object connector) {
             JettyHooks.get().connectorStarted(connector);
+        }
+    }
+
+    public static final class StopAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object connector) {
+            JettyHooks.get().connectorStopping(connector);
         }
     }
 

@@ -61,6 +61,25 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
     }
 
     @Override
+    public void connectorStopping(Object connector) {
+        try {
+            drain.connectorStopping(connector);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
+    }
+
+    @Override
+    public boolean keepOpenAfterResponse(Object sendCallback) {
+        try {
+            return drain.keepOpenAfterResponse(sendCallback);
+        } catch (Throwable t) {
+            tracker.failed(t);
+            return false;
+        }
+    }
+
+    @Override
     public long shutdownIdleTimeout(Object connector, long ms) {
         try {
             return drain.shutdownIdleTimeout(connector, ms);
@@ -457,7 +476,7 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
         }
         tracker.report(new EndpointReport(FAMILY, api.version, "connector", api.address(connector),
                 before, timeouts().idleMs > 0 ? timeouts().idleMs : before, -1, timeouts().headerMs));
-        return new Connector(api, before);
+        return new Connector(api, before, api.localPort(connector));
     }
 
     private void track(JettyApi api, Object endPoint) throws ReflectiveOperationException {
@@ -501,10 +520,13 @@ final class JettyConnections extends JettyHooks implements HeaderPhase<SweptConn
     static final class Connector {
         final JettyApi api;
         final long ownIdleMs;
+        /** As met (bound): a graceful shutdown closes the socket first, and the port reads -2 after. */
+        final int port;
 
-        Connector(JettyApi api, long ownIdleMs) {
+        Connector(JettyApi api, long ownIdleMs, int port) {
             this.api = api;
             this.ownIdleMs = ownIdleMs;
+            this.port = port;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.outlast.instrumentation.jetty;
 import io.outlast.bootstrap.ConnectionState;
 import io.outlast.family.ConnectionTracker;
 import io.outlast.family.Drain;
+import io.outlast.family.Reflection;
 import io.outlast.family.Servers;
 
 import java.util.ArrayList;
@@ -35,8 +36,8 @@ final class JettyDrain {
                 : JettyApi.of(server.getClass()).connectors(server)) {
             JettyConnections.Connector c = connectors.adopt(connector);
             if (c != null) {
-                // before the shutdown, which closes the server socket (-2 after)
-                ports.add(c.api.localPort(connector));
+                // Spring Boot's graceful shutdown may have shut the connector down already: once more does nothing
+                ports.add(c.port);
                 c.api.shutdown(connector);
             }
         }
@@ -46,6 +47,19 @@ final class JettyDrain {
                 p[i] = ports.get(i);
             }
             tracker.beginDrain(p, drainMs).await(JettyDrain::closeLeft);
+        }
+    }
+
+    /**
+     * Entry of {@code AbstractConnector.doStop()}: a connector stopped on its own (Spring Boot stops the connectors, the
+     * server only later) drains first. Within a server's stop, drained already: nothing is left.
+     */
+    void connectorStopping(Object connector) throws Exception {
+        long drainMs = tracker.timeouts().drainMs;
+        JettyConnections.Connector c = drainMs > 0 ? connectors.adopt(connector) : null;
+        if (c != null) {
+            c.api.shutdown(connector);
+            tracker.beginDrain(new int[] {c.port}, drainMs).await(JettyDrain::closeLeft);
         }
     }
 
@@ -77,6 +91,29 @@ final class JettyDrain {
         }
         JettyApi api = JettyApi.of(connector.getClass());
         return api == null ? ms : Math.max(ms, api.connectorIdle(connector));
+    }
+
+    /**
+     * A kept-alive response ended on a connector shut down after it was committed: Jetty would close the connection
+     * without saying so. While a drain holds the connection it stays open (its next response says Connection: close);
+     * a response that said it closes (not persistent) is left to close. One volatile read when no drain is under way.
+     */
+    boolean keepOpenAfterResponse(Object sendCallback) throws ReflectiveOperationException {
+        if (!tracker.draining()) {
+            return false;
+        }
+        Object http = Reflection.outer(sendCallback);
+        JettyApi api = http == null ? null : JettyApi.of(http.getClass());
+        if (api == null) {
+            return false;
+        }
+        Object generator = http.getClass().getMethod("getGenerator").invoke(http);
+        if (!(Boolean) generator.getClass().getMethod("isPersistent").invoke(generator)) {
+            return false;
+        }
+        Object endPoint = api.endPointOf(http);
+        Object network = api.networkUnder(endPoint);
+        return tracker.holds(network == null ? endPoint : network);
     }
 
     private static void closeLeft(Object endPoint, ConnectionState s) throws ReflectiveOperationException {

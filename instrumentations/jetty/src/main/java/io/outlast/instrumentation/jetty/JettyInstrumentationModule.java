@@ -19,6 +19,8 @@ public final class JettyInstrumentationModule extends FamilyModule {
     public List<TypeInstrumentation> typeInstrumentations() {
         return Arrays.asList(new AbstractConnectorInstrumentation(), new AbstractEndPointInstrumentation(),
                 new ServerInstrumentation(),
+                new SendCallbackInstrumentation("org.eclipse.jetty.server.HttpConnection$SendCallback"),
+                new SendCallbackInstrumentation("org.eclipse.jetty.server.internal.HttpConnection$SendCallback"),
                 new IdleTimeoutInstrumentation(), new Http2ConnectionInstrumentation());
     }
 

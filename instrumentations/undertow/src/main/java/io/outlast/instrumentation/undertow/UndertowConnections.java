@@ -142,7 +142,16 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
 
     @Override
     public void drainAtExit() throws Exception {
-        drain.drainAtExit();
+        drain.drainAll();
+    }
+
+    @Override
+    public void gracefulShutdown() {
+        try {
+            drain.drainAll();
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
     }
 
     @Override
@@ -169,6 +178,13 @@ final class UndertowConnections extends UndertowHooks implements LiveFamily, Hea
 
     @Override
     public Object updater(Object connection, Object updater) {
+        try {
+            // followed from its start: a drain waits for a connection whose first request is under way too (its
+            // timer is first armed only after it)
+            track(connection);
+        } catch (Throwable t) {
+            tracker.failed(t);
+        }
         if (updater != null || (timeouts().idleMs <= 0 && timeouts().headerMs <= 0)) {
             return updater;
         }

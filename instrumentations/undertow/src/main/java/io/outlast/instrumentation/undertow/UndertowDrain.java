@@ -52,21 +52,26 @@ final class UndertowDrain {
             return;
         }
         int[] ports = stopAccepting(channels(undertow));
-        if (ports.length > 0) {
-            tracker.beginDrain(ports, drainMs).await(this::closeLeft);
-        }
+        // its listeners closed already (the exit's drain, or a graceful shutdown's): the drain under way holds the stop
+        tracker.beginDrain(ports.length > 0 ? ports : null, drainMs).await(this::closeLeft);
     }
 
-    /** The JVM exiting: every Undertow started drains, whether or not the application stops it. */
-    void drainAtExit() throws Exception {
+    /**
+     * The JVM exiting, or a {@code GracefulShutdownHandler} beginning to refuse requests (503: Spring Boot's graceful
+     * shutdown does it before it stops Undertow): every listener met drains first.
+     */
+    void drainAll() throws Exception {
         long drainMs = tracker.timeouts().drainMs;
+        if (drainMs <= 0) {
+            return;
+        }
         List<Object> channels;
         synchronized (this) {
             channels = new ArrayList<>(listening);
         }
-        if (drainMs > 0 && stopAccepting(channels).length > 0) {
-            tracker.beginDrain(null, drainMs).await(this::closeLeft);
-        }
+        stopAccepting(channels);
+        // the exit's drain and Spring Boot's graceful shutdown come at once: whichever closed the listeners, both wait
+        tracker.beginDrain(null, drainMs).await(this::closeLeft);
     }
 
     /**

@@ -20,7 +20,7 @@ public final class UndertowInstrumentationModule extends FamilyModule {
                 new HttpReadListenerInstrumentation(), new ConnectionUtilsInstrumentation(),
                 new CloseSetterInstrumentation(), new Http2ChannelInstrumentation(), new Http2GoAwayWrittenInstrumentation(),
                 new FramedChannelCloseInstrumentation(), new AlpnOpenListenerInstrumentation(),
-                new HttpTransferEncodingInstrumentation());
+                new HttpTransferEncodingInstrumentation(), new GracefulShutdownHandlerInstrumentation());
     }
 
     /** Undertow enforces both timeouts itself, on time: the agent only changes what it arms. */
