@@ -1,6 +1,7 @@
 package io.outlast.instrumentation.jettyclient;
 
 import io.outlast.bootstrap.ClientPoolHooks;
+import io.outlast.bootstrap.CloseEvent;
 import io.outlast.bootstrap.JettyClientHooks;
 import io.outlast.family.NamedTypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -96,16 +97,10 @@ final class HttpConnectionInstrumentation extends NamedTypeInstrumentation {
             }
             // a plain close idle in the pool is the client's (its stop, its own limits), not an idle retirement
             if (plain) {
-                hooks.poolClosing(true);
+                hooks.closedBy(connection, CloseEvent.CLIENT);
             }
-            try {
-                Object channel = endPoint.getTransport();
-                hooks.closing(connection, channel instanceof EndPoint ? ((EndPoint) channel).getTransport() : channel);
-            } finally {
-                if (plain) {
-                    hooks.poolClosing(false);
-                }
-            }
+            Object channel = endPoint.getTransport();
+            hooks.closing(connection, channel instanceof EndPoint ? ((EndPoint) channel).getTransport() : channel);
         }
     }
 }
