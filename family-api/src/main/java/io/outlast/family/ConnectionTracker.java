@@ -118,6 +118,19 @@ public final class ConnectionTracker {
         return d;
     }
 
+    /**
+     * A stop whose listeners another drain closed already (the exit's, a graceful shutdown's) waits for that one; with
+     * none under way, nothing (not a drain of the whole family, which would hold other servers' connections).
+     */
+    public void awaitUnderWay(Drain.Closer closer) {
+        for (Drain d : drains) {
+            if (!d.ended()) {
+                d.await(closer);
+                return;
+            }
+        }
+    }
+
     /** The drain under way that holds connections on this local port, or null. */
     public Drain drainOf(int port) {
         for (Drain d : drains) {

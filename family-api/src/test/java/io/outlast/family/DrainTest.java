@@ -84,6 +84,32 @@ class DrainTest {
     }
 
     @Test
+    void aStopWhoseListenersAnotherDrainClosedWaitsForThatOneAndStartsNone() {
+        Object a = new Object();
+        open(a, 8080);
+        Drain exit = tracker.beginDrain(null, 10_000);
+        new Thread(() -> {
+            sleep(200);
+            close(a, true);
+        }).start();
+        long start = System.nanoTime();
+        tracker.awaitUnderWay((connection, s) -> {
+            throw new AssertionError("nothing is left to close");
+        });
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs >= 150 && tookMs < 2000, tookMs + " ms");
+        assertTrue(exit.ended());
+        // none under way: returns at once, holding no other server's connections
+        open(new Object(), 9090);
+        start = System.nanoTime();
+        tracker.awaitUnderWay((connection, s) -> {
+            throw new AssertionError("no drain");
+        });
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 100);
+        assertFalse(tracker.draining());
+    }
+
+    @Test
     void itEndsWhenThePeerHasLetEveryConnectionGo() {
         Object a = new Object();
         open(a, 8080);

@@ -3,11 +3,14 @@ package io.outlast.instrumentation.httpserver;
 import io.outlast.family.Addresses;
 import io.outlast.family.ApiCache;
 
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 import static io.outlast.family.Reflection.load;
@@ -95,16 +98,16 @@ final class HttpServerApi {
     /** The listening port, or -1 (closed). */
     int port(Object server) throws ReflectiveOperationException {
         Object a = address.invoke(server);
-        return a instanceof java.net.InetSocketAddress ? ((java.net.InetSocketAddress) a).getPort() : -1;
+        return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getPort() : -1;
     }
 
     /** Stops accepting: the dispatcher goes on serving the connections open. */
-    void closeListening(Object server) throws IllegalAccessException, java.io.IOException {
-        ((java.nio.channels.ServerSocketChannel) listening.get(server)).close();
+    void closeListening(Object server) throws IllegalAccessException, IOException {
+        ((ServerSocketChannel) listening.get(server)).close();
     }
 
     boolean listening(Object server) throws IllegalAccessException {
-        return ((java.nio.channels.ServerSocketChannel) listening.get(server)).isOpen();
+        return ((ServerSocketChannel) listening.get(server)).isOpen();
     }
 
     boolean terminating(Object server) throws IllegalAccessException {

@@ -31,12 +31,14 @@ final class HttpServerDrain {
         if (api == null || api.terminating(server)) {
             return;
         }
-        int port = api.port(server);
         if (api.listening(server)) {
+            int port = api.port(server);
             api.closeListening(server);
+            tracker.beginDrain(new int[] {port}, drainMs).await(HttpServerDrain::closeLeft);
+        } else {
+            // closed already by the exit's drain: that drain holds the stop
+            tracker.awaitUnderWay(HttpServerDrain::closeLeft);
         }
-        // closed already by the exit's drain: that drain holds the stop
-        tracker.beginDrain(port > 0 ? new int[] {port} : null, drainMs).await(HttpServerDrain::closeLeft);
     }
 
     /** The JVM exiting: every server met drains, whether or not the application stops it. */

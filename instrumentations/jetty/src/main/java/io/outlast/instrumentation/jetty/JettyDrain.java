@@ -31,9 +31,12 @@ final class JettyDrain {
         if (drainMs <= 0) {
             return;
         }
+        JettyApi api = JettyApi.of(server.getClass());
+        if (api == null) {
+            return;
+        }
         List<Integer> ports = new ArrayList<>();
-        for (Object connector : JettyApi.of(server.getClass()) == null ? new Object[0]
-                : JettyApi.of(server.getClass()).connectors(server)) {
+        for (Object connector : api.connectors(server)) {
             JettyConnections.Connector c = connectors.adopt(connector);
             if (c != null) {
                 // Spring Boot's graceful shutdown may have shut the connector down already: once more does nothing
@@ -42,11 +45,7 @@ final class JettyDrain {
             }
         }
         if (!ports.isEmpty()) {
-            int[] p = new int[ports.size()];
-            for (int i = 0; i < p.length; i++) {
-                p[i] = ports.get(i);
-            }
-            tracker.beginDrain(p, drainMs).await(JettyDrain::closeLeft);
+            tracker.beginDrain(ports.stream().mapToInt(Integer::intValue).toArray(), drainMs).await(JettyDrain::closeLeft);
         }
     }
 

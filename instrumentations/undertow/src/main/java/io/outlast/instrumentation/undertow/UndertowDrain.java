@@ -52,13 +52,18 @@ final class UndertowDrain {
             return;
         }
         int[] ports = stopAccepting(channels(undertow));
-        // its listeners closed already (the exit's drain, or a graceful shutdown's): the drain under way holds the stop
-        tracker.beginDrain(ports.length > 0 ? ports : null, drainMs).await(this::closeLeft);
+        if (ports.length > 0) {
+            tracker.beginDrain(ports, drainMs).await(this::closeLeft);
+        } else {
+            // its listeners closed already (the exit's drain, or a graceful shutdown's): that drain holds the stop
+            tracker.awaitUnderWay(this::closeLeft);
+        }
     }
 
     /**
      * The JVM exiting, or a {@code GracefulShutdownHandler} beginning to refuse requests (503: Spring Boot's graceful
-     * shutdown does it before it stops Undertow): every listener met drains first.
+     * shutdown does it before it stops Undertow): every listener met drains first. A handler does not know its
+     * listeners: all of the JVM's drain, as they do when Spring Boot's context closes (its management server's too).
      */
     void drainAll() throws Exception {
         long drainMs = tracker.timeouts().drainMs;
@@ -108,11 +113,7 @@ final class UndertowDrain {
             }
             ((Closeable) channel).close();
         }
-        int[] out = new int[ports.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ports.get(i);
-        }
-        return out;
+        return ports.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private void closeLeft(Object connection, ConnectionState s) throws Exception {
